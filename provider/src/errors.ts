@@ -1,0 +1,80 @@
+/**
+ * The one catalogue of errors pulumi-ipam reports. Every layer (allocator, engine, stores,
+ * HTTP service, CLI, Pulumi provider) throws IpamError with a code from here, so a user sees
+ * the same code and message whichever way they reached the allocator, and the HTTP service
+ * maps each code to its status without a table of its own.
+ */
+export const ERROR_CATALOGUE = {
+  // Input that cannot be understood. Nothing was changed.
+  INVALID_INPUT: { status: 400, title: 'Invalid input' },
+  INVALID_CIDR: { status: 400, title: 'Invalid CIDR' },
+  INVALID_ADDRESS: { status: 400, title: 'Invalid IP address' },
+  INVALID_PREFIX_LENGTH: { status: 400, title: 'Invalid prefix length' },
+  FAMILY_MISMATCH: { status: 400, title: 'Address family mismatch' },
+  OUTSIDE_POOL: { status: 400, title: 'Outside the pool' },
+  // Seed 000's slice validation rules (KubeSlice SliceIpam webhook), one code per rule.
+  SLICE_SUBNET_EMPTY: { status: 400, title: 'Slice subnet missing' },
+  SLICE_SUBNET_IPV6: { status: 400, title: 'IPv6 slice subnet' },
+  SLICE_SUBNET_NOT_PRIVATE: { status: 400, title: 'Slice subnet not private' },
+  SLICE_SUBNET_TOO_SMALL: { status: 400, title: 'Slice subnet too small' },
+  SLICE_SUBNET_TOO_LARGE: { status: 400, title: 'Slice subnet too large' },
+  SUBNET_SIZE_INVALID: { status: 400, title: 'Subnet size out of range' },
+  SUBNET_SIZE_TOO_SMALL: { status: 400, title: 'Subnet size not longer than the slice prefix' },
+  GRACE_PERIOD_INVALID: { status: 400, title: 'Grace period out of range' },
+
+  // Things that do not exist.
+  POOL_NOT_FOUND: { status: 404, title: 'Pool not found' },
+  ALLOCATION_NOT_FOUND: { status: 404, title: 'Allocation not found' },
+
+  // Requests that conflict with the state. Nothing was changed.
+  POOL_EXISTS: { status: 409, title: 'Pool already exists' },
+  POOL_OVERLAP: { status: 409, title: 'Pools overlap' },
+  SLICE_SUBNET_CONFLICT: { status: 409, title: 'Slice subnet already used in this namespace' },
+  POOL_IN_USE: { status: 409, title: 'Pool still in use' },
+  POOL_EXHAUSTED: { status: 409, title: 'No free block left' },
+  CIDR_UNAVAILABLE: { status: 409, title: 'Requested block is taken' },
+  RESERVED_ADDRESS: { status: 409, title: 'Address is reserved' },
+  OWNER_CONFLICT: { status: 409, title: 'Owner already holds a different block' },
+
+  // The state backend.
+  CONTENTION: { status: 503, title: 'Too much contention' },
+  STORE_UNAVAILABLE: { status: 503, title: 'State backend unavailable' },
+  LEDGER_TOO_LARGE: { status: 507, title: 'Address space ledger too large' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+export class IpamError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** The input field the error is about, when there is one (e.g. "cidr", "prefixLength"). */
+  readonly field?: string;
+
+  constructor(code: ErrorCode, message: string, field?: string) {
+    super(message);
+    this.name = 'IpamError';
+    this.code = code;
+    this.status = ERROR_CATALOGUE[code].status;
+    this.field = field;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; field?: string } {
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
+  }
+}
+
+export function isIpamError(e: unknown): e is IpamError {
+  return e instanceof IpamError;
+}
+
+/** Rebuilds an IpamError that crossed a process boundary (HTTP, child process) as JSON. */
+export function ipamErrorFromJSON(body: unknown): IpamError | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { code, message, field } = body as Record<string, unknown>;
+  if (typeof code !== 'string' || !(code in ERROR_CATALOGUE) || typeof message !== 'string') return undefined;
+  return new IpamError(code as ErrorCode, message, typeof field === 'string' ? field : undefined);
+}

@@ -1,0 +1,141 @@
+import { IpamError } from '../errors';
+import { Address, FAMILY_BITS, Family, familyName, formatAddress, parseAddress } from './address';
+
+/**
+ * An aligned block of addresses: a CIDR. `start` is the network address; the block holds
+ * 2^(bits - prefix) addresses. Every CIDR that enters the system passes through parseCidr,
+ * so everything behind the boundary can assume normalised, aligned blocks.
+ */
+export interface Cidr {
+  readonly family: Family;
+  readonly start: bigint;
+  readonly prefix: number;
+}
+
+export function bitsOf(family: Family): number {
+  return FAMILY_BITS[family];
+}
+
+/** Number of addresses in the block, as a power-of-two exponent ("order"). */
+export function orderOf(cidr: Cidr): number {
+  return FAMILY_BITS[cidr.family] - cidr.prefix;
+}
+
+export function sizeOf(cidr: Cidr): bigint {
+  return 1n << BigInt(orderOf(cidr));
+}
+
+export function endOf(cidr: Cidr): bigint {
+  return cidr.start + sizeOf(cidr) - 1n;
+}
+
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  return (
+    outer.family === inner.family && outer.prefix <= inner.prefix && inner.start >= outer.start && endOf(inner) <= endOf(outer)
+  );
+}
+
+export function containsAddress(outer: Cidr, address: Address): boolean {
+  return outer.family === address.family && address.value >= outer.start && address.value <= endOf(outer);
+}
+
+/** Aligned blocks are either nested or disjoint, so overlap means one contains the other. */
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return a.family === b.family && a.start <= endOf(b) && b.start <= endOf(a);
+}
+
+export function formatCidr(cidr: Cidr): string {
+  return `${formatAddress({ family: cidr.family, value: cidr.start })}/${cidr.prefix}`;
+}
+
+export function hostCidr(address: Address): Cidr {
+  return { family: address.family, start: address.value, prefix: FAMILY_BITS[address.family] };
+}
+
+export function cidrFromStart(family: Family, start: bigint, prefix: number): Cidr {
+  return { family, start, prefix };
+}
+
+/**
+ * Parses "10.1.0.0/16" or "2001:db8::/32". A CIDR with host bits set is refused, with the
+ * network it probably meant in the message, because silently rounding would hand out a block
+ * the user did not ask for.
+ */
+export function parseCidr(text: string, field = 'cidr'): Cidr {
+  const raw = typeof text === 'string' ? text.trim() : '';
+  const slash = raw.indexOf('/');
+  const prefixText = slash < 0 ? '' : raw.slice(slash + 1);
+  if (slash < 0 || !/^\d{1,3}$/.test(prefixText)) {
+    throw new IpamError(
+      'INVALID_CIDR',
+      `${field}: ${JSON.stringify(text)} is not a CIDR; write it as address/prefix, like 10.0.0.0/16 or 2001:db8::/32`,
+      field,
+    );
+  }
+  let address: Address;
+  try {
+    address = parseAddress(raw.slice(0, slash), field);
+  } catch {
+    throw new IpamError(
+      'INVALID_CIDR',
+      `${field}: ${JSON.stringify(text)} is not a CIDR; the part before "/" must be an IPv4 or IPv6 address`,
+      field,
+    );
+  }
+  const bits = FAMILY_BITS[address.family];
+  const prefix = Number(prefixText);
+  if (prefix > bits) {
+    throw new IpamError(
+      'INVALID_CIDR',
+      `${field}: ${JSON.stringify(text)} has prefix /${prefix}, but ${familyName(address.family)} prefixes go from /0 to /${bits}`,
+      field,
+    );
+  }
+  const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - prefix)) - 1n);
+  const start = address.value & mask;
+  const cidr: Cidr = { family: address.family, start, prefix };
+  if (start !== address.value) {
+    throw new IpamError(
+      'INVALID_CIDR',
+      `${field}: ${JSON.stringify(text)} has host bits set; the network is ${formatCidr(cidr)}`,
+      field,
+    );
+  }
+  return cidr;
+}
+
+/** Canonical text of a CIDR given as text: "2001:DB8::/32" becomes "2001:db8::/32". */
+export function normalizeCidr(text: string, field = 'cidr'): string {
+  return formatCidr(parseCidr(text, field));
+}
+
+export function netmaskOf(cidr: Cidr): string {
+  const bits = FAMILY_BITS[cidr.family];
+  const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - cidr.prefix)) - 1n);
+  return formatAddress({ family: cidr.family, value: mask });
+}
+
+/**
+ * The minimal list of aligned blocks covering [first, last]. Used to turn "reserve this range"
+ * into blocks; the loop runs once per block, at most 2 x bits times, never per address.
+ */
+export function rangeToCidrs(family: Family, first: bigint, last: bigint): Cidr[] {
+  const bits = FAMILY_BITS[family];
+  const blocks: Cidr[] = [];
+  let start = first;
+  while (start <= last) {
+    let order = 0;
+    while (order < bits && (start & ((1n << BigInt(order + 1)) - 1n)) === 0n && start + (1n << BigInt(order + 1)) - 1n <= last) {
+      order += 1;
+    }
+    blocks.push({ family, start, prefix: bits - order });
+    start += 1n << BigInt(order);
+  }
+  return blocks;
+}
+
+export function compareCidrs(a: Cidr, b: Cidr): number {
+  if (a.family !== b.family) return a.family - b.family;
+  if (a.start !== b.start) return a.start < b.start ? -1 : 1;
+  return a.prefix - b.prefix;
+}
