@@ -1,0 +1,189 @@
+import BTree from 'sorted-btree';
+import { AllocationRecord, PoolRecord } from '../model/records';
+import { parseAddress } from '../net/address';
+import { Cidr, endOf, hostCidr, orderOf, parseCidr, sizeOf } from '../net/cidr';
+import { FreeSpace } from './free-space';
+
+/** Something that holds a block of a pool: an allocation, a child pool, or a reserved range. */
+export type Occupant =
+  | { type: 'allocation'; cidr: Cidr; owner: string }
+  | { type: 'child'; cidr: Cidr; name: string }
+  | { type: 'reserved'; cidr: Cidr; gateway: boolean };
+
+export interface LedgerAllocation {
+  record: AllocationRecord;
+  cidr: Cidr;
+  /** A released allocation whose grace period is over: reclaimable by anyone. */
+  expired: boolean;
+}
+
+const compareBigints = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+const compareExpiry = (a: [number, string], b: [number, string]): number =>
+  a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+/**
+ * The in-memory state of one pool, kept in step with the store by the engine. It holds two
+ * free-space indexes:
+ *   - `fresh`: space nobody has ever held (every allocation, live or released, is occupied);
+ *   - `grantable`: space a new owner may get now (released blocks past their grace period are free).
+ * Preferring `fresh` over `grantable` is seed 000's "fresh space before reclaimable space".
+ * Expiry is driven by the time the caller passes to advance(): the ledger never reads a clock.
+ */
+export class PoolLedger {
+  readonly cidr: Cidr;
+  readonly graceMs: number;
+  readonly allocations = new Map<string, LedgerAllocation>();
+  readonly children = new Map<string, Cidr>();
+  readonly fresh: FreeSpace;
+  readonly grantable: FreeSpace;
+  /** Every occupant by start address; occupants never overlap, so one map answers "who holds X". */
+  private readonly occupants = new BTree<bigint, Occupant>(undefined, compareBigints);
+  /** Released, not yet expired allocations by (expiry time, owner). */
+  private readonly expiries = new BTree<[number, string], true>(undefined, compareExpiry);
+  private advancedTo = Number.NEGATIVE_INFINITY;
+  /** Running totals (addresses, and allocation counts), so figures never need a pass over allocations. */
+  private sums = { live: 0n, released: 0n, expired: 0n, children: 0n, reserved: 0n, liveCount: 0, releasedCount: 0 };
+
+  constructor(readonly record: PoolRecord) {
+    this.cidr = parseCidr(record.cidr);
+    this.graceMs = record.gracePeriodSeconds * 1000;
+    const order = orderOf(this.cidr);
+    this.fresh = new FreeSpace(this.cidr.start, order);
+    this.grantable = new FreeSpace(this.cidr.start, order);
+    for (const text of record.reserved) this.addReserved(parseCidr(text), false);
+    if (record.gateway !== undefined) {
+      const gateway = hostCidr(parseAddress(record.gateway));
+      if (this.occupantsIn(gateway).length === 0) this.addReserved(gateway, true);
+    }
+  }
+
+  get addressSums(): Readonly<typeof this.sums> {
+    return this.sums;
+  }
+
+  /** Occupants that overlap the block: at most one that holds it, or any number inside it. */
+  occupantsIn(block: Cidr): Occupant[] {
+    const found: Occupant[] = [];
+    const before = this.occupants.getPairOrNextLower(block.start);
+    if (before !== undefined && endOf(before[1].cidr) >= block.start) found.push(before[1]);
+    const end = endOf(block);
+    if (block.start < end) {
+      this.occupants.forRange(block.start + 1n, end, true, (_start, occupant) => {
+        found.push(occupant);
+      });
+    }
+    return found;
+  }
+
+  /** The occupant holding an address, if any. */
+  occupantAt(address: bigint): Occupant | undefined {
+    const before = this.occupants.getPairOrNextLower(address);
+    return before !== undefined && endOf(before[1].cidr) >= address ? before[1] : undefined;
+  }
+
+  isExpired(record: AllocationRecord, nowMs: number): boolean {
+    return record.status === 'released' && nowMs > Date.parse(record.releasedAt!) + this.graceMs;
+  }
+
+  /**
+   * Moves the ledger's notion of "now": released blocks whose grace period ended become
+   * grantable. Time normally moves forward; if a caller's clock is behind the last one seen
+   * (another machine, clock skew), expiries after that time are undone so nobody gets a block
+   * early.
+   */
+  advance(nowMs: number): void {
+    if (nowMs < this.advancedTo) {
+      for (const entry of this.allocations.values()) {
+        if (entry.expired && !this.isExpired(entry.record, nowMs)) {
+          entry.expired = false;
+          this.grantable.occupy(entry.cidr.start, orderOf(entry.cidr));
+          this.expiries.set([this.expiryOf(entry.record), entry.record.owner], true);
+          this.sums.expired -= sizeOf(entry.cidr);
+        }
+      }
+    }
+    this.advancedTo = nowMs;
+    for (;;) {
+      const first = this.expiries.minKey();
+      if (first === undefined || first[0] >= nowMs) break;
+      this.expiries.delete(first);
+      const entry = this.allocations.get(first[1])!;
+      entry.expired = true;
+      this.grantable.release(entry.cidr.start, orderOf(entry.cidr));
+      this.sums.expired += sizeOf(entry.cidr);
+    }
+  }
+
+  /** Adds an allocation whose block is free in `fresh` (the engine checked it). */
+  addAllocation(record: AllocationRecord): void {
+    const cidr = parseCidr(record.cidr);
+    const order = orderOf(cidr);
+    this.fresh.occupy(cidr.start, order);
+    this.grantable.occupy(cidr.start, order);
+    this.occupants.set(cidr.start, { type: 'allocation', cidr, owner: record.owner });
+    this.allocations.set(record.owner, { record, cidr, expired: false });
+    if (record.status === 'released') {
+      this.sums.released += sizeOf(cidr);
+      this.sums.releasedCount += 1;
+      this.expiries.set([this.expiryOf(record), record.owner], true);
+      if (this.advancedTo > this.expiryOf(record)) this.advance(this.advancedTo);
+    } else {
+      this.sums.live += sizeOf(cidr);
+      this.sums.liveCount += 1;
+    }
+  }
+
+  removeAllocation(owner: string): LedgerAllocation | undefined {
+    const entry = this.allocations.get(owner);
+    if (entry === undefined) return undefined;
+    const order = orderOf(entry.cidr);
+    this.allocations.delete(owner);
+    this.occupants.delete(entry.cidr.start);
+    this.fresh.release(entry.cidr.start, order);
+    if (!entry.expired) this.grantable.release(entry.cidr.start, order);
+    if (entry.record.status === 'released') {
+      this.sums.released -= sizeOf(entry.cidr);
+      this.sums.releasedCount -= 1;
+      if (entry.expired) this.sums.expired -= sizeOf(entry.cidr);
+      else this.expiries.delete([this.expiryOf(entry.record), owner]);
+    } else {
+      this.sums.live -= sizeOf(entry.cidr);
+      this.sums.liveCount -= 1;
+    }
+    return entry;
+  }
+
+  addChild(name: string, cidr: Cidr): void {
+    this.fresh.occupy(cidr.start, orderOf(cidr));
+    this.grantable.occupy(cidr.start, orderOf(cidr));
+    this.occupants.set(cidr.start, { type: 'child', cidr, name });
+    this.children.set(name, cidr);
+    this.sums.children += sizeOf(cidr);
+  }
+
+  removeChild(name: string): void {
+    const cidr = this.children.get(name);
+    if (cidr === undefined) return;
+    this.children.delete(name);
+    this.occupants.delete(cidr.start);
+    this.fresh.release(cidr.start, orderOf(cidr));
+    this.grantable.release(cidr.start, orderOf(cidr));
+    this.sums.children -= sizeOf(cidr);
+  }
+
+  /** Released allocations still inside their grace period (held for their owner). */
+  *inGrace(): Generator<LedgerAllocation> {
+    for (const [[, owner]] of this.expiries.entries()) yield this.allocations.get(owner)!;
+  }
+
+  private addReserved(cidr: Cidr, gateway: boolean): void {
+    this.fresh.occupy(cidr.start, orderOf(cidr));
+    this.grantable.occupy(cidr.start, orderOf(cidr));
+    this.occupants.set(cidr.start, { type: 'reserved', cidr, gateway });
+    this.sums.reserved += sizeOf(cidr);
+  }
+
+  private expiryOf(record: AllocationRecord): number {
+    return Date.parse(record.releasedAt!) + this.graceMs;
+  }
+}

@@ -1,0 +1,165 @@
+import { ConsistencyReport } from '../allocator/consistency';
+import { PoolStats } from '../allocator/stats';
+import { NetworkFacts } from '../net/facts';
+import { AllocationKind, AllocationRecord, AuditEvent, PoolRecord, Strategy } from './records';
+
+/**
+ * The one interface to IP address management. The in-process engine implements it over a
+ * Store; the HTTP client implements it over the IPAM service; the CLI and the Pulumi provider
+ * only ever see this interface, so they behave the same on every backend.
+ *
+ * `space` is the address space (a Kubernetes namespace on that backend); it defaults to
+ * "default". Pools of a space never overlap unless nested.
+ */
+export interface IpamApi {
+  createPool(input: CreatePoolInput): Promise<PoolInfo>;
+  updatePool(input: UpdatePoolInput): Promise<PoolInfo>;
+  deletePool(ref: PoolRef): Promise<void>;
+  getPool(ref: PoolRef & { prefixLength?: number }): Promise<PoolInfo>;
+  listPools(filter?: { space?: string }): Promise<PoolInfo[]>;
+
+  allocate(input: AllocateInput): Promise<AllocationInfo>;
+  release(input: OwnerRef): Promise<AllocationInfo>;
+  getAllocation(input: OwnerRef): Promise<AllocationInfo | undefined>;
+  listAllocations(ref: PoolRef): Promise<AllocationInfo[]>;
+  isAvailable(input: AvailabilityInput): Promise<Availability>;
+
+  find(input: { ip: string; space?: string }): Promise<FindResult[]>;
+  check(ref: PoolRef): Promise<ConsistencyReport>;
+  listAudit(ref: PoolRef & { limit?: number }): Promise<AuditEvent[]>;
+
+  /** Creates or updates a KubeSlice slice and brings its cluster subnets in line with `clusters`. */
+  syncSlice(input: SliceInput): Promise<SliceInfo>;
+  getSlice(ref: SliceRef): Promise<SliceInfo>;
+  deleteSlice(ref: SliceRef): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export interface PoolRef {
+  space?: string;
+  pool: string;
+}
+
+export interface OwnerRef extends PoolRef {
+  owner: string;
+}
+
+export interface CreatePoolInput {
+  space?: string;
+  name: string;
+  /** The pool's block. Omit it together with `parent` + `prefixLength` to carve the next free block. */
+  cidr?: string;
+  parent?: string;
+  /** With `parent` and no `cidr`: the size of the block to carve from the parent. */
+  prefixLength?: number;
+  /** With `parent` and no `cidr`: a block to try first, falling back to the parent's strategy. */
+  prefer?: string;
+  /** Idempotency key of the claim carving this pool (SubnetPoolClaim asPool). */
+  owner?: string;
+  strategy?: Strategy;
+  /** true: the first host (seed 003's 10.0.0.1); an address: that one. */
+  gateway?: boolean | string;
+  reserved?: string[];
+  defaultPrefixLength?: number;
+  gracePeriodSeconds?: number;
+  description?: string;
+  labels?: Record<string, string>;
+}
+
+/** Fields that may change in place; absent = unchanged, null = cleared. */
+export interface UpdatePoolInput extends PoolRef {
+  strategy?: Strategy;
+  gateway?: boolean | string | null;
+  reserved?: string[];
+  defaultPrefixLength?: number | null;
+  gracePeriodSeconds?: number;
+  description?: string | null;
+  labels?: Record<string, string> | null;
+}
+
+export interface AllocateInput extends OwnerRef {
+  /** "prefix" (a block, the default) or "host" (one address). */
+  kind?: AllocationKind;
+  prefixLength?: number;
+  /** A specific block (prefix kind). */
+  cidr?: string;
+  /** A specific address (host kind). */
+  address?: string;
+  /** A block or address to try first; falls back to the pool's strategy when taken. */
+  prefer?: string;
+  description?: string;
+  labels?: Record<string, string>;
+}
+
+export interface AvailabilityInput extends PoolRef {
+  /** A block ("10.0.4.0/24") or an address ("10.0.0.7"). */
+  cidr: string;
+}
+
+export interface Availability {
+  available: boolean;
+  /** Why not, in words, when it is not. */
+  reason?: string;
+}
+
+export interface PoolInfo extends PoolRecord {
+  space: string;
+  family: 4 | 6;
+  facts: NetworkFacts;
+  children: string[];
+  stats: PoolStats;
+}
+
+export interface AllocationInfo extends AllocationRecord {
+  space: string;
+  prefixLength: number;
+  /** The first address of the block (the host address for a host allocation). */
+  address: string;
+  netmask: string;
+  firstHost: string;
+  lastHost: string;
+  /** The pool's gateway, when it has one. */
+  gateway?: string;
+  /** For a released allocation: when its grace period ends. */
+  graceEndsAt?: string;
+}
+
+export interface FindResult {
+  space: string;
+  pool: string;
+  poolCidr: string;
+  /** The allocation holding the address, if any. */
+  allocation?: AllocationInfo;
+  /** Set when the address is reserved in the pool (reserved range or gateway). */
+  reserved?: boolean;
+}
+
+export interface SliceRef {
+  namespace: string;
+  name: string;
+}
+
+export interface SliceInput extends SliceRef {
+  sliceSubnet: string;
+  subnetSize: number;
+  clusters: string[];
+  gracePeriodHours?: number;
+}
+
+export interface SliceClusterAllocation {
+  clusterName: string;
+  subnet: string;
+  status: 'Allocated' | 'Released';
+  allocatedAt: string;
+  releasedAt?: string;
+}
+
+export interface SliceInfo extends SliceRef {
+  sliceSubnet: string;
+  subnetSize: number;
+  gracePeriodHours: number;
+  allocatedSubnets: SliceClusterAllocation[];
+  availableSubnets: number;
+  totalSubnets: number;
+}
