@@ -1,0 +1,160 @@
+import { IpamError, isIpamError } from '../errors';
+import { AuditEvent } from '../model/records';
+import { Store, StoreWrite } from '../store/store';
+import { DEFAULT_RETRY, RetryPolicy, backoffDelay, sleep } from './retry';
+import { SpaceState } from './space-state';
+import { SpaceTx } from './space-tx';
+
+export interface EngineOptions {
+  /** Milliseconds since the epoch; tests pass a controllable clock. */
+  now?: () => number;
+  retry?: Partial<RetryPolicy>;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** How many queued operations of one space may share one commit. */
+  maxBatch?: number;
+}
+
+interface PendingOp {
+  run: (tx: SpaceTx) => unknown;
+  actor: string;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface SpaceCache {
+  state: SpaceState;
+  queue: PendingOp[];
+  draining: boolean;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Where decisions meet state. Operations on one space queue up and run one batch at a time:
+ * catch up with the store (a delta since the cached version), decide every queued operation
+ * against the in-memory state, then commit all their writes with one compare-and-swap. Losing
+ * the race to another process undoes the batch in memory, waits with jitter, and decides again
+ * on the caught-up state; nothing else is ever retried. Batching is what lets many concurrent
+ * requests share one durable commit (one fsync on SQLite, one transaction on PostgreSQL).
+ */
+export class EngineCore {
+  private readonly spaces = new Map<string, SpaceCache>();
+  private readonly retry: RetryPolicy;
+  readonly now: () => number;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly maxBatch: number;
+
+  constructor(
+    readonly store: Store,
+    options: EngineOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? sleep;
+    this.maxBatch = options.maxBatch ?? 512;
+  }
+
+  /** Runs `fn` against the space's current state; its writes are committed before the promise settles. */
+  run<T>(space: string, actor: string, fn: (tx: SpaceTx) => T): Promise<T> {
+    let cache = this.spaces.get(space);
+    if (cache === undefined) {
+      cache = { state: new SpaceState(), queue: [], draining: false };
+      this.spaces.set(space, cache);
+    }
+    const queued = cache;
+    return new Promise<T>((resolve, reject) => {
+      queued.queue.push({ run: fn, actor, resolve: resolve as (v: unknown) => void, reject });
+      if (!queued.draining) void this.drain(space, queued);
+    });
+  }
+
+  private async drain(space: string, cache: SpaceCache): Promise<void> {
+    cache.draining = true;
+    try {
+      while (cache.queue.length > 0) {
+        const batch = cache.queue.splice(0, this.maxBatch);
+        await this.runBatch(space, cache, batch);
+      }
+    } finally {
+      cache.draining = false;
+    }
+  }
+
+  private async runBatch(space: string, cache: SpaceCache, batch: PendingOp[]): Promise<void> {
+    const state = cache.state;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const read = await this.store.read(space, state.loaded ? state.version : undefined);
+        if (read.full || read.version !== state.version) state.apply(read);
+      } catch (e) {
+        return settleAll(batch, storeError(e, this.store.kind));
+      }
+      const nowMs = this.now();
+      const outcomes: Outcome[] = [];
+      const writes: StoreWrite[] = [];
+      const audit: AuditEvent[] = [];
+      for (const op of batch) {
+        const mark = state.mark();
+        const tx = new SpaceTx(space, state, nowMs, op.actor);
+        try {
+          outcomes.push({ ok: true, value: op.run(tx) });
+          writes.push(...tx.writes);
+          audit.push(...tx.audit);
+        } catch (error) {
+          state.rollbackTo(mark);
+          outcomes.push({ ok: false, error });
+        }
+      }
+      if (writes.length === 0) {
+        state.settle();
+        return settle(batch, outcomes);
+      }
+      let committed: Awaited<ReturnType<Store['commit']>>;
+      try {
+        committed = await this.store.commit({ space, expectedVersion: state.version, writes, audit });
+      } catch (e) {
+        // The commit may or may not have happened: forget the cache, reload it next time.
+        state.rollbackTo(0);
+        state.loaded = false;
+        return settleAll(batch, storeError(e, this.store.kind));
+      }
+      if (committed.ok) {
+        state.version = committed.version;
+        state.settle();
+        return settle(batch, outcomes);
+      }
+      state.rollbackTo(0);
+      if (attempt + 1 >= this.retry.maxAttempts) {
+        return settleAll(
+          batch,
+          new IpamError(
+            'CONTENTION',
+            `address space "${space}" kept changing under ${attempt + 1} attempts to commit; other writers are too busy, try again`,
+          ),
+        );
+      }
+      await this.sleep(backoffDelay(attempt, this.retry, this.random));
+    }
+  }
+}
+
+function settle(batch: PendingOp[], outcomes: Outcome[]): void {
+  batch.forEach((op, i) => {
+    const outcome = outcomes[i];
+    if (outcome.ok) op.resolve(outcome.value);
+    else op.reject(outcome.error);
+  });
+}
+
+function settleAll(batch: PendingOp[], error: unknown): void {
+  for (const op of batch) op.reject(error);
+}
+
+function storeError(e: unknown, kind: string): unknown {
+  if (isIpamError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new IpamError('STORE_UNAVAILABLE', `the ${kind} state backend failed: ${message}`);
+}

@@ -1,0 +1,180 @@
+import { checkConsistency, ConsistencyReport } from '../allocator/consistency';
+import { IpamError } from '../errors';
+import {
+  AllocateInput,
+  AllocationInfo,
+  Availability,
+  AvailabilityInput,
+  CreatePoolInput,
+  FindResult,
+  IpamApi,
+  OwnerRef,
+  PoolInfo,
+  PoolRef,
+  SliceInfo,
+  SliceInput,
+  SliceRef,
+  UpdatePoolInput,
+} from '../model/api';
+import { AuditEvent } from '../model/records';
+import { parseAddress } from '../net/address';
+import { containsAddress } from '../net/cidr';
+import { Store } from '../store/store';
+import { allocate, isAvailable, release } from './allocation-ops';
+import { EngineCore, EngineOptions } from './engine-core';
+import { createPool, deletePool, updatePool } from './pool-ops';
+import { deleteSlice, sliceInfo, sliceLedger, syncSlice } from './slice-ops';
+import { checkName, checkOwner, checkSpace } from './validate';
+import { allocationInfo, poolInfo } from './views';
+
+export interface IpamOptions extends EngineOptions {
+  /** Recorded in the audit trail as who made each change. */
+  actor?: string;
+}
+
+/** The in-process IpamApi: validation and decisions here, state in the Store. */
+export class Ipam implements IpamApi {
+  private constructor(
+    private readonly core: EngineCore,
+    private readonly actor: string,
+  ) {}
+
+  static create(store: Store, options: IpamOptions = {}): Ipam {
+    return new Ipam(new EngineCore(store, options), options.actor ?? 'ipam');
+  }
+
+  /** The same engine, recording another actor in the audit trail (the HTTP service's token name). */
+  as(actor: string): Ipam {
+    return new Ipam(this.core, actor);
+  }
+
+  get store(): Store {
+    return this.core.store;
+  }
+
+  createPool(input: CreatePoolInput): Promise<PoolInfo> {
+    const space = checkSpace(input.space);
+    return this.core.run(space, this.actor, (tx) => poolInfo(space, tx.pool(createPool(tx, input).name), tx.nowMs));
+  }
+
+  updatePool(input: UpdatePoolInput): Promise<PoolInfo> {
+    const space = checkSpace(input.space);
+    return this.core.run(space, this.actor, (tx) => poolInfo(space, tx.pool(updatePool(tx, input).name), tx.nowMs));
+  }
+
+  deletePool(ref: PoolRef): Promise<void> {
+    return this.core.run(checkSpace(ref.space), this.actor, (tx) => deletePool(tx, ref.pool));
+  }
+
+  getPool(ref: PoolRef & { prefixLength?: number }): Promise<PoolInfo> {
+    const space = checkSpace(ref.space);
+    return this.core.run(space, this.actor, (tx) => poolInfo(space, tx.pool(checkName(ref.pool, 'pool')), tx.nowMs, ref.prefixLength));
+  }
+
+  async listPools(filter: { space?: string } = {}): Promise<PoolInfo[]> {
+    const spaces = filter.space === undefined ? await this.core.store.listSpaces() : [checkSpace(filter.space)];
+    const lists = await Promise.all(
+      spaces.map((space) =>
+        this.core.run(space, this.actor, (tx) => [...tx.state.pools.values()].map((ledger) => poolInfo(space, ledger, tx.nowMs))),
+      ),
+    );
+    return lists.flat().sort((a, b) => a.space.localeCompare(b.space) || a.name.localeCompare(b.name));
+  }
+
+  allocate(input: AllocateInput): Promise<AllocationInfo> {
+    const space = checkSpace(input.space);
+    return this.core.run(space, this.actor, (tx) => allocationInfo(space, tx.pool(input.pool), allocate(tx, input)));
+  }
+
+  release(input: OwnerRef): Promise<AllocationInfo> {
+    const space = checkSpace(input.space);
+    return this.core.run(space, this.actor, (tx) => allocationInfo(space, tx.pool(input.pool), release(tx, input)));
+  }
+
+  getAllocation(input: OwnerRef): Promise<AllocationInfo | undefined> {
+    const space = checkSpace(input.space);
+    return this.core.run(space, this.actor, (tx) => {
+      const ledger = tx.pool(checkName(input.pool, 'pool'));
+      const entry = ledger.allocations.get(checkOwner(input.owner));
+      return entry === undefined ? undefined : allocationInfo(space, ledger, entry.record);
+    });
+  }
+
+  listAllocations(ref: PoolRef): Promise<AllocationInfo[]> {
+    const space = checkSpace(ref.space);
+    return this.core.run(space, this.actor, (tx) => {
+      const ledger = tx.pool(checkName(ref.pool, 'pool'));
+      return [...ledger.allocations.values()]
+        .sort((a, b) => (a.cidr.start < b.cidr.start ? -1 : a.cidr.start > b.cidr.start ? 1 : 0))
+        .map((entry) => allocationInfo(space, ledger, entry.record));
+    });
+  }
+
+  isAvailable(input: AvailabilityInput): Promise<Availability> {
+    return this.core.run(checkSpace(input.space), this.actor, (tx) => isAvailable(tx, input));
+  }
+
+  /** Every pool holding the address, outermost first, with the allocation or reservation holding it. */
+  async find(input: { ip: string; space?: string }): Promise<FindResult[]> {
+    const address = parseAddress(input.ip, 'ip');
+    const spaces = input.space === undefined ? await this.core.store.listSpaces() : [checkSpace(input.space)];
+    const found = await Promise.all(
+      spaces.map((space) =>
+        this.core.run(space, this.actor, (tx) =>
+          [...tx.state.pools.values()]
+            .filter((ledger) => containsAddress(ledger.cidr, address))
+            .sort((a, b) => a.cidr.prefix - b.cidr.prefix)
+            .map((ledger): FindResult => {
+              const result: FindResult = { space, pool: ledger.record.name, poolCidr: ledger.record.cidr };
+              const occupant = ledger.occupantAt(address.value);
+              if (occupant?.type === 'allocation') {
+                result.allocation = allocationInfo(space, ledger, ledger.allocations.get(occupant.owner)!.record);
+              } else if (occupant?.type === 'reserved') {
+                result.reserved = true;
+              }
+              return result;
+            }),
+        ),
+      ),
+    );
+    return found.flat();
+  }
+
+  /** Checks what the store holds (not this process's cache) for overlaps, duplicates and strays. */
+  async check(ref: PoolRef): Promise<ConsistencyReport> {
+    const space = checkSpace(ref.space);
+    const name = checkName(ref.pool, 'pool');
+    const read = await this.core.store.read(space);
+    const pool = read.pools.find((p) => p.name === name);
+    if (pool === undefined) {
+      throw new IpamError('POOL_NOT_FOUND', `pool: no pool "${name}" in address space "${space}"`, 'pool');
+    }
+    return checkConsistency(
+      pool,
+      read.allocations.filter((a) => a.pool === name),
+      read.pools.filter((p) => p.parent === name),
+    );
+  }
+
+  listAudit(ref: PoolRef & { limit?: number }): Promise<AuditEvent[]> {
+    return this.core.store.listAudit(checkSpace(ref.space), checkName(ref.pool, 'pool'), ref.limit ?? 100);
+  }
+
+  syncSlice(input: SliceInput): Promise<SliceInfo> {
+    const space = checkSpace(input.namespace, 'namespace');
+    return this.core.run(space, this.actor, (tx) => sliceInfo(space, tx.pool(syncSlice(tx, input)), tx.nowMs));
+  }
+
+  getSlice(ref: SliceRef): Promise<SliceInfo> {
+    const space = checkSpace(ref.namespace, 'namespace');
+    return this.core.run(space, this.actor, (tx) => sliceInfo(space, sliceLedger(tx, ref), tx.nowMs));
+  }
+
+  deleteSlice(ref: SliceRef): Promise<void> {
+    return this.core.run(checkSpace(ref.namespace, 'namespace'), this.actor, (tx) => deleteSlice(tx, ref));
+  }
+
+  close(): Promise<void> {
+    return this.core.store.close();
+  }
+}

@@ -1,0 +1,194 @@
+import { planBlock } from '../allocator/allocate';
+import { PoolLedger } from '../allocator/pool-ledger';
+import { IpamError } from '../errors';
+import { CreatePoolInput, UpdatePoolInput } from '../model/api';
+import { PoolKind, PoolRecord } from '../model/records';
+import { Cidr, bitsOf, formatCidr, overlaps, parseCidr } from '../net/cidr';
+import { SpaceTx } from './space-tx';
+import {
+  checkCidrWithin,
+  checkDescription,
+  checkGateway,
+  checkGracePeriod,
+  checkLabels,
+  checkName,
+  checkOwner,
+  checkPrefixLength,
+  checkReserved,
+  checkStrategy,
+} from './validate';
+
+/**
+ * Creates a pool: a root pool of the space, or a child carved from its parent (a given CIDR, or
+ * the next block of `prefixLength` by the parent's strategy). Creating a pool that exists with
+ * the same definition returns it, so a retried create never fails or duplicates.
+ */
+export function createPool(tx: SpaceTx, input: CreatePoolInput, kind: PoolKind = 'pool'): PoolRecord {
+  const name = checkName(input.name, 'name');
+  const parent = input.parent === undefined ? undefined : tx.pool(checkName(input.parent, 'parent'), 'parent');
+  const owner = input.owner === undefined ? undefined : checkOwner(input.owner);
+  const existing = tx.state.ledger(name);
+  if (existing !== undefined) return sameOrConflict(existing, input, parent, kind, owner);
+
+  let cidr: Cidr;
+  if (parent === undefined) {
+    if (input.cidr === undefined) {
+      throw new IpamError('INVALID_CIDR', 'cidr: a pool without a parent needs a CIDR, like 10.0.0.0/16', 'cidr');
+    }
+    cidr = checkCidrWithin(input.cidr, 'cidr');
+    checkNoRootOverlap(tx, cidr, kind);
+  } else {
+    if (input.cidr === undefined && input.prefixLength === undefined) {
+      throw new IpamError('INVALID_PREFIX_LENGTH', `prefixLength: give the size of the block to carve from "${parent.record.name}", or a cidr`, 'prefixLength');
+    }
+    const specific = input.cidr === undefined ? undefined : checkCidrWithin(input.cidr, 'cidr');
+    const prefixLength = specific?.prefix ?? checkPrefixLength(input.prefixLength, 'prefixLength', parent.cidr);
+    const prefer = input.prefer === undefined ? undefined : checkCidrWithin(input.prefer, 'prefer');
+    const chosen = planBlock(parent, { kind: 'prefix', prefixLength, cidr: specific, prefer }, tx.nowMs);
+    for (const reclaimed of chosen.reclaim) tx.deleteAllocation(parent.record.name, reclaimed, 'reclaim');
+    cidr = chosen.block;
+  }
+  const record = buildRecord(input, name, cidr, kind, tx.now);
+  if (parent !== undefined) record.parent = parent.record.name;
+  if (owner !== undefined) record.owner = owner;
+  tx.putPool(record, 'create-pool');
+  return record;
+}
+
+export function updatePool(tx: SpaceTx, input: UpdatePoolInput): PoolRecord {
+  const ledger = tx.pool(checkName(input.pool, 'pool'));
+  const old = ledger.record;
+  const next: PoolRecord = structuredClone(old);
+  if (input.strategy !== undefined) next.strategy = checkStrategy(input.strategy);
+  if (input.gracePeriodSeconds !== undefined) next.gracePeriodSeconds = checkGracePeriod(input.gracePeriodSeconds);
+  if (input.defaultPrefixLength !== undefined) {
+    if (input.defaultPrefixLength === null) delete next.defaultPrefixLength;
+    else next.defaultPrefixLength = checkPrefixLength(input.defaultPrefixLength, 'defaultPrefixLength', ledger.cidr);
+  }
+  if (input.gateway !== undefined) {
+    const gateway = checkGateway(input.gateway, ledger.cidr);
+    if (gateway === undefined) delete next.gateway;
+    else next.gateway = gateway;
+  }
+  if (input.reserved !== undefined) next.reserved = checkReserved(input.reserved, ledger.cidr);
+  if (input.description !== undefined) setOptional(next, 'description', checkDescription(input.description));
+  if (input.labels !== undefined) setOptional(next, 'labels', checkLabels(input.labels));
+  checkNewReservationsFree(ledger, next);
+  if (JSON.stringify(next) === JSON.stringify(old)) return old;
+  tx.putPool(next, 'update-pool');
+  return next;
+}
+
+/** Deletes a pool; refused while it has child pools or live allocations (seed 001), naming them. */
+export function deletePool(tx: SpaceTx, name: string): void {
+  const ledger = tx.pool(checkName(name, 'pool'));
+  if (ledger.children.size > 0) {
+    const children = [...ledger.children].map(([child, cidr]) => `"${child}" (${formatCidr(cidr)})`);
+    throw new IpamError(
+      'POOL_IN_USE',
+      `pool "${name}" still has child pool(s) ${listSome(children)}; delete them first`,
+      'pool',
+    );
+  }
+  const live = [...ledger.allocations.values()].filter((a) => a.record.status === 'allocated');
+  if (live.length > 0) {
+    const owners = live.map((a) => `"${a.record.owner}" (${a.record.cidr})`);
+    throw new IpamError(
+      'POOL_IN_USE',
+      `pool "${name}" still has ${live.length} live allocation(s): ${listSome(owners)}; release them first`,
+      'pool',
+    );
+  }
+  for (const owner of [...ledger.allocations.keys()]) tx.deleteAllocation(name, owner, 'delete-pool');
+  tx.deletePool(name);
+}
+
+function buildRecord(input: CreatePoolInput, name: string, cidr: Cidr, kind: PoolKind, now: string): PoolRecord {
+  const record: PoolRecord = {
+    name,
+    cidr: formatCidr(cidr),
+    strategy: checkStrategy(input.strategy),
+    reserved: checkReserved(input.reserved, cidr),
+    gracePeriodSeconds: checkGracePeriod(input.gracePeriodSeconds),
+    kind,
+    createdAt: now,
+  };
+  const gateway = checkGateway(input.gateway, cidr);
+  if (gateway !== undefined) record.gateway = gateway;
+  if (input.defaultPrefixLength !== undefined) {
+    record.defaultPrefixLength = checkPrefixLength(input.defaultPrefixLength, 'defaultPrefixLength', cidr);
+  }
+  setOptional(record, 'description', checkDescription(input.description));
+  setOptional(record, 'labels', checkLabels(input.labels));
+  return record;
+}
+
+/** A create of an existing pool: the same request returns it; anything else is a conflict. */
+function sameOrConflict(existing: PoolLedger, input: CreatePoolInput, parent: PoolLedger | undefined, kind: PoolKind, owner?: string): PoolRecord {
+  const old = existing.record;
+  const carved = input.cidr === undefined && parent !== undefined;
+  const sameBlock = carved
+    ? (input.prefixLength === undefined || input.prefixLength === existing.cidr.prefix) && (owner === undefined || owner === old.owner)
+    : input.cidr !== undefined && formatCidr(checkCidrWithin(input.cidr, 'cidr')) === old.cidr;
+  if (sameBlock && old.parent === parent?.record.name && old.kind === kind) {
+    const wanted = buildRecord(input, old.name, existing.cidr, kind, old.createdAt);
+    if (definition(wanted) === definition(old)) return old;
+  }
+  const where = old.parent === undefined ? '' : ` in parent "${old.parent}"`;
+  throw new IpamError(
+    'POOL_EXISTS',
+    `name: pool "${old.name}" already exists with ${old.cidr}${where} and a different definition; choose another name, or change it with \`ipam pool update\``,
+    'name',
+  );
+}
+
+function definition(record: PoolRecord): string {
+  const { strategy, gateway, reserved, defaultPrefixLength, gracePeriodSeconds } = record;
+  return JSON.stringify([strategy, gateway, reserved, defaultPrefixLength, gracePeriodSeconds]);
+}
+
+/** Root pools of one space never overlap; for slices this is seed 000's unique-sliceSubnet rule. */
+function checkNoRootOverlap(tx: SpaceTx, cidr: Cidr, kind: PoolKind): void {
+  for (const other of tx.state.pools.values()) {
+    if (other.record.parent !== undefined || !overlaps(other.cidr, cidr)) continue;
+    if (kind === 'slice' && other.record.kind === 'slice') {
+      throw new IpamError(
+        'SLICE_SUBNET_CONFLICT',
+        `sliceSubnet: Invalid value: "${formatCidr(cidr)}": CIDR pool conflicts with existing slice '${other.record.name}'. Each Dynamic IPAM slice must have a unique sliceSubnet to prevent overlapping IP allocations`,
+        'sliceSubnet',
+      );
+    }
+    const field = kind === 'slice' ? 'sliceSubnet' : 'cidr';
+    throw new IpamError(
+      'POOL_OVERLAP',
+      `${field}: ${formatCidr(cidr)} overlaps ${other.record.kind} "${other.record.name}" (${other.record.cidr}) in address space "${tx.space}"; choose a range that does not overlap${other.record.kind === 'pool' ? `, or nest it with parent "${other.record.name}"` : ''}`,
+      field,
+    );
+  }
+}
+
+/** A new reserved range or gateway must not take a block someone holds. */
+function checkNewReservationsFree(ledger: PoolLedger, next: PoolRecord): void {
+  const wanted: [string, string][] = next.reserved.map((cidr, i) => [cidr, `reserved[${i}]`]);
+  if (next.gateway !== undefined) wanted.push([`${next.gateway}/${bitsOf(ledger.cidr.family)}`, 'gateway']);
+  for (const [text, field] of wanted) {
+    for (const occupant of ledger.occupantsIn(parseCidr(text))) {
+      if (occupant.type === 'reserved') continue;
+      const holder = occupant.type === 'child' ? `child pool "${occupant.name}"` : `the allocation of owner "${occupant.owner}"`;
+      throw new IpamError(
+        'CIDR_UNAVAILABLE',
+        `${field}: ${text} overlaps ${holder} (${formatCidr(occupant.cidr)}); release it first or reserve another range`,
+        field,
+      );
+    }
+  }
+}
+
+function setOptional<K extends 'description' | 'labels'>(record: PoolRecord, key: K, value: PoolRecord[K] | undefined): void {
+  if (value === undefined) delete record[key];
+  else record[key] = value;
+}
+
+function listSome(items: string[]): string {
+  return items.length <= 5 ? items.join(', ') : `${items.slice(0, 5).join(', ')} and ${items.length - 5} more`;
+}

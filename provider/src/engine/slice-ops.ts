@@ -1,0 +1,110 @@
+import { PoolLedger } from '../allocator/pool-ledger';
+import { validateGracePeriodHours, validateSliceSubnet, validateSubnetSize } from '../allocator/slice-rules';
+import { poolStats } from '../allocator/stats';
+import { IpamError } from '../errors';
+import { SliceInfo, SliceInput, SliceRef } from '../model/api';
+import { formatCidr } from '../net/cidr';
+import { allocate, release } from './allocation-ops';
+import { createPool, updatePool } from './pool-ops';
+import { SpaceTx } from './space-tx';
+import { checkName, checkOwner } from './validate';
+
+/**
+ * A KubeSlice slice (seed 000) is a pool of kind "slice" in the address space named after the
+ * slice's namespace: the slice subnet is the pool, each cluster is an owner. Syncing a slice is
+ * one operation, so adding and removing clusters commits atomically:
+ *   - listed clusters get a subnet (sequential, first-fit), or keep theirs;
+ *   - a cluster that comes back within the grace period gets its old subnet;
+ *   - clusters no longer listed are released, their subnet held for the grace period.
+ */
+export function syncSlice(tx: SpaceTx, input: SliceInput): string {
+  const name = checkName(input.name, 'name');
+  const slice = validateSliceSubnet(input.sliceSubnet);
+  const subnetSize = validateSubnetSize(input.subnetSize, slice);
+  const graceHours = validateGracePeriodHours(input.gracePeriodHours);
+  const clusters = checkClusters(input.clusters);
+  const existing = tx.state.ledger(name);
+  if (existing === undefined) {
+    createPool(
+      tx,
+      { name, cidr: formatCidr(slice), defaultPrefixLength: subnetSize, gracePeriodSeconds: graceHours * 3600, strategy: 'first-fit' },
+      'slice',
+    );
+  } else {
+    checkSameSlice(existing, name, formatCidr(slice), subnetSize);
+    if (existing.record.gracePeriodSeconds !== graceHours * 3600) {
+      updatePool(tx, { pool: name, gracePeriodSeconds: graceHours * 3600 });
+    }
+  }
+  for (const cluster of clusters) allocate(tx, { pool: name, owner: cluster, prefixLength: subnetSize });
+  const listed = new Set(clusters);
+  for (const entry of [...tx.pool(name).allocations.values()]) {
+    if (entry.record.status === 'allocated' && !listed.has(entry.record.owner)) release(tx, { pool: name, owner: entry.record.owner });
+  }
+  return name;
+}
+
+export function deleteSlice(tx: SpaceTx, ref: SliceRef): void {
+  const ledger = sliceLedger(tx, ref);
+  for (const owner of [...ledger.allocations.keys()]) tx.deleteAllocation(ledger.record.name, owner, 'delete-pool');
+  tx.deletePool(ledger.record.name);
+}
+
+export function sliceLedger(tx: SpaceTx, ref: SliceRef): PoolLedger {
+  const ledger = tx.pool(checkName(ref.name, 'name'), 'name');
+  if (ledger.record.kind !== 'slice') {
+    throw new IpamError('POOL_NOT_FOUND', `name: "${ref.name}" in namespace "${tx.space}" is a pool, not a slice`, 'name');
+  }
+  return ledger;
+}
+
+/** The slice as seed 000's SliceIpam status shows it. */
+export function sliceInfo(namespace: string, ledger: PoolLedger, nowMs: number): SliceInfo {
+  const subnetSize = ledger.record.defaultPrefixLength!;
+  const blocks = poolStats(ledger, nowMs, subnetSize).blocks!;
+  const allocations = [...ledger.allocations.values()].sort((a, b) => (a.cidr.start < b.cidr.start ? -1 : 1));
+  return {
+    namespace,
+    name: ledger.record.name,
+    sliceSubnet: ledger.record.cidr,
+    subnetSize,
+    gracePeriodHours: ledger.record.gracePeriodSeconds / 3600,
+    allocatedSubnets: allocations.map(({ record }) => ({
+      clusterName: record.owner,
+      subnet: record.cidr,
+      status: record.status === 'allocated' ? 'Allocated' : 'Released',
+      allocatedAt: record.allocatedAt,
+      ...(record.releasedAt === undefined ? {} : { releasedAt: record.releasedAt }),
+    })),
+    availableSubnets: Number(blocks.available),
+    totalSubnets: Number(blocks.total),
+  };
+}
+
+function checkClusters(value: unknown): string[] {
+  if (!Array.isArray(value)) throw new IpamError('INVALID_INPUT', 'clusters: give a list of cluster names', 'clusters');
+  const seen = new Set<string>();
+  return value.map((cluster, i) => {
+    const name = checkOwner(cluster, `clusters[${i}]`);
+    if (seen.has(name)) {
+      throw new IpamError('INVALID_INPUT', `clusters[${i}]: duplicate cluster name in allocations: "${name}" is listed twice`, `clusters[${i}]`);
+    }
+    seen.add(name);
+    return name;
+  });
+}
+
+function checkSameSlice(existing: PoolLedger, name: string, sliceSubnet: string, subnetSize: number): void {
+  const record = existing.record;
+  if (record.kind !== 'slice') {
+    throw new IpamError('POOL_EXISTS', `name: a pool named "${name}" already exists in this namespace; give the slice another name`, 'name');
+  }
+  if (record.cidr !== sliceSubnet || record.defaultPrefixLength !== subnetSize) {
+    const field = record.cidr !== sliceSubnet ? 'sliceSubnet' : 'subnetSize';
+    throw new IpamError(
+      'POOL_EXISTS',
+      `${field}: slice "${name}" exists with sliceSubnet ${record.cidr} and subnetSize ${record.defaultPrefixLength}; these cannot change, delete the slice and create it again`,
+      field,
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { PoolLedger } from '../allocator/pool-ledger';
+import { IpamError } from '../errors';
+import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
+import { StoreWrite } from '../store/store';
+import { SpaceState } from './space-state';
+
+/**
+ * One operation's view of a space while the engine decides it: reads go to the space state,
+ * and every change goes both to the state (so the next operation of the batch sees it) and to
+ * the list of store writes committed at the end of the batch.
+ */
+export class SpaceTx {
+  readonly writes: StoreWrite[] = [];
+  readonly audit: AuditEvent[] = [];
+  readonly now: string;
+
+  constructor(
+    readonly space: string,
+    readonly state: SpaceState,
+    readonly nowMs: number,
+    readonly actor: string,
+  ) {
+    this.now = new Date(nowMs).toISOString();
+  }
+
+  pool(name: string, field = 'pool'): PoolLedger {
+    const ledger = this.state.ledger(name);
+    if (ledger === undefined) {
+      throw new IpamError(
+        'POOL_NOT_FOUND',
+        `${field}: no pool "${name}" in address space "${this.space}"; list pools with \`ipam pool list\``,
+        field,
+      );
+    }
+    return ledger;
+  }
+
+  putAllocation(record: AllocationRecord, action: 'allocate' | 'release'): void {
+    this.state.putAllocation(record);
+    this.writes.push({ type: 'putAllocation', allocation: record });
+    this.record(record.pool, action, record.owner, record.cidr);
+  }
+
+  /** Removes an allocation; `reclaim` when a released block past its grace period is reused. */
+  deleteAllocation(pool: string, owner: string, action: 'reclaim' | 'delete-pool'): void {
+    const entry = this.state.ledger(pool)?.allocations.get(owner);
+    this.state.deleteAllocation(pool, owner);
+    this.writes.push({ type: 'deleteAllocation', pool, owner });
+    if (action === 'reclaim') this.record(pool, 'reclaim', owner, entry?.record.cidr);
+  }
+
+  putPool(record: PoolRecord, action: 'create-pool' | 'update-pool'): void {
+    this.state.putPool(record);
+    this.writes.push({ type: 'putPool', pool: record });
+    this.record(record.name, action, record.owner, record.cidr);
+  }
+
+  deletePool(name: string): void {
+    const cidr = this.state.ledger(name)?.record.cidr;
+    this.state.deletePool(name);
+    this.writes.push({ type: 'deletePool', name });
+    this.record(name, 'delete-pool', undefined, cidr);
+  }
+
+  private record(pool: string, action: AuditEvent['action'], owner: string | undefined, cidr: string | undefined): void {
+    const event: AuditEvent = { at: this.now, pool, action, actor: this.actor };
+    if (owner !== undefined) event.owner = owner;
+    if (cidr !== undefined) event.cidr = cidr;
+    this.audit.push(event);
+  }
+}

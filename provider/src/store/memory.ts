@@ -1,0 +1,134 @@
+import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
+import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from './store';
+
+interface MemorySpace {
+  version: number;
+  pools: Map<string, PoolRecord>;
+  allocations: Map<string, AllocationRecord>;
+  /** log[i] holds the writes that made version i + 1; deltas replay it. */
+  log: StoreWrite[][];
+  audit: AuditEvent[];
+}
+
+const allocationKey = (pool: string, owner: string): string => JSON.stringify([pool, owner]);
+
+/**
+ * A store in process memory, for tests and benchmarks. Records are deep-copied on the way in
+ * and out, so a caller mutating what it got cannot change the store behind the engine's back,
+ * as with a real backend.
+ */
+export class MemoryStore implements Store {
+  readonly kind = 'memory';
+  private readonly spaces = new Map<string, MemorySpace>();
+  private closed = false;
+
+  async read(space: string, since?: number): Promise<SpaceRead> {
+    this.assertOpen();
+    const state = this.spaces.get(space);
+    if (state === undefined) return emptySpace();
+    if (since === undefined || since > state.version || since < 0) {
+      return {
+        version: state.version,
+        full: true,
+        pools: [...state.pools.values()].map(copy),
+        deletedPools: [],
+        allocations: [...state.allocations.values()].map(copy),
+        deletedAllocations: [],
+      };
+    }
+    return deltaFromLog(state, since);
+  }
+
+  async commit(request: CommitRequest): Promise<CommitResult> {
+    this.assertOpen();
+    let state = this.spaces.get(request.space);
+    const current = state?.version ?? 0;
+    if (current !== request.expectedVersion) return { ok: false, version: current };
+    if (state === undefined) {
+      state = { version: 0, pools: new Map(), allocations: new Map(), log: [], audit: [] };
+      this.spaces.set(request.space, state);
+    }
+    const writes = request.writes.map(copy);
+    for (const write of writes) applyWrite(state, write);
+    state.log.push(writes);
+    state.audit.push(...request.audit.map(copy));
+    state.version += 1;
+    return { ok: true, version: state.version };
+  }
+
+  async listSpaces(): Promise<string[]> {
+    this.assertOpen();
+    return [...this.spaces.keys()].sort();
+  }
+
+  async listAudit(space: string, pool: string, limit: number): Promise<AuditEvent[]> {
+    const events = this.spaces.get(space)?.audit ?? [];
+    return events
+      .filter((e) => e.pool === pool)
+      .reverse()
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('memory store is closed');
+  }
+}
+
+function applyWrite(state: MemorySpace, write: StoreWrite): void {
+  switch (write.type) {
+    case 'putPool':
+      state.pools.set(write.pool.name, write.pool);
+      break;
+    case 'deletePool':
+      state.pools.delete(write.name);
+      break;
+    case 'putAllocation':
+      state.allocations.set(allocationKey(write.allocation.pool, write.allocation.owner), write.allocation);
+      break;
+    case 'deleteAllocation':
+      state.allocations.delete(allocationKey(write.pool, write.owner));
+      break;
+  }
+}
+
+/** Replays the log after `since`, keeping only the last write of each row. */
+function deltaFromLog(state: MemorySpace, since: number): SpaceRead {
+  const pools = new Map<string, PoolRecord | null>();
+  const allocations = new Map<string, AllocationRecord | null>();
+  for (const writes of state.log.slice(since)) {
+    for (const write of writes) {
+      if (write.type === 'putPool') pools.set(write.pool.name, write.pool);
+      else if (write.type === 'deletePool') pools.set(write.name, null);
+      else if (write.type === 'putAllocation') allocations.set(allocationKey(write.allocation.pool, write.allocation.owner), write.allocation);
+      else allocations.set(allocationKey(write.pool, write.owner), null);
+    }
+  }
+  const read = emptySpace(state.version);
+  read.full = false;
+  for (const [name, pool] of pools) {
+    if (pool === null) read.deletedPools.push(name);
+    else read.pools.push(copy(pool));
+  }
+  for (const [key, allocation] of allocations) {
+    if (allocation === null) {
+      const [pool, owner] = JSON.parse(key) as [string, string];
+      read.deletedAllocations.push({ pool, owner });
+    } else {
+      read.allocations.push(copy(allocation));
+    }
+  }
+  return read;
+}
+
+function copy<T>(value: T): T {
+  return structuredClone(value);
+}

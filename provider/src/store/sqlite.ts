@@ -1,0 +1,217 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
+import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from './store';
+
+/**
+ * The embedded default: one SQLite file, safe for several processes at once (WAL; commits take
+ * the write lock with BEGIN IMMEDIATE, then compare the space version).
+ *
+ * Rows are never deleted at once: a delete leaves a tombstone (body NULL) stamped with the
+ * version that wrote it, so a reader can ask "what changed since version v" and learn about
+ * deletions too. Tombstones older than HISTORY versions are purged; a reader that old reloads
+ * the space whole.
+ *
+ * Durability: synchronous=FULL by default, so an acknowledged allocation survives a power cut,
+ * not only a process crash. IPAM_SQLITE_SYNC=normal trades that for speed (WAL + NORMAL still
+ * survives kill -9; it can lose the last commits on power loss).
+ */
+const HISTORY = 1024;
+const SCHEMA_VERSION = 1;
+
+export type SqliteSync = 'full' | 'normal';
+
+export interface SqliteOptions {
+  synchronous?: SqliteSync;
+  /** How long to wait for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly statements: ReturnType<typeof prepare>;
+
+  constructor(
+    readonly file: string,
+    options: SqliteOptions = {},
+  ) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    // busy_timeout first: switching to WAL needs a lock that another process may hold.
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${(options.synchronous ?? syncFromEnv()).toUpperCase()}`);
+    migrate(this.db);
+    this.statements = prepare(this.db);
+  }
+
+  async read(space: string, since?: number): Promise<SpaceRead> {
+    return this.db.transaction(() => this.readNow(space, since))();
+  }
+
+  async commit(request: CommitRequest): Promise<CommitResult> {
+    const run = this.db.transaction((): CommitResult => {
+      const s = this.statements;
+      const row = s.version.get(request.space) as { version: number; history_from: number } | undefined;
+      const current = row?.version ?? 0;
+      if (current !== request.expectedVersion) return { ok: false, version: current };
+      const version = current + 1;
+      for (const write of request.writes) this.apply(request.space, version, write);
+      s.putVersion.run(request.space, version);
+      for (const event of request.audit) {
+        s.audit.run(request.space, event.pool, event.at, event.actor, event.action, event.owner ?? null, event.cidr ?? null);
+      }
+      if (version % HISTORY === 0) {
+        const horizon = version - HISTORY;
+        s.purgePools.run(request.space, horizon);
+        s.purgeAllocations.run(request.space, horizon);
+        s.setHistoryFrom.run(horizon, request.space);
+      }
+      return { ok: true, version };
+    });
+    return run.immediate();
+  }
+
+  async listSpaces(): Promise<string[]> {
+    return (this.statements.spaces.all() as { name: string }[]).map((r) => r.name);
+  }
+
+  async listAudit(space: string, pool: string, limit: number): Promise<AuditEvent[]> {
+    const rows = this.statements.listAudit.all(space, pool, limit) as Record<string, string | null>[];
+    return rows.map((r) => {
+      const event: AuditEvent = { at: r.at!, pool: r.pool!, action: r.action as AuditEvent['action'], actor: r.actor! };
+      if (r.owner !== null) event.owner = r.owner;
+      if (r.cidr !== null) event.cidr = r.cidr;
+      return event;
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private readNow(space: string, since?: number): SpaceRead {
+    const s = this.statements;
+    const row = s.version.get(space) as { version: number; history_from: number } | undefined;
+    if (row === undefined) return emptySpace();
+    const delta = since !== undefined && since >= row.history_from && since <= row.version;
+    const read = emptySpace(row.version);
+    if (delta && since === row.version) {
+      read.full = false;
+      return read;
+    }
+    if (!delta) {
+      read.pools = (s.allPools.all(space) as { body: string }[]).map((r) => JSON.parse(r.body) as PoolRecord);
+      read.allocations = (s.allAllocations.all(space) as { body: string }[]).map((r) => JSON.parse(r.body) as AllocationRecord);
+      return read;
+    }
+    read.full = false;
+    for (const r of s.poolsSince.all(space, since) as { name: string; body: string | null }[]) {
+      if (r.body === null) read.deletedPools.push(r.name);
+      else read.pools.push(JSON.parse(r.body) as PoolRecord);
+    }
+    for (const r of s.allocationsSince.all(space, since) as { pool: string; owner: string; body: string | null }[]) {
+      if (r.body === null) read.deletedAllocations.push({ pool: r.pool, owner: r.owner });
+      else read.allocations.push(JSON.parse(r.body) as AllocationRecord);
+    }
+    return read;
+  }
+
+  private apply(space: string, version: number, write: StoreWrite): void {
+    const s = this.statements;
+    switch (write.type) {
+      case 'putPool':
+        s.putPool.run(space, write.pool.name, JSON.stringify(write.pool), version);
+        break;
+      case 'deletePool':
+        s.deletePool.run(version, space, write.name);
+        break;
+      case 'putAllocation': {
+        const a = write.allocation;
+        s.putAllocation.run(space, a.pool, a.owner, a.cidr, JSON.stringify(a), version);
+        break;
+      }
+      case 'deleteAllocation':
+        s.deleteAllocation.run(version, space, write.pool, write.owner);
+        break;
+    }
+  }
+}
+
+function syncFromEnv(): SqliteSync {
+  const value = (process.env.IPAM_SQLITE_SYNC ?? 'full').toLowerCase();
+  if (value !== 'full' && value !== 'normal') {
+    throw new Error(`IPAM_SQLITE_SYNC: "${value}" is not a setting; use "full" (default) or "normal"`);
+  }
+  return value;
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`state file schema v${current} is newer than this pulumi-ipam (v${SCHEMA_VERSION}); upgrade pulumi-ipam`);
+  }
+  if (current === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS spaces (
+        name TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        history_from INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE IF NOT EXISTS pools (
+        space TEXT NOT NULL, name TEXT NOT NULL, body TEXT, rev INTEGER NOT NULL,
+        PRIMARY KEY (space, name)
+      );
+      CREATE INDEX IF NOT EXISTS pools_by_rev ON pools (space, rev);
+      CREATE TABLE IF NOT EXISTS allocations (
+        space TEXT NOT NULL, pool TEXT NOT NULL, owner TEXT NOT NULL, cidr TEXT, body TEXT, rev INTEGER NOT NULL,
+        PRIMARY KEY (space, pool, owner)
+      );
+      CREATE INDEX IF NOT EXISTS allocations_by_rev ON allocations (space, rev);
+      -- Last line of defence: one block is never held twice in a space, whatever the engine did.
+      CREATE UNIQUE INDEX IF NOT EXISTS allocations_unique_block ON allocations (space, cidr) WHERE body IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        space TEXT NOT NULL, pool TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,
+        action TEXT NOT NULL, owner TEXT, cidr TEXT
+      );
+      CREATE INDEX IF NOT EXISTS audit_by_pool ON audit (space, pool, id);
+    `);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+function prepare(db: Database.Database) {
+  return {
+    version: db.prepare('SELECT version, history_from FROM spaces WHERE name = ?'),
+    putVersion: db.prepare(
+      'INSERT INTO spaces (name, version) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version',
+    ),
+    setHistoryFrom: db.prepare('UPDATE spaces SET history_from = ? WHERE name = ?'),
+    spaces: db.prepare('SELECT name FROM spaces ORDER BY name'),
+    allPools: db.prepare('SELECT body FROM pools WHERE space = ? AND body IS NOT NULL'),
+    allAllocations: db.prepare('SELECT body FROM allocations WHERE space = ? AND body IS NOT NULL'),
+    poolsSince: db.prepare('SELECT name, body FROM pools WHERE space = ? AND rev > ?'),
+    allocationsSince: db.prepare('SELECT pool, owner, body FROM allocations WHERE space = ? AND rev > ?'),
+    putPool: db.prepare(
+      'INSERT INTO pools (space, name, body, rev) VALUES (?, ?, ?, ?) ON CONFLICT (space, name) DO UPDATE SET body = excluded.body, rev = excluded.rev',
+    ),
+    deletePool: db.prepare('UPDATE pools SET body = NULL, rev = ? WHERE space = ? AND name = ?'),
+    putAllocation: db.prepare(
+      'INSERT INTO allocations (space, pool, owner, cidr, body, rev) VALUES (?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (space, pool, owner) DO UPDATE SET cidr = excluded.cidr, body = excluded.body, rev = excluded.rev',
+    ),
+    deleteAllocation: db.prepare('UPDATE allocations SET cidr = NULL, body = NULL, rev = ? WHERE space = ? AND pool = ? AND owner = ?'),
+    purgePools: db.prepare('DELETE FROM pools WHERE space = ? AND body IS NULL AND rev <= ?'),
+    purgeAllocations: db.prepare('DELETE FROM allocations WHERE space = ? AND body IS NULL AND rev <= ?'),
+    audit: db.prepare('INSERT INTO audit (space, pool, at, actor, action, owner, cidr) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    listAudit: db.prepare('SELECT pool, at, actor, action, owner, cidr FROM audit WHERE space = ? AND pool = ? ORDER BY id DESC LIMIT ?'),
+  };
+}
