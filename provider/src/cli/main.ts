@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+import { userInfo } from 'node:os';
+import { BackendSettings, openIpam, settingsFromEnv } from '../config/backend';
+import { IpamError, isIpamError } from '../errors';
+import { IpamApi } from '../model/api';
+import { UsageError, parseArgs } from './args';
+import { COMMANDS, COMMAND_OPTIONS, Command, GLOBAL_OPTIONS } from './commands';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Exit codes: 0 done, 1 the IPAM refused or failed (typed error), 2 the command line is wrong. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let json = argv.includes('--json');
+  let api: IpamApi | undefined;
+  try {
+    const { positionals, options } = parseArgs(argv, { ...GLOBAL_OPTIONS, ...COMMAND_OPTIONS });
+    json = options.json === true;
+    const command = findCommand(positionals);
+    if (options.help === true || command === undefined) {
+      if (command === undefined && positionals.length > 0 && options.help !== true) {
+        throw new UsageError(`unknown command "${positionals.join(' ')}"; run \`ipam --help\``);
+      }
+      io.stdout(`${helpText(command)}\n`);
+      return 0;
+    }
+    const args = positionals.slice(command.path.length);
+    checkArity(command, args);
+    for (const name of Object.keys(options)) {
+      if (!(name in GLOBAL_OPTIONS) && !command.options.includes(name)) {
+        throw new UsageError(`--${name} does not apply to \`ipam ${command.path.join(' ')}\`; usage: ipam ${command.usage}`);
+      }
+    }
+    if (options.space !== undefined && options.namespace !== undefined && options.space !== options.namespace) {
+      throw new UsageError('--space and --namespace name the same thing; give one');
+    }
+    const settings: BackendSettings = { ...settingsFromEnv(io.env) };
+    if (options.state !== undefined) settings.state = options.state as string;
+    if (options.server !== undefined) settings.server = options.server as string;
+    if (options.kube === true) settings.kube = true;
+    if (options.kubeconfig !== undefined) settings.kubeconfig = options.kubeconfig as string;
+    if (options.context !== undefined) settings.kubeContext = options.context as string;
+    api = await openIpam(settings, { actor: `cli:${safeUser()}`, cwd: io.cwd });
+    const space = (options.space ?? options.namespace) as string | undefined;
+    const output = await command.run({ api, args, options, space });
+    io.stdout(`${json ? JSON.stringify(output.json, null, 2) : output.text}\n`);
+    return 0;
+  } catch (e) {
+    const usage = e instanceof UsageError;
+    const error = usage ? { code: 'USAGE', message: e.message } : toIpamError(e).toJSON();
+    io.stderr(json ? `${JSON.stringify({ error })}\n` : `error[${error.code}]: ${error.message}\n`);
+    return usage ? 2 : 1;
+  } finally {
+    await api?.close();
+  }
+}
+
+function findCommand(positionals: string[]): Command | undefined {
+  return COMMANDS.filter((c) => c.path.every((word, i) => positionals[i] === word)).sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+function checkArity(command: Command, args: string[]): void {
+  const required = command.args.filter((a) => !a.endsWith('?')).length;
+  if (args.length < required || args.length > command.args.length) {
+    throw new UsageError(`usage: ipam ${command.usage}`);
+  }
+}
+
+function toIpamError(e: unknown): IpamError {
+  if (isIpamError(e)) return e;
+  return new IpamError('STORE_UNAVAILABLE', e instanceof Error ? e.message : String(e));
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function helpText(command?: Command): string {
+  const describe = (names: string[]) =>
+    names.map((n) => {
+      const spec = { ...GLOBAL_OPTIONS, ...COMMAND_OPTIONS }[n];
+      return `  --${n}${spec.valueName ? ` ${spec.valueName}` : ''}`.padEnd(34) + spec.help;
+    });
+  if (command !== undefined) {
+    return [`ipam ${command.usage}`, '', command.summary, '', 'Options:', ...describe(command.options), ...describe(Object.keys(GLOBAL_OPTIONS))].join('\n');
+  }
+  return [
+    'ipam: IP address management for people and scripts (pulumi-ipam)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(14)}${c.summary}`),
+    '',
+    'Global options (anywhere on the line):',
+    ...describe(Object.keys(GLOBAL_OPTIONS)),
+    '',
+    'Run `ipam COMMAND --help` for the options of a command.',
+  ].join('\n');
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { Ipam } from '../engine/ipam';
+import { IpamError } from '../errors';
+import { IpamApi } from '../model/api';
+import { openStore } from '../store/open';
+import { SqliteSync } from '../store/sqlite';
+
+/**
+ * Which state backend to use, as people and programs give it: `ipam` flags, IPAM_* environment
+ * variables, or Pulumi stack config `ipam:*`. The embedded SQLite file is the default; naming a
+ * server (HTTP IPAM service) or a Kubernetes cluster switches to that.
+ */
+export interface BackendSettings {
+  /** SQLite state file (embedded backend). Default ./.ipam/state.db. */
+  state?: string;
+  sqliteSync?: SqliteSync;
+  /** URL of an HTTP IPAM service (`ipam serve`). */
+  server?: string;
+  /** Bearer token for the HTTP IPAM service. Never logged, never stored in Pulumi state in plain text. */
+  token?: string;
+  /** Use Kubernetes custom resources, with the default kubeconfig (KUBECONFIG or ~/.kube/config). */
+  kube?: boolean;
+  /** Use Kubernetes custom resources, with this kubeconfig file. */
+  kubeconfig?: string;
+  kubeContext?: string;
+  /** Kubernetes backend: the namespace used when a request names no address space. */
+  namespace?: string;
+}
+
+export const DEFAULT_STATE_FILE = '.ipam/state.db';
+
+export type BackendKind = 'sqlite' | 'http' | 'kubernetes';
+
+/** Reads IPAM_* variables. Explicit settings (flags, stack config) override them field by field. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): BackendSettings {
+  const settings: BackendSettings = {};
+  if (env.IPAM_STATE) settings.state = env.IPAM_STATE;
+  if (env.IPAM_SQLITE_SYNC) settings.sqliteSync = env.IPAM_SQLITE_SYNC as SqliteSync;
+  if (env.IPAM_SERVER) settings.server = env.IPAM_SERVER;
+  if (env.IPAM_TOKEN) settings.token = env.IPAM_TOKEN;
+  if (env.IPAM_KUBECONFIG) settings.kubeconfig = env.IPAM_KUBECONFIG;
+  if (env.IPAM_KUBE_CONTEXT) settings.kubeContext = env.IPAM_KUBE_CONTEXT;
+  if (env.IPAM_NAMESPACE) settings.namespace = env.IPAM_NAMESPACE;
+  if (env.IPAM_BACKEND === 'kubernetes') settings.kube = true;
+  return settings;
+}
+
+export function backendKind(settings: BackendSettings): BackendKind {
+  const kube = settings.kube === true || settings.kubeconfig !== undefined;
+  if (settings.server !== undefined && kube) {
+    throw new IpamError('INVALID_INPUT', 'server: both an IPAM server and a Kubernetes cluster are configured; choose one backend', 'server');
+  }
+  if (settings.server !== undefined) return 'http';
+  return kube ? 'kubernetes' : 'sqlite';
+}
+
+export interface OpenOptions {
+  /** Recorded in the audit trail (the CLI user, "pulumi", a service token's name). */
+  actor: string;
+  cwd?: string;
+}
+
+export async function openIpam(settings: BackendSettings, options: OpenOptions): Promise<IpamApi> {
+  switch (backendKind(settings)) {
+    case 'http':
+      return (await import('../client/open')).openHttpIpam(settings, options);
+    case 'kubernetes':
+      return (await import('../store/kubernetes/open')).openKubernetesIpam(settings, options);
+    case 'sqlite':
+      return openSqliteIpam(settings, options);
+  }
+}
+
+async function openSqliteIpam(settings: BackendSettings, options: OpenOptions): Promise<IpamApi> {
+  const file = resolve(options.cwd ?? process.cwd(), settings.state ?? DEFAULT_STATE_FILE);
+  if (settings.sqliteSync !== undefined && settings.sqliteSync !== 'full' && settings.sqliteSync !== 'normal') {
+    throw new IpamError('INVALID_INPUT', `sqliteSync: "${String(settings.sqliteSync)}" is not a setting; use "full" or "normal"`, 'sqliteSync');
+  }
+  try {
+    return Ipam.create(await openStore({ type: 'sqlite', file, synchronous: settings.sqliteSync }), { actor: options.actor });
+  } catch (e) {
+    if (e instanceof IpamError) throw e;
+    throw new IpamError('STORE_UNAVAILABLE', `cannot open the state file ${file}: ${(e as Error).message}`);
+  }
+}

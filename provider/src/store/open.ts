@@ -1,0 +1,17 @@
+import { MemoryStore } from './memory';
+import { SqliteStore, SqliteSync } from './sqlite';
+import { Store } from './store';
+
+/** Where the state lives, as plain data, so it can be passed to another process or read from config. */
+export type StoreConfig =
+  | { type: 'memory' }
+  | { type: 'sqlite'; file: string; synchronous?: SqliteSync };
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  switch (config.type) {
+    case 'memory':
+      return new MemoryStore();
+    case 'sqlite':
+      return new SqliteStore(config.file, { synchronous: config.synchronous });
+  }
+}

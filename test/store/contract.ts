@@ -1,0 +1,255 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { Ipam } from '../../provider/src/engine/ipam';
+import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
+import { StoreConfig } from '../../provider/src/store/open';
+import { SpaceRead, Store } from '../../provider/src/store/store';
+import { runAllocationWorkers } from '../support/processes';
+
+/**
+ * The behaviour every Store must have, run against each implementation. A store that passes
+ * can carry the engine: reads (whole and delta), compare-and-swap commits, ordered writes,
+ * audit, and many allocators at once without a duplicate.
+ */
+export interface StoreHarness {
+  /** A store over fresh, empty state. */
+  open(): Promise<Store>;
+  /** Another handle on the same state (another connection, client, file handle). */
+  reopen(): Promise<Store>;
+  /** How a child process opens the same state; absent when the state lives only in this process. */
+  processConfig?(): StoreConfig;
+  /** Whether the backend itself refuses a block held twice in a space (SQL constraints). */
+  enforcesUniqueBlocks: boolean;
+}
+
+const pool = (name: string, cidr: string, extra: Partial<PoolRecord> = {}): PoolRecord => ({
+  name,
+  cidr,
+  strategy: 'first-fit',
+  reserved: [],
+  gracePeriodSeconds: 86400,
+  kind: 'pool',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  ...extra,
+});
+
+const allocation = (poolName: string, owner: string, cidr: string, extra: Partial<AllocationRecord> = {}): AllocationRecord => ({
+  pool: poolName,
+  owner,
+  cidr,
+  kind: 'prefix',
+  status: 'allocated',
+  allocatedAt: '2026-01-01T00:00:00.000Z',
+  ...extra,
+});
+
+/** Applies a read (whole or delta) to a materialised view, as the engine does. */
+function materialise(view: { pools: Map<string, PoolRecord>; allocations: Map<string, AllocationRecord> }, read: SpaceRead): void {
+  if (read.full) {
+    view.pools.clear();
+    view.allocations.clear();
+  }
+  for (const name of read.deletedPools) view.pools.delete(name);
+  for (const key of read.deletedAllocations) view.allocations.delete(`${key.pool}/${key.owner}`);
+  for (const p of read.pools) view.pools.set(p.name, p);
+  for (const a of read.allocations) view.allocations.set(`${a.pool}/${a.owner}`, a);
+}
+
+export function storeContract(name: string, harness: () => StoreHarness): void {
+  describe(`Store contract: ${name}`, () => {
+    let h: StoreHarness;
+    let store: Store;
+    beforeEach(async () => {
+      h = harness();
+      store = await h.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('reads a space never written as version 0 and empty', async () => {
+      const read = await store.read('nothing-here');
+      expect(read).to.deep.include({ version: 0, full: true, pools: [], allocations: [] });
+    });
+
+    it('commits at the expected version and bumps it by one; round-trips records exactly', async () => {
+      const p = pool('net', '10.0.0.0/16', { gateway: '10.0.0.1', labels: { team: 'a' }, description: 'd', defaultPrefixLength: 24 });
+      const a = allocation('net', 'owner-1', '10.0.1.0/24', { labels: { x: 'y' }, description: 'first' });
+      const result = await store.commit({ space: 'default', expectedVersion: 0, writes: [{ type: 'putPool', pool: p }, { type: 'putAllocation', allocation: a }], audit: [] });
+      expect(result).to.deep.equal({ ok: true, version: 1 });
+      const read = await store.read('default');
+      expect(read.version).to.equal(1);
+      expect(read.pools).to.deep.equal([p]);
+      expect(read.allocations).to.deep.equal([a]);
+      expect(await store.listSpaces()).to.include('default');
+    });
+
+    it('refuses a commit at a stale version and changes nothing', async () => {
+      await store.commit({ space: 's', expectedVersion: 0, writes: [{ type: 'putPool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
+      const stale = await store.commit({ space: 's', expectedVersion: 0, writes: [{ type: 'putPool', pool: pool('b', '11.0.0.0/8') }], audit: [] });
+      expect(stale).to.deep.equal({ ok: false, version: 1 });
+      const read = await store.read('s');
+      expect(read.pools.map((p) => p.name)).to.deep.equal(['a']);
+      expect(read.version).to.equal(1);
+    });
+
+    it('keeps spaces apart', async () => {
+      await store.commit({ space: 'one', expectedVersion: 0, writes: [{ type: 'putPool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
+      await store.commit({ space: 'two', expectedVersion: 0, writes: [{ type: 'putPool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
+      expect((await store.read('one')).version).to.equal(1);
+      expect((await store.read('two')).pools).to.have.length(1);
+    });
+
+    it('applies the writes of one commit in order (a block freed and retaken in one commit)', async () => {
+      await store.commit({
+        space: 'o', expectedVersion: 0, audit: [],
+        writes: [{ type: 'putPool', pool: pool('p', '10.0.0.0/24') }, { type: 'putAllocation', allocation: allocation('p', 'old', '10.0.0.0/25') }],
+      });
+      const r = await store.commit({
+        space: 'o', expectedVersion: 1, audit: [],
+        writes: [{ type: 'deleteAllocation', pool: 'p', owner: 'old' }, { type: 'putAllocation', allocation: allocation('p', 'new', '10.0.0.0/25') }],
+      });
+      expect(r.ok).to.equal(true);
+      expect((await store.read('o')).allocations.map((a) => a.owner)).to.deep.equal(['new']);
+    });
+
+    it('answers "what changed since v" so that applying it to v gives the current state (deletes included)', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.oneof(
+              fc.record({ t: fc.constant('put' as const), owner: fc.nat(6), block: fc.nat(255) }),
+              fc.record({ t: fc.constant('del' as const), owner: fc.nat(6) }),
+              fc.record({ t: fc.constant('pool' as const), n: fc.nat(2) }),
+              fc.record({ t: fc.constant('unpool' as const), n: fc.nat(2) }),
+            ),
+            { minLength: 1, maxLength: 25 },
+          ),
+          fc.nat(25),
+          async (ops, checkpointAt) => {
+            const space = `delta-${Math.random().toString(36).slice(2, 10)}`;
+            let version = 0;
+            let checkpoint: SpaceRead | undefined;
+            const held = new Map<string, number>();
+            for (const [i, op] of ops.entries()) {
+              if (i === Math.min(checkpointAt, ops.length - 1)) checkpoint = await store.read(space);
+              const writes =
+                op.t === 'put'
+                  ? [...held].some(([o, b]) => b === op.block && o !== `o${op.owner}`)
+                    ? []
+                    : [{ type: 'putAllocation' as const, allocation: allocation('p', `o${op.owner}`, `10.0.${op.block}.0/24`) }]
+                  : op.t === 'del'
+                    ? [{ type: 'deleteAllocation' as const, pool: 'p', owner: `o${op.owner}` }]
+                    : op.t === 'pool'
+                      ? [{ type: 'putPool' as const, pool: pool(`q${op.n}`, `11.${op.n}.0.0/16`) }]
+                      : [{ type: 'deletePool' as const, name: `q${op.n}` }];
+              if (writes.length === 0) continue;
+              const r = await store.commit({ space, expectedVersion: version, writes, audit: [] });
+              expect(r.ok).to.equal(true);
+              version += 1;
+              if (op.t === 'put') held.set(`o${op.owner}`, op.block);
+              if (op.t === 'del') held.delete(`o${op.owner}`);
+            }
+            const base = checkpoint ?? (await store.read(space));
+            const view = { pools: new Map<string, PoolRecord>(), allocations: new Map<string, AllocationRecord>() };
+            materialise(view, base);
+            materialise(view, await store.read(space, base.version));
+            const now = await store.read(space);
+            expect([...view.pools.values()].sort((a, b) => a.name.localeCompare(b.name))).to.deep.equal(now.pools.sort((a, b) => a.name.localeCompare(b.name)));
+            const key = (a: AllocationRecord) => `${a.pool}/${a.owner}`;
+            expect([...view.allocations.values()].sort((a, b) => key(a).localeCompare(key(b)))).to.deep.equal(
+              now.allocations.sort((a, b) => key(a).localeCompare(key(b))),
+            );
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
+
+    it('lists the audit trail of a pool, newest first, bounded', async () => {
+      const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+      for (let i = 0; i < 3; i++) {
+        await store.commit({
+          space: 'a', expectedVersion: i, writes: [{ type: 'putPool', pool: pool('p', '10.0.0.0/8') }],
+          audit: [{ at: at(i), pool: 'p', action: 'allocate', owner: `o${i}`, cidr: `10.${i}.0.0/16`, actor: 'alice' }],
+        });
+      }
+      const events = await store.listAudit('a', 'p', 2);
+      expect(events).to.deep.equal([
+        { at: at(2), pool: 'p', action: 'allocate', owner: 'o2', cidr: '10.2.0.0/16', actor: 'alice' },
+        { at: at(1), pool: 'p', action: 'allocate', owner: 'o1', cidr: '10.1.0.0/16', actor: 'alice' },
+      ]);
+    });
+
+    it('refuses the same block held twice in a space when the backend enforces it', async function () {
+      if (!h.enforcesUniqueBlocks) this.skip();
+      await store.commit({ space: 'u', expectedVersion: 0, audit: [], writes: [{ type: 'putPool', pool: pool('p', '10.0.0.0/24') }, { type: 'putAllocation', allocation: allocation('p', 'a', '10.0.0.0/26') }] });
+      let failed = false;
+      try {
+        await store.commit({ space: 'u', expectedVersion: 1, audit: [], writes: [{ type: 'putAllocation', allocation: allocation('p', 'b', '10.0.0.0/26') }] });
+      } catch {
+        failed = true;
+      }
+      expect(failed).to.equal(true);
+      expect((await store.read('u')).allocations.map((a) => a.owner)).to.deep.equal(['a']);
+    });
+
+    it('lets two engines on two handles interleave and converge, with no block held twice', async () => {
+      const other = await h.reopen();
+      const a = Ipam.create(store);
+      const b = Ipam.create(other);
+      await a.createPool({ name: 'shared', cidr: '10.10.0.0/20', defaultPrefixLength: 26, gracePeriodSeconds: 0 });
+      const work = Array.from({ length: 40 }, (_, i) => {
+        const engine = i % 2 === 0 ? a : b;
+        return i % 5 === 4 ? engine.release({ pool: 'shared', owner: `o${i - 1}` }).catch(() => undefined) : engine.allocate({ pool: 'shared', owner: `o${i}` });
+      });
+      await Promise.all(work);
+      const viewA = (await a.listAllocations({ pool: 'shared' })).map((x) => [x.owner, x.cidr, x.status]);
+      const viewB = (await b.listAllocations({ pool: 'shared' })).map((x) => [x.owner, x.cidr, x.status]);
+      expect(viewA).to.deep.equal(viewB);
+      const blocks = viewA.map((x) => x[1]);
+      expect(new Set(blocks).size).to.equal(blocks.length);
+      expect((await a.check({ pool: 'shared' })).issues).to.deep.equal([]);
+      await other.close();
+    });
+
+    it('serves many concurrent allocators in one process without a duplicate', async () => {
+      const engines = await Promise.all(Array.from({ length: 4 }, () => h.reopen()));
+      const ipams = engines.map((s) => Ipam.create(s));
+      await ipams[0].createPool({ name: 'busy', cidr: '10.20.0.0/16', defaultPrefixLength: 28 });
+      const results = await Promise.all(
+        ipams.flatMap((ipam, e) => Array.from({ length: 50 }, (_, i) => ipam.allocate({ pool: 'busy', owner: `e${e}-${i}` }))),
+      );
+      const cidrs = results.map((r) => r.cidr);
+      expect(new Set(cidrs).size).to.equal(200);
+      expect((await ipams[0].check({ pool: 'busy' })).ok).to.equal(true);
+      await Promise.all(engines.map((s) => s.close()));
+    });
+
+    it('serves 4 processes x 8 clients allocating at once: all succeed, zero duplicates, consistency clean', async function () {
+      if (h.processConfig === undefined) this.skip();
+      const ipam = Ipam.create(store);
+      await ipam.createPool({ name: 'race', cidr: '10.30.0.0/16', defaultPrefixLength: 27 });
+      await ipam.createPool({ name: 'hosts', cidr: '10.31.0.0/22', gateway: true });
+      const config = h.processConfig!();
+      const outputs = await runAllocationWorkers([
+        ...[0, 1, 2, 3].map((w) => ({ store: config, pool: 'race', worker: `p${w}`, clients: 8, perClient: 12 })),
+        ...[0, 1].map((w) => ({ store: config, pool: 'hosts', worker: `h${w}`, clients: 4, perClient: 10, host: true })),
+      ]);
+      const errors = outputs.flatMap((o) => o.errors);
+      expect(errors).to.deep.equal([]);
+      const prefixes = outputs.slice(0, 4).flatMap((o) => o.granted);
+      expect(prefixes).to.have.length(4 * 8 * 12);
+      expect(new Set(prefixes.map((g) => g.cidr)).size).to.equal(prefixes.length);
+      const hosts = outputs.slice(4).flatMap((o) => o.granted.map((g) => g.cidr));
+      expect(new Set(hosts).size).to.equal(80);
+      expect(hosts).to.not.include('10.31.0.1/32');
+      expect(hosts).to.not.include('10.31.0.0/32');
+      // What the store holds is exactly what was acknowledged.
+      const stored = await ipam.listAllocations({ pool: 'race' });
+      expect(stored.map((a) => `${a.owner}=${a.cidr}`).sort()).to.deep.equal(prefixes.map((g) => `${g.owner}=${g.cidr}`).sort());
+      expect((await ipam.check({ pool: 'race' })).issues).to.deep.equal([]);
+      expect((await ipam.check({ pool: 'hosts' })).issues).to.deep.equal([]);
+    });
+  });
+}

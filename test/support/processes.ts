@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export const REPO = join(__dirname, '..', '..');
+
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a TypeScript file of the repo in a fresh Node process (through tsx), with a deadline. */
+export function runTs(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<ProcessResult> {
+  return runNode(['--require', require.resolve('tsx/cjs'), join(REPO, file), ...args], options);
+}
+
+export function runNode(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; input?: string } = {}): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd ?? REPO,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export interface WorkerOutput {
+  granted: { owner: string; cidr: string }[];
+  errors: string[];
+}
+
+/** Starts the allocation workers at once and waits for all of them. */
+export async function runAllocationWorkers(argsList: object[]): Promise<WorkerOutput[]> {
+  const results = await Promise.all(argsList.map((args) => runTs('test/support/alloc-worker.ts', [JSON.stringify(args)])));
+  return results.map((r, i) => {
+    if (r.code !== 0) throw new Error(`worker ${i} failed (${r.code ?? r.signal}): ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as WorkerOutput;
+  });
+}
