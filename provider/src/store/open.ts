@@ -5,7 +5,9 @@ import { Store } from './store';
 /** Where the state lives, as plain data, so it can be passed to another process or read from config. */
 export type StoreConfig =
   | { type: 'memory' }
-  | { type: 'sqlite'; file: string; synchronous?: SqliteSync };
+  | { type: 'sqlite'; file: string; synchronous?: SqliteSync }
+  | { type: 'postgres'; url: string }
+  | { type: 'kubernetes'; kubeconfig?: string; context?: string; namespace?: string };
 
 export async function openStore(config: StoreConfig): Promise<Store> {
   switch (config.type) {
@@ -13,5 +15,9 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       return new MemoryStore();
     case 'sqlite':
       return new SqliteStore(config.file, { synchronous: config.synchronous });
+    case 'postgres':
+      return (await import('./postgres')).openPostgresStore(config);
+    case 'kubernetes':
+      return (await import('./kubernetes')).openKubernetesStore(config);
   }
 }
