@@ -52,21 +52,21 @@ export class Ipam implements IpamApi {
     return this.core.store;
   }
 
-  createPool(input: CreatePoolInput): Promise<PoolInfo> {
+  async createPool(input: CreatePoolInput): Promise<PoolInfo> {
     const space = checkSpace(input.space);
     return this.core.run(space, this.actor, (tx) => poolInfo(space, tx.pool(createPool(tx, input).name), tx.nowMs));
   }
 
-  updatePool(input: UpdatePoolInput): Promise<PoolInfo> {
+  async updatePool(input: UpdatePoolInput): Promise<PoolInfo> {
     const space = checkSpace(input.space);
     return this.core.run(space, this.actor, (tx) => poolInfo(space, tx.pool(updatePool(tx, input).name), tx.nowMs));
   }
 
-  deletePool(ref: PoolRef): Promise<void> {
+  async deletePool(ref: PoolRef): Promise<void> {
     return this.core.run(checkSpace(ref.space), this.actor, (tx) => deletePool(tx, ref.pool));
   }
 
-  getPool(ref: PoolRef & { prefixLength?: number }): Promise<PoolInfo> {
+  async getPool(ref: PoolRef & { prefixLength?: number }): Promise<PoolInfo> {
     const space = checkSpace(ref.space);
     return this.core.run(space, this.actor, (tx) => poolInfo(space, tx.pool(checkName(ref.pool, 'pool')), tx.nowMs, ref.prefixLength));
   }
@@ -81,17 +81,17 @@ export class Ipam implements IpamApi {
     return lists.flat().sort((a, b) => a.space.localeCompare(b.space) || a.name.localeCompare(b.name));
   }
 
-  allocate(input: AllocateInput): Promise<AllocationInfo> {
+  async allocate(input: AllocateInput): Promise<AllocationInfo> {
     const space = checkSpace(input.space);
     return this.core.run(space, this.actor, (tx) => allocationInfo(space, tx.pool(input.pool), allocate(tx, input)));
   }
 
-  release(input: OwnerRef): Promise<AllocationInfo> {
+  async release(input: OwnerRef): Promise<AllocationInfo> {
     const space = checkSpace(input.space);
     return this.core.run(space, this.actor, (tx) => allocationInfo(space, tx.pool(input.pool), release(tx, input)));
   }
 
-  getAllocation(input: OwnerRef): Promise<AllocationInfo | undefined> {
+  async getAllocation(input: OwnerRef): Promise<AllocationInfo | undefined> {
     const space = checkSpace(input.space);
     return this.core.run(space, this.actor, (tx) => {
       const ledger = tx.pool(checkName(input.pool, 'pool'));
@@ -100,7 +100,7 @@ export class Ipam implements IpamApi {
     });
   }
 
-  listAllocations(ref: PoolRef): Promise<AllocationInfo[]> {
+  async listAllocations(ref: PoolRef): Promise<AllocationInfo[]> {
     const space = checkSpace(ref.space);
     return this.core.run(space, this.actor, (tx) => {
       const ledger = tx.pool(checkName(ref.pool, 'pool'));
@@ -110,7 +110,7 @@ export class Ipam implements IpamApi {
     });
   }
 
-  isAvailable(input: AvailabilityInput): Promise<Availability> {
+  async isAvailable(input: AvailabilityInput): Promise<Availability> {
     return this.core.run(checkSpace(input.space), this.actor, (tx) => isAvailable(tx, input));
   }
 
@@ -156,21 +156,21 @@ export class Ipam implements IpamApi {
     );
   }
 
-  listAudit(ref: PoolRef & { limit?: number }): Promise<AuditEvent[]> {
+  async listAudit(ref: PoolRef & { limit?: number }): Promise<AuditEvent[]> {
     return this.core.store.listAudit(checkSpace(ref.space), checkName(ref.pool, 'pool'), ref.limit ?? 100);
   }
 
-  syncSlice(input: SliceInput): Promise<SliceInfo> {
+  async syncSlice(input: SliceInput): Promise<SliceInfo> {
     const space = checkSpace(input.namespace, 'namespace');
     return this.core.run(space, this.actor, (tx) => sliceInfo(space, tx.pool(syncSlice(tx, input)), tx.nowMs));
   }
 
-  getSlice(ref: SliceRef): Promise<SliceInfo> {
+  async getSlice(ref: SliceRef): Promise<SliceInfo> {
     const space = checkSpace(ref.namespace, 'namespace');
     return this.core.run(space, this.actor, (tx) => sliceInfo(space, sliceLedger(tx, ref), tx.nowMs));
   }
 
-  deleteSlice(ref: SliceRef): Promise<void> {
+  async deleteSlice(ref: SliceRef): Promise<void> {
     return this.core.run(checkSpace(ref.namespace, 'namespace'), this.actor, (tx) => deleteSlice(tx, ref));
   }
 

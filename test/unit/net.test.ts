@@ -1,0 +1,100 @@
+import { expect } from 'chai';
+import { IpamError } from '../../provider/src/errors';
+import { formatAddress, normalizeAddress, parseAddress } from '../../provider/src/net/address';
+import { formatCidr, normalizeCidr, parseCidr, rangeToCidrs } from '../../provider/src/net/cidr';
+import { hostExclusions, networkFacts } from '../../provider/src/net/facts';
+
+function errorOf(fn: () => unknown): IpamError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof IpamError) return e;
+    throw e;
+  }
+  throw new Error('expected an IpamError');
+}
+
+describe('net: CIDRs and addresses are normalised at the boundary', () => {
+  const normalised: [string, string][] = [
+    ['10.1.0.0/16', '10.1.0.0/16'],
+    [' 192.168.0.0/24 ', '192.168.0.0/24'],
+    ['0.0.0.0/0', '0.0.0.0/0'],
+    ['10.0.0.7/32', '10.0.0.7/32'],
+    ['2001:DB8::/32', '2001:db8::/32'],
+    ['2001:0db8:0000:0000:0000:0000:0000:0000/64', '2001:db8::/64'],
+    ['2001:db8:0:0:1:0:0:0/96', '2001:db8:0:0:1::/96'], // the longer zero run wins (RFC 5952 4.2.3)
+    ['2001:db8:0:0:1:0:0:1/128', '2001:db8::1:0:0:1/128'], // equal runs: the first one
+    ['2001:db8:0:1:1:1:1:0/127', '2001:db8:0:1:1:1:1:0/127'],
+    ['1:0:0:2::/64', '1:0:0:2::/64'],
+    ['::/0', '::/0'],
+    ['fe80::/10', 'fe80::/10'],
+  ];
+  for (const [input, expected] of normalised) {
+    it(`${JSON.stringify(input)} -> ${expected}`, () => {
+      expect(normalizeCidr(input)).to.equal(expected);
+    });
+  }
+
+  const refused: [string, string][] = [
+    ['10.1.2.3/16', 'cidr: "10.1.2.3/16" has host bits set; the network is 10.1.0.0/16'],
+    ['2001:db8::1/64', 'cidr: "2001:db8::1/64" has host bits set; the network is 2001:db8::/64'],
+    ['10.0.0.0/33', 'cidr: "10.0.0.0/33" has prefix /33, but IPv4 prefixes go from /0 to /32'],
+    ['10.0.0.0', 'cidr: "10.0.0.0" is not a CIDR; write it as address/prefix, like 10.0.0.0/16 or 2001:db8::/32'],
+    ['10.0.0.256/24', 'cidr: "10.0.0.256/24" is not a CIDR; the part before "/" must be an IPv4 or IPv6 address'],
+    ['010.0.0.0/8', 'cidr: "010.0.0.0/8" is not a CIDR; the part before "/" must be an IPv4 or IPv6 address'],
+    ['invalid', 'cidr: "invalid" is not a CIDR; write it as address/prefix, like 10.0.0.0/16 or 2001:db8::/32'],
+    ['10.0.0.0/-1', 'cidr: "10.0.0.0/-1" is not a CIDR; write it as address/prefix, like 10.0.0.0/16 or 2001:db8::/32'],
+    ['1::2::3/64', 'cidr: "1::2::3/64" is not a CIDR; the part before "/" must be an IPv4 or IPv6 address'],
+  ];
+  for (const [input, message] of refused) {
+    it(`refuses ${JSON.stringify(input)} with INVALID_CIDR naming the fix`, () => {
+      const e = errorOf(() => parseCidr(input));
+      expect(e.code).to.equal('INVALID_CIDR');
+      expect(e.status).to.equal(400);
+      expect(e.field).to.equal('cidr');
+      expect(e.message).to.equal(message);
+    });
+  }
+
+  it('names the field given by the caller', () => {
+    expect(errorOf(() => parseCidr('10.0.0.1/8', 'parent')).message).to.equal('parent: "10.0.0.1/8" has host bits set; the network is 10.0.0.0/8');
+  });
+
+  it('parses and prints addresses (RFC 5952 for IPv6)', () => {
+    expect(normalizeAddress('10.0.0.5')).to.equal('10.0.0.5');
+    expect(normalizeAddress('2001:0DB8::0001')).to.equal('2001:db8::1');
+    expect(formatAddress({ family: 6, value: 0n })).to.equal('::');
+    expect(formatAddress({ family: 6, value: 1n })).to.equal('::1');
+    expect(parseAddress('::ffff:1.2.3.4').value).to.equal(0xffff01020304n);
+    const e = errorOf(() => parseAddress('10.0.0', 'ip'));
+    expect([e.code, e.message]).to.deep.equal(['INVALID_ADDRESS', 'ip: "10.0.0" is not an IPv4 or IPv6 address; write it like 10.0.0.5 or 2001:db8::5']);
+  });
+
+  it('turns a range into the fewest aligned blocks, without enumerating addresses', () => {
+    const v4 = (a: string, b: string) => rangeToCidrs(4, parseAddress(a).value, parseAddress(b).value).map(formatCidr);
+    expect(v4('10.0.0.1', '10.0.0.9')).to.deep.equal(['10.0.0.1/32', '10.0.0.2/31', '10.0.0.4/30', '10.0.0.8/31']);
+    expect(v4('10.0.0.0', '10.0.0.255')).to.deep.equal(['10.0.0.0/24']);
+    expect(v4('0.0.0.0', '255.255.255.255')).to.deep.equal(['0.0.0.0/0']);
+    const v6 = rangeToCidrs(6, 0n, (1n << 128n) - 2n);
+    expect(v6).to.have.length(128);
+    expect(formatCidr(v6[127])).to.equal('ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/128');
+  });
+
+  it('knows which addresses a host must not get (network, broadcast, IPv6 anycast; none on /31, /32, /127, /128)', () => {
+    const ex = (c: string) => hostExclusions(parseCidr(c)).map((v) => formatAddress({ family: parseCidr(c).family, value: v }));
+    expect(ex('10.0.0.0/24')).to.deep.equal(['10.0.0.0', '10.0.0.255']);
+    expect(ex('10.0.0.0/31')).to.deep.equal([]);
+    expect(ex('10.0.0.7/32')).to.deep.equal([]);
+    expect(ex('2001:db8::/64')).to.deep.equal(['2001:db8::']);
+    expect(ex('2001:db8::/127')).to.deep.equal([]);
+  });
+
+  it('reports the network facts of a block', () => {
+    expect(networkFacts(parseCidr('10.0.0.0/24'))).to.deep.equal({
+      network: '10.0.0.0', netmask: '255.255.255.0', prefixLength: 24, firstHost: '10.0.0.1', lastHost: '10.0.0.254', broadcast: '10.0.0.255', size: '256',
+    });
+    expect(networkFacts(parseCidr('2001:db8::/64'))).to.deep.equal({
+      network: '2001:db8::', netmask: 'ffff:ffff:ffff:ffff::', prefixLength: 64, firstHost: '2001:db8::1', lastHost: '2001:db8::ffff:ffff:ffff:ffff', size: '18446744073709551616',
+    });
+  });
+});
