@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const REPO = join(__dirname, '..', '..');
 
@@ -10,9 +11,17 @@ export interface ProcessResult {
   stderr: string;
 }
 
+/**
+ * Node arguments that run TypeScript through tsx. `--import` (not `--require tsx/cjs`) so that
+ * dynamic import() of a .ts module (openStore's postgres/kubernetes entries, openIpam's HTTP
+ * backend) resolves too: the CJS-only hook leaves import() to Node's ESM loader, which cannot
+ * find an extensionless .ts path.
+ */
+export const TSX_ARGS = ['--import', pathToFileURL(require.resolve('tsx')).href];
+
 /** Runs a TypeScript file of the repo in a fresh Node process (through tsx), with a deadline. */
 export function runTs(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<ProcessResult> {
-  return runNode(['--require', require.resolve('tsx/cjs'), join(REPO, file), ...args], options);
+  return runNode([...TSX_ARGS, join(REPO, file), ...args], options);
 }
 
 export function runNode(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; input?: string } = {}): Promise<ProcessResult> {

@@ -1,0 +1,84 @@
+import { PostgresStore, openPostgresStore } from '../../provider/src/store/postgres';
+import { PostgresCluster, clusterOrSkip } from '../support/postgres';
+import { storeContract } from './contract';
+import { expect } from 'chai';
+import { Pool } from 'pg';
+
+/**
+ * The Store contract against a real PostgreSQL server (a throwaway cluster), including the
+ * multi-process race: the workers connect to the same database by URL.
+ */
+describe('PostgreSQL store', function () {
+  this.timeout(120_000);
+  let cluster: PostgresCluster | undefined;
+  let databases = 0;
+  let url = '';
+
+  before(async function () {
+    cluster = await clusterOrSkip(this);
+  });
+  after(() => cluster?.stop());
+  // Each contract test gets a database of its own: fresh, empty state.
+  beforeEach(async () => {
+    if (cluster !== undefined) url = await cluster.createDatabase(`contract_${++databases}`);
+  });
+
+  storeContract('postgres', () => ({
+    open: () => openPostgresStore({ url }),
+    reopen: () => openPostgresStore({ url }),
+    processConfig: () => ({ type: 'postgres', url }),
+    enforcesUniqueBlocks: true,
+  }));
+
+  it('refuses an overlapping (not only identical) live block in a space: the exclusion constraint', async () => {
+    const store = await openPostgresStore({ url });
+    const pool = { name: 'p', cidr: '10.0.0.0/24', strategy: 'first-fit' as const, reserved: [], gracePeriodSeconds: 0, kind: 'pool' as const, createdAt: '2026-01-01T00:00:00.000Z' };
+    const block = (owner: string, cidr: string) => ({ pool: 'p', owner, cidr, kind: 'prefix' as const, status: 'allocated' as const, allocatedAt: pool.createdAt });
+    await store.commit({ space: 'x', expectedVersion: 0, audit: [], writes: [{ type: 'putPool', pool }, { type: 'putAllocation', allocation: block('a', '10.0.0.0/25') }] });
+    let error: Error | undefined;
+    await store
+      .commit({ space: 'x', expectedVersion: 1, audit: [], writes: [{ type: 'putAllocation', allocation: block('b', '10.0.0.64/26') }] })
+      .catch((e: Error) => (error = e));
+    expect(error?.message).to.match(/ipam_allocations_no_overlap/);
+    const read = await store.read('x');
+    expect(read.version).to.equal(1);
+    expect(read.allocations.map((a) => a.owner)).to.deep.equal(['a']);
+    // A tombstone frees the block for the constraint, so a block can change hands in one commit.
+    const moved = await store.commit({
+      space: 'x', expectedVersion: 1, audit: [],
+      writes: [{ type: 'deleteAllocation', pool: 'p', owner: 'a' }, { type: 'putAllocation', allocation: block('b', '10.0.0.64/26') }],
+    });
+    expect(moved).to.deep.equal({ ok: true, version: 2 });
+    await store.close();
+  });
+
+  it('runs its migrations once when several replicas start at once', async () => {
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore({ url })));
+    const pg = new Pool({ connectionString: url });
+    const { rows } = await pg.query('SELECT version, name FROM ipam_schema_migrations ORDER BY version');
+    expect(rows).to.deep.equal([{ version: 1, name: 'ledgers' }]);
+    await pg.end();
+    await Promise.all(stores.map((s) => s.close()));
+    expect(stores[0]).to.be.instanceOf(PostgresStore);
+  });
+
+  it('purges tombstones after the history window: an older reader reloads whole, a recent one gets a delta', async () => {
+    const store = await openPostgresStore({ url });
+    const pool = { name: 'p', cidr: '10.0.0.0/8', strategy: 'first-fit' as const, reserved: [], gracePeriodSeconds: 0, kind: 'pool' as const, createdAt: '2026-01-01T00:00:00.000Z' };
+    // Version 2 deletes pool q (a tombstone); at version 2048 history before 1024 is purged.
+    for (let v = 0; v < 2050; v++) {
+      const write = v === 0 ? { type: 'putPool' as const, pool: { ...pool, name: 'q' } } : v === 1 ? { type: 'deletePool' as const, name: 'q' } : { type: 'putPool' as const, pool };
+      expect((await store.commit({ space: 'h', expectedVersion: v, audit: [], writes: [write] })).ok).to.equal(true);
+    }
+    const old = await store.read('h', 1);
+    expect(old).to.deep.include({ full: true, version: 2050, deletedPools: [] });
+    expect(old.pools.map((p) => p.name)).to.deep.equal(['p']);
+    const recent = await store.read('h', 2049);
+    expect(recent).to.deep.include({ full: false, version: 2050 });
+    expect(recent.pools.map((p) => p.name)).to.deep.equal(['p']);
+    const pg = new Pool({ connectionString: url });
+    expect((await pg.query("SELECT count(*)::int AS n FROM ipam_pools WHERE space = 'h' AND body IS NULL")).rows[0].n).to.equal(0);
+    await pg.end();
+    await store.close();
+  });
+});
