@@ -36,6 +36,19 @@ export const ERROR_CATALOGUE = {
   RESERVED_ADDRESS: { status: 409, title: 'Address is reserved' },
   OWNER_CONFLICT: { status: 409, title: 'Owner already holds a different block' },
 
+  // The HTTP service (provider/src/server): requests refused before they reach the engine.
+  // Each is a 4xx with a code, never a 500, and never changes state.
+  MALFORMED_JSON: { status: 400, title: 'Request body is not JSON' },
+  UNAUTHORIZED: { status: 401, title: 'Missing or unknown bearer token' },
+  FORBIDDEN: { status: 403, title: 'Token not allowed to do this' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Request body must be application/json' },
+  SHUTTING_DOWN: { status: 503, title: 'Service is shutting down' },
+  // A bug, not a refusal: logged in full by the service, shown to the caller without details.
+  INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+
   // The state backend.
   CONTENTION: { status: 503, title: 'Too much contention' },
   STORE_UNAVAILABLE: { status: 503, title: 'State backend unavailable' },

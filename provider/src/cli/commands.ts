@@ -11,6 +11,7 @@ import {
   sliceText,
   table,
 } from './format';
+import { serveCommand } from './serve-command';
 
 /** What a command prints: `json` for --json, `text` for people. */
 export interface Output {
@@ -32,6 +33,8 @@ export interface Command {
   /** Positional argument names; a trailing "?" marks an optional one. */
   args: string[];
   options: string[];
+  /** The command opens its own backend (`serve`): the CLI must not open the default one for it. */
+  ownBackend?: boolean;
   run(ctx: CommandContext): Promise<Output>;
 }
 
@@ -76,6 +79,14 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec> = {
   size: { type: 'value', valueName: 'N', help: 'subnet size (prefix length) per cluster' },
   cluster: { type: 'list', valueName: 'NAME', help: 'a cluster of the slice (repeatable)' },
   'grace-hours': { type: 'value', valueName: 'H', help: 'grace period in hours (1-168, default 24)' },
+  // ipam serve
+  listen: { type: 'value', valueName: 'HOST:PORT', help: 'address to listen on (default 127.0.0.1:8080)' },
+  db: { type: 'value', valueName: 'FILE|URL', help: 'SQLite file (default ./ipam.db) or postgres://user@host/db' },
+  tokens: { type: 'value', valueName: 'FILE', help: 'bearer tokens file (YAML/JSON: tokens: [{name, scope, token}]); or env IPAM_TOKENS' },
+  'no-auth': { type: 'flag', help: 'serve without tokens (only on a loopback address)' },
+  'tls-cert': { type: 'value', valueName: 'FILE', help: 'serve HTTPS with this PEM certificate (with --tls-key)' },
+  'tls-key': { type: 'value', valueName: 'FILE', help: 'PEM private key of --tls-cert' },
+  'max-body': { type: 'value', valueName: 'BYTES', help: 'largest request body accepted (default 65536)' },
 };
 
 const int = (ctx: CommandContext, name: string): number | undefined =>
@@ -306,4 +317,5 @@ export const COMMANDS: Command[] = [
       return { json: { deleted: ctx.args[0] }, text: `slice ${ctx.args[0]} deleted` };
     },
   },
+  serveCommand,
 ];

@@ -44,9 +44,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (options.kube === true) settings.kube = true;
     if (options.kubeconfig !== undefined) settings.kubeconfig = options.kubeconfig as string;
     if (options.context !== undefined) settings.kubeContext = options.context as string;
-    api = await openIpam(settings, { actor: `cli:${safeUser()}`, cwd: io.cwd });
+    // A command with a backend of its own (serve) gets no api: opening the default one would create a stray state file.
+    if (!command.ownBackend) api = await openIpam(settings, { actor: `cli:${safeUser()}`, cwd: io.cwd });
     const space = (options.space ?? options.namespace) as string | undefined;
-    const output = await command.run({ api, args, options, space });
+    const output = await command.run({ api: api as IpamApi, args, options, space });
     io.stdout(`${json ? JSON.stringify(output.json, null, 2) : output.text}\n`);
     return 0;
   } catch (e) {

@@ -1,0 +1,108 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { IpamError } from '../errors';
+import { Scope } from './routes';
+
+/**
+ * Bearer tokens of the HTTP service. Each token has a name (recorded in the audit trail as who
+ * made a change, and in request logs) and a scope: "read" or "read-write".
+ *
+ * Tokens are kept only as SHA-256 digests, and a presented token is compared with every one of
+ * them by crypto.timingSafeEqual on the fixed-length digests, without stopping at the first
+ * match: the time taken says nothing about how much of a token was right, or which one it was.
+ * A token never appears in an error message or a log line.
+ */
+export type TokenScope = 'read' | 'read-write';
+
+export interface TokenEntry {
+  name: string;
+  scope: TokenScope;
+  token: string;
+}
+
+export interface Identity {
+  name: string;
+  scope: TokenScope;
+}
+
+/** The shortest token accepted: guessable tokens are refused at start, not discovered later. */
+export const MIN_TOKEN_LENGTH = 16;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
+
+export class TokenAuth {
+  private readonly entries: { name: string; scope: TokenScope; digest: Buffer }[];
+
+  constructor(tokens: TokenEntry[]) {
+    if (tokens.length === 0) throw new Error('no tokens configured: give --tokens FILE or IPAM_TOKENS, or --no-auth on a loopback address');
+    const names = new Set<string>();
+    const digests = new Set<string>();
+    this.entries = tokens.map((t, i) => {
+      const where = `token ${i + 1}${typeof t.name === 'string' && NAME.test(t.name) ? ` ("${t.name}")` : ''}`;
+      if (typeof t.name !== 'string' || !NAME.test(t.name)) throw new Error(`${where}: name must be 1 to 63 letters, digits, ".", "_", "@" or "-"`);
+      if (t.scope !== 'read' && t.scope !== 'read-write') throw new Error(`${where}: scope must be "read" or "read-write"`);
+      if (typeof t.token !== 'string' || t.token.length < MIN_TOKEN_LENGTH || /\s/.test(t.token)) {
+        throw new Error(`${where}: the token must be at least ${MIN_TOKEN_LENGTH} characters without spaces (e.g. \`openssl rand -hex 32\`)`);
+      }
+      if (names.has(t.name)) throw new Error(`${where}: the name is used twice`);
+      const digest = sha256(t.token);
+      if (digests.has(digest.toString('hex'))) throw new Error(`${where}: the same token is given twice`);
+      names.add(t.name);
+      digests.add(digest.toString('hex'));
+      return { name: t.name, scope: t.scope, digest };
+    });
+  }
+
+  /** Who sent this Authorization header, for a route needing `scope`; throws UNAUTHORIZED or FORBIDDEN. */
+  authorize(header: string | undefined, scope: Scope): Identity {
+    const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
+    if (match === null) {
+      throw new IpamError('UNAUTHORIZED', 'authorization: send the header "Authorization: Bearer <token>"', 'authorization');
+    }
+    const presented = sha256(match[1]);
+    let found: Identity | undefined;
+    for (const entry of this.entries) {
+      if (timingSafeEqual(entry.digest, presented) && found === undefined) found = { name: entry.name, scope: entry.scope };
+    }
+    if (found === undefined) throw new IpamError('UNAUTHORIZED', 'authorization: the bearer token is not one this service knows', 'authorization');
+    if (scope === 'write' && found.scope !== 'read-write') {
+      throw new IpamError('FORBIDDEN', `authorization: token "${found.name}" has scope "read"; this request changes state and needs "read-write"`, 'authorization');
+    }
+    return found;
+  }
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/**
+ * A tokens file, YAML or JSON:
+ *   tokens:
+ *     - { name: ci, scope: read-write, token: "..." }
+ *     - { name: grafana, scope: read, token: "..." }
+ */
+export function readTokensFile(file: string): TokenEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`--tokens ${file}: cannot read it as YAML or JSON: ${(e as Error).message}`);
+  }
+  const list = (parsed as { tokens?: unknown } | null)?.tokens;
+  if (!Array.isArray(list)) throw new Error(`--tokens ${file}: expected a "tokens:" list of {name, scope, token}`);
+  return list as TokenEntry[];
+}
+
+/** IPAM_TOKENS: entries "name:scope:token", separated by commas or newlines. */
+export function parseTokensEnv(value: string): TokenEntry[] {
+  return value
+    .split(/[,\n]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .map((entry, i) => {
+      const [name, scope, ...rest] = entry.split(':');
+      if (rest.length === 0) throw new Error(`IPAM_TOKENS entry ${i + 1}: write it as name:scope:token (scope read or read-write)`);
+      return { name, scope: scope as TokenScope, token: rest.join(':') };
+    });
+}

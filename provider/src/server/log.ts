@@ -1,0 +1,34 @@
+/**
+ * Structured request logs: one JSON object per request, written by the service to stderr. They
+ * carry the token's name (never the token: headers are not logged at all), the route pattern,
+ * status, duration and, for a refusal, the error code.
+ */
+export interface RequestLog {
+  method: string;
+  /** The path as sent, without the query string. */
+  path: string;
+  /** The route pattern it matched ("unmatched" when none), a bounded set for metrics. */
+  route: string;
+  status: number;
+  /** The token name, "anonymous" without auth, "-" before authentication. */
+  actor: string;
+  ms?: number;
+  code?: string;
+  /** Stack of an unexpected failure (INTERNAL_ERROR); shown to operators, never to callers. */
+  error?: string;
+}
+
+export type RequestLogger = (entry: RequestLog) => void;
+
+/** Writes each entry as one JSON line, with time and level, to a stream (stderr by default). */
+export function jsonLineLogger(write: (line: string) => void = (line) => process.stderr.write(line)): RequestLogger {
+  return (entry) => {
+    const level = entry.status >= 500 ? 'error' : entry.status >= 400 ? 'warn' : 'info';
+    write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: 'request', ...entry })}\n`);
+  };
+}
+
+/** Service events other than requests (listening, shutting down), in the same JSON-lines form. */
+export function logEvent(msg: string, fields: Record<string, unknown> = {}, write: (line: string) => void = (line) => process.stderr.write(line)): void {
+  write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, ...fields })}\n`);
+}

@@ -1,0 +1,198 @@
+import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { AddressInfo } from 'node:net';
+import { Ipam } from '../engine/ipam';
+import { IpamError, isIpamError } from '../errors';
+import { TokenAuth } from './auth';
+import { DEFAULT_BODY_LIMIT, readJsonBody, sendJson, sendProblem, validate } from './http-io';
+import { RequestLog, RequestLogger } from './log';
+import { ServiceMetrics } from './metrics';
+import { openApiDocument } from './openapi';
+import { MethodNotAllowed, Router } from './router';
+import { ROUTES, Scope } from './routes';
+
+export interface ServerOptions {
+  /** The one engine of this process; each request runs as `ipam.as(token name)`. */
+  ipam: Ipam;
+  /** Bearer tokens; undefined serves without auth (the CLI allows that only on loopback). */
+  auth?: TokenAuth;
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Largest request body accepted, in bytes. */
+  bodyLimit?: number;
+  log?: RequestLogger;
+  version?: string;
+}
+
+const ANONYMOUS = 'anonymous';
+
+/**
+ * The HTTP IPAM service: the JSON API of routes.ts over one engine, plus /healthz, /readyz,
+ * /metrics and /openapi.json. It keeps no state of its own (the engine's cache is checked
+ * against the store on every batch), so replicas on one PostgreSQL are safe: correctness comes
+ * from the store's compare-and-swap.
+ */
+export class IpamServer {
+  private readonly server: Server;
+  private readonly router = new Router(ROUTES);
+  private readonly metrics: ServiceMetrics;
+  private readonly openapi: string;
+  private readonly actors = new Map<string, Ipam>();
+  private readonly bodyLimit: number;
+  private readonly log: RequestLogger;
+  private closing = false;
+
+  constructor(private readonly options: ServerOptions) {
+    this.metrics = new ServiceMetrics(options.ipam);
+    this.openapi = JSON.stringify(openApiDocument(ROUTES, options.version ?? '0.0.0'));
+    this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    this.log = options.log ?? (() => undefined);
+    const handler = (request: IncomingMessage, response: ServerResponse) => void this.handle(request, response);
+    this.server = options.tls === undefined ? createServer(handler) : createHttpsServer(options.tls, handler);
+    // Bound slow clients: a request must arrive whole within these.
+    this.server.headersTimeout = 10_000;
+    this.server.requestTimeout = 30_000;
+    this.server.keepAliveTimeout = 30_000;
+  }
+
+  /** Starts listening; resolves with the base URL (port 0 picks a free port). */
+  listen(host: string, port: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address() as AddressInfo;
+        const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        resolve(`${this.options.tls === undefined ? 'http' : 'https'}://${shownHost}:${address.port}`);
+      });
+    });
+  }
+
+  /**
+   * Graceful shutdown: stop accepting connections, answer requests already in flight (their
+   * responses close their connections), close idle keep-alive connections; after `graceMs`,
+   * cut whatever is left.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+    timer.unref();
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const entry: RequestLog = { method: request.method ?? '', path: (request.url ?? '').split('?')[0], route: 'unmatched', status: 0, actor: '-' };
+    try {
+      if (this.closing) throw new IpamError('SHUTTING_DOWN', 'server: this replica is shutting down; retry (another replica or after restart)');
+      await this.dispatch(request, response, entry);
+    } catch (e) {
+      const error = this.toIpamError(e, entry);
+      entry.code = error.code;
+      if (this.closing) response.shouldKeepAlive = false;
+      if (!response.headersSent) {
+        const headers: Record<string, string> = {};
+        if (error instanceof MethodNotAllowed) headers.allow = error.allowed.join(', ');
+        if (error.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer';
+        // A body left unread (refused before or while reading it) must not be parsed as the next request.
+        if (!request.complete) response.shouldKeepAlive = false;
+        sendProblem(response, error, headers);
+      }
+    } finally {
+      entry.status = response.statusCode;
+      entry.ms = Number(process.hrtime.bigint() - started) / 1e6;
+      this.metrics.observeRequest(entry.method, entry.route, entry.status);
+      this.log(entry);
+    }
+  }
+
+  private async dispatch(request: IncomingMessage, response: ServerResponse, entry: RequestLog): Promise<void> {
+    const [path, search = ''] = (request.url ?? '/').split('?', 2);
+    const method = request.method ?? 'GET';
+    if (path in OPERATIONS_ROUTES) {
+      entry.route = path;
+      if (method !== 'GET') throw new MethodNotAllowed(method, path, ['GET']);
+      return this.operations(path, request, response, entry);
+    }
+    const { route, params } = this.router.match(method, path);
+    entry.route = route.path;
+    const actor = this.authenticate(request, route.scope, entry);
+    const body = await readJsonBody(request, this.bodyLimit);
+    const input = {
+      params: validate(route.params, params, 'path'),
+      query: validate(route.query, Object.fromEntries(new URLSearchParams(search)), 'query'),
+      // A route without a body schema takes none: an absent body passes as {} through an empty schema.
+      body: route.body === undefined ? noBody(route.method, route.path, body) : validate(route.body, body ?? {}, 'body'),
+    };
+
+    const api = this.as(actor);
+    const started = process.hrtime.bigint();
+    let outcome = 'ok';
+    try {
+      const result = await route.handle(api, input);
+      if (this.closing) response.shouldKeepAlive = false;
+      sendJson(response, route.status, result);
+    } catch (e) {
+      outcome = isIpamError(e) ? e.code : 'INTERNAL_ERROR';
+      throw e;
+    } finally {
+      if (route.operation !== undefined) {
+        this.metrics.observeOperation(route.operation, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+      }
+    }
+  }
+
+  private async operations(path: string, request: IncomingMessage, response: ServerResponse, entry: RequestLog): Promise<void> {
+    switch (path) {
+      case '/healthz':
+        return sendJson(response, 200, { status: 'ok' });
+      case '/readyz':
+        try {
+          await this.options.ipam.store.ping();
+        } catch (e) {
+          throw new IpamError('STORE_UNAVAILABLE', `store: the ${this.options.ipam.store.kind} state backend does not answer: ${(e as Error).message}`);
+        }
+        return sendJson(response, 200, { status: 'ready', store: this.options.ipam.store.kind });
+      case '/openapi.json':
+        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(this.openapi);
+        return;
+      case '/metrics': {
+        this.authenticate(request, 'read', entry);
+        const text = await this.metrics.registry.metrics();
+        response.writeHead(200, { 'content-type': this.metrics.registry.contentType }).end(text);
+        return;
+      }
+    }
+  }
+
+  /** The token's name (the audit trail's "who"), or "anonymous" without auth. */
+  private authenticate(request: IncomingMessage, scope: Scope, entry: RequestLog): string {
+    const name = this.options.auth === undefined ? ANONYMOUS : this.options.auth.authorize(request.headers.authorization, scope).name;
+    entry.actor = name;
+    return name;
+  }
+
+  private as(actor: string): Ipam {
+    let api = this.actors.get(actor);
+    if (api === undefined) {
+      api = this.options.ipam.as(actor);
+      this.actors.set(actor, api);
+    }
+    return api;
+  }
+
+  private toIpamError(e: unknown, entry: RequestLog): IpamError {
+    if (isIpamError(e)) return e;
+    entry.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    return new IpamError('INTERNAL_ERROR', 'server: the request failed unexpectedly; the service log has the details');
+  }
+}
+
+function noBody(method: string, path: string, body: unknown): undefined {
+  if (body !== undefined) throw new IpamError('INVALID_INPUT', `body: ${method} ${path} takes no body`, 'body');
+  return undefined;
+}
+
+const OPERATIONS_ROUTES: Record<string, true> = { '/healthz': true, '/readyz': true, '/metrics': true, '/openapi.json': true };
