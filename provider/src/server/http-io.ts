@@ -46,8 +46,9 @@ export function readJsonBody(request: IncomingMessage, limit: number): Promise<u
       }
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch (e) {
-        reject(new IpamError('MALFORMED_JSON', `body: not valid JSON (${(e as Error).message})`, 'body'));
+      } catch {
+        // The parser's own wording changes between Node versions; this message does not.
+        reject(new IpamError('MALFORMED_JSON', 'body: not valid JSON; send one JSON value, e.g. {"prefixLength": 24}', 'body'));
       }
     });
   });

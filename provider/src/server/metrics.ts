@@ -24,31 +24,34 @@ export class ServiceMetrics {
 
   constructor(api: IpamApi) {
     const registers = [this.registry];
-    const poolLabels = ['space', 'pool', 'kind'] as const;
-    const total = new Gauge({ name: 'ipam_total_subnets', help: 'Blocks of the default size in the pool', labelNames: poolLabels, registers });
-    const available = new Gauge({ name: 'ipam_available_subnets', help: 'Blocks of the default size not held by a live allocation', labelNames: poolLabels, registers });
-    const allocated = new Gauge({ name: 'ipam_allocated_subnets', help: 'Live allocations of the pool', labelNames: poolLabels, registers });
-    const utilization = new Gauge({ name: 'ipam_utilization_rate', help: 'Share of the pool addresses in use (0..1)', labelNames: poolLabels, registers });
-    // One collect() fills all four from one listing, when Prometheus asks.
-    new Gauge({
-      name: 'ipam_pools',
-      help: 'Pools in the store',
-      registers,
-      async collect() {
-        const pools = await api.listPools();
-        for (const gauge of [total, available, allocated, utilization]) gauge.reset();
-        for (const pool of pools) {
-          const labels = { space: pool.space, pool: pool.name, kind: pool.kind };
-          allocated.set(labels, pool.stats.liveAllocations);
-          utilization.set(labels, pool.stats.utilization);
-          if (pool.stats.blocks !== undefined) {
-            total.set(labels, Number(pool.stats.blocks.total));
-            available.set(labels, Number(pool.stats.blocks.available));
+    const gauges: Gauge<'space' | 'pool' | 'kind'>[] = [];
+    // prom-client collects every metric at once; the four pool gauges share one listing per scrape.
+    let pending: Promise<void> | undefined;
+    const refresh = (): Promise<void> =>
+      (pending ??= api
+        .listPools()
+        .then((pools) => {
+          const [total, available, allocated, utilization] = gauges;
+          for (const gauge of gauges) gauge.reset();
+          for (const pool of pools) {
+            const labels = { space: pool.space, pool: pool.name, kind: pool.kind };
+            allocated.set(labels, pool.stats.liveAllocations);
+            utilization.set(labels, pool.stats.utilization);
+            if (pool.stats.blocks !== undefined) {
+              total.set(labels, Number(pool.stats.blocks.total));
+              available.set(labels, Number(pool.stats.blocks.available));
+            }
           }
-        }
-        this.set(pools.length);
-      },
-    });
+        })
+        .finally(() => (pending = undefined)));
+    for (const [name, help] of [
+      ['ipam_total_subnets', 'Blocks of the default size in the pool'],
+      ['ipam_available_subnets', 'Blocks of the default size not held by a live allocation'],
+      ['ipam_allocated_subnets', 'Live allocations of the pool'],
+      ['ipam_utilization_rate', 'Share of the pool addresses in use (0..1)'],
+    ]) {
+      gauges.push(new Gauge({ name, help, labelNames: ['space', 'pool', 'kind'], registers, collect: refresh }));
+    }
     this.duration = new Histogram({
       name: 'ipam_allocation_duration_seconds',
       help: 'Time to allocate or release, as the service saw it',

@@ -103,7 +103,12 @@ export const ROUTES: Route[] = [
     handle: async (api, { params }) => {
       const found = await api.getAllocation(params);
       if (found === undefined) {
-        throw new IpamError('ALLOCATION_NOT_FOUND', `owner: "${params.owner}" holds no allocation in pool "${params.pool}"`, 'owner');
+        // The engine's wording for the same absence (a release of an unknown owner).
+        throw new IpamError(
+          'ALLOCATION_NOT_FOUND',
+          `owner: pool "${params.pool}" has no allocation for owner "${params.owner}"; list them with \`ipam allocations ${params.pool}\``,
+          'owner',
+        );
       }
       return found;
     },
