@@ -1,0 +1,84 @@
+import { isIpamError } from '../errors';
+import { FieldType, ResourceKind, SPECS } from './specs';
+import { Props, isUnknown } from './values';
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export interface CheckResult {
+  inputs: Props;
+  failures: CheckFailure[];
+}
+
+/** Normalises one known field; throws IpamError (with the engine's message) when it is wrong. */
+export type FieldCheck = (value: never, inputs: Props) => unknown;
+
+/**
+ * Check at preview: types, required fields and the engine's own validation, with the engine's
+ * messages, so a bad CIDR fails `pulumi preview` exactly as it would fail `ipam`. Values not
+ * known yet pass through untouched; state-dependent rules (is the block free?) wait for create.
+ */
+export function checkInputs(kind: ResourceKind, news: Props, fieldChecks: Record<string, FieldCheck>): CheckResult {
+  const spec = SPECS[kind];
+  const inputs: Props = {};
+  const failures: CheckFailure[] = [];
+  for (const [name, field] of Object.entries(spec.inputs)) {
+    const value = news[name];
+    if (value === undefined || value === null) {
+      if (field.required) failures.push({ property: name, reason: `${name}: required; ${field.description}` });
+      continue;
+    }
+    if (isUnknown(value)) {
+      inputs[name] = value;
+      continue;
+    }
+    const typeError = wrongType(field.type, value);
+    if (typeError !== undefined) {
+      failures.push({ property: name, reason: `${name}: expected ${typeError}, got ${JSON.stringify(value)}` });
+      continue;
+    }
+    inputs[name] = value;
+  }
+  for (const [name, fieldCheck] of Object.entries(fieldChecks)) {
+    const value = inputs[name];
+    if (value === undefined || isUnknown(value) || failures.some((f) => f.property === name)) continue;
+    try {
+      const normalised = fieldCheck(value as never, inputs);
+      if (normalised !== undefined) inputs[name] = normalised;
+    } catch (e) {
+      if (!isIpamError(e)) throw e;
+      failures.push({ property: name, reason: e.message });
+    }
+  }
+  for (const name of Object.keys(news)) {
+    if (!(name in spec.inputs) && name !== '__provider' && news[name] !== undefined) {
+      failures.push({ property: name, reason: `${name}: not an input of ${kind}; inputs are ${Object.keys(spec.inputs).join(', ')}` });
+    }
+  }
+  return { inputs, failures };
+}
+
+function wrongType(type: FieldType, value: unknown): string | undefined {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string' ? undefined : 'a string';
+    case 'integer':
+      return Number.isInteger(value) ? undefined : 'a whole number';
+    case 'number':
+      return typeof value === 'number' ? undefined : 'a number';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'true or false';
+    case 'boolean|string':
+      return typeof value === 'boolean' || typeof value === 'string' ? undefined : 'true, false or an address';
+    case 'string[]':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string' || isUnknown(v)) ? undefined : 'a list of strings';
+    case 'map':
+      return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string' || isUnknown(v))
+        ? undefined
+        : 'a map of strings';
+    case 'object[]':
+      return Array.isArray(value) ? undefined : 'a list';
+  }
+}

@@ -1,0 +1,140 @@
+import { checkDescription, checkGateway, checkGracePeriod, checkLabels, checkName, checkPrefixLength, checkReserved, checkSpace, checkStrategy } from '../../engine/validate';
+import { DEFAULT_GRACE_SECONDS, DEFAULT_SPACE, Strategy } from '../../model/records';
+import { PoolInfo } from '../../model/api';
+import { Cidr, normalizeCidr, overlaps, parseCidr } from '../../net/cidr';
+import { normalizeAddress } from '../../net/address';
+import { checkInputs } from '../check';
+import { diffInputs } from '../diff';
+import { GONE, ResourceHandler, backend, str } from '../handler';
+import { ipamApi } from '../settings';
+import { Props, defined, isUnknown, withDefaults } from '../values';
+
+/** The pool block, when the inputs hold a known, valid one. */
+export function knownCidr(inputs: Props, field = 'cidr'): Cidr | undefined {
+  const value = inputs[field];
+  if (typeof value !== 'string' || isUnknown(value)) return undefined;
+  try {
+    return parseCidr(value);
+  } catch {
+    return undefined;
+  }
+}
+
+const FIELD_CHECKS = {
+  name: (v: string) => checkName(v, 'name'),
+  space: (v: string) => checkSpace(v),
+  cidr: (v: string) => normalizeCidr(v, 'cidr'),
+  parentPool: (v: string) => checkName(v, 'parentPool'),
+  strategy: (v: string) => checkStrategy(v),
+  defaultPrefixLength: (v: number, inputs: Props) => checkPrefixLength(v, 'defaultPrefixLength', knownCidr(inputs)),
+  gateway: (v: boolean | string, inputs: Props) => {
+    const cidr = knownCidr(inputs);
+    if (typeof v === 'boolean' || cidr === undefined) return typeof v === 'boolean' ? v : normalizeAddress(v, 'gateway');
+    return checkGateway(v, cidr);
+  },
+  reserved: (v: string[], inputs: Props) => {
+    const cidr = knownCidr(inputs);
+    return cidr === undefined || v.some(isUnknown) ? v : checkReserved(v, cidr);
+  },
+  gracePeriodSeconds: (v: number) => checkGracePeriod(v),
+  description: (v: string) => checkDescription(v),
+  labels: (v: Record<string, string>) => checkLabels(v),
+};
+
+function outputs(inputs: Props, pool: PoolInfo): Props {
+  return defined({
+    ...inputs,
+    network: pool.facts.network,
+    netmask: pool.facts.netmask,
+    prefixLength: pool.facts.prefixLength,
+    firstHost: pool.facts.firstHost,
+    lastHost: pool.facts.lastHost,
+    size: pool.facts.size,
+    gatewayAddress: pool.gateway,
+    total: pool.stats.total,
+    allocated: pool.stats.allocated,
+    free: pool.stats.free,
+    utilization: pool.stats.utilization,
+  });
+}
+
+const ref = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'name')! });
+
+export const subnetPool: ResourceHandler = {
+  async check(_olds, news) {
+    return checkInputs('SubnetPool', withDefaults(news, { space: DEFAULT_SPACE }), FIELD_CHECKS);
+  },
+
+  async diff(_id, olds, news) {
+    return diffInputs('SubnetPool', olds, news, (o, n) => {
+      if (o.space !== n.space && !isUnknown(n.space)) return false;
+      if (o.name === n.name || isUnknown(n.name)) return true;
+      const [a, b] = [knownCidr(o), knownCidr(n)];
+      return a === undefined || b === undefined || overlaps(a, b);
+    });
+  },
+
+  async create(inputs) {
+    const api = await ipamApi();
+    const pool = (await backend(() =>
+      api.createPool({
+        space: str(inputs, 'space'),
+        name: str(inputs, 'name')!,
+        cidr: str(inputs, 'cidr'),
+        parent: str(inputs, 'parentPool'),
+        strategy: inputs.strategy as Strategy | undefined,
+        gateway: inputs.gateway as boolean | string | undefined,
+        reserved: inputs.reserved as string[] | undefined,
+        defaultPrefixLength: inputs.defaultPrefixLength as number | undefined,
+        gracePeriodSeconds: inputs.gracePeriodSeconds as number | undefined,
+        description: str(inputs, 'description'),
+        labels: inputs.labels as Record<string, string> | undefined,
+      }),
+    ))!;
+    return { id: `${pool.space}/${pool.name}`, outs: outputs(inputs, pool) };
+  },
+
+  async read(id, props) {
+    const api = await ipamApi();
+    const pool = await backend(() => api.getPool(ref(props)), ['POOL_NOT_FOUND']);
+    if (pool === undefined) return GONE;
+    // The backend's truth for every input it holds; the gateway keeps the form it was given in.
+    const gateway = props.gateway === true && pool.gateway === pool.facts.firstHost ? true : pool.gateway;
+    const truth = defined({
+      name: pool.name,
+      space: pool.space,
+      cidr: pool.cidr,
+      parentPool: pool.parent,
+      strategy: props.strategy === undefined && pool.strategy === 'first-fit' ? undefined : pool.strategy,
+      defaultPrefixLength: pool.defaultPrefixLength,
+      gateway: props.gateway === undefined && gateway === undefined ? undefined : gateway,
+      reserved: props.reserved === undefined && pool.reserved.length === 0 ? undefined : pool.reserved,
+      gracePeriodSeconds: props.gracePeriodSeconds === undefined && pool.gracePeriodSeconds === DEFAULT_GRACE_SECONDS ? undefined : pool.gracePeriodSeconds,
+      description: pool.description,
+      labels: pool.labels,
+    });
+    return { id, props: outputs(truth, pool) };
+  },
+
+  async update(_id, _olds, news) {
+    const api = await ipamApi();
+    const pool = (await backend(() =>
+      api.updatePool({
+        ...ref(news),
+        strategy: (news.strategy as Strategy | undefined) ?? 'first-fit',
+        gateway: (news.gateway as boolean | string | undefined) ?? null,
+        reserved: (news.reserved as string[] | undefined) ?? [],
+        defaultPrefixLength: (news.defaultPrefixLength as number | undefined) ?? null,
+        gracePeriodSeconds: (news.gracePeriodSeconds as number | undefined) ?? DEFAULT_GRACE_SECONDS,
+        description: str(news, 'description') ?? null,
+        labels: (news.labels as Record<string, string> | undefined) ?? null,
+      }),
+    ))!;
+    return { outs: outputs(news, pool) };
+  },
+
+  async delete(_id, props) {
+    const api = await ipamApi();
+    await backend(() => api.deletePool(ref(props)), ['POOL_NOT_FOUND']);
+  },
+};

@@ -1,0 +1,44 @@
+import * as pulumi from '@pulumi/pulumi';
+import { providerFor } from './provider';
+import { resourceProps } from './props';
+
+export interface SliceIpamArgs {
+  /** Slice name. Defaults to the resource name. */
+  sliceName?: pulumi.Input<string>;
+  /** Namespace of the slice; a sliceSubnet is unique per namespace. Default "default". */
+  namespace?: pulumi.Input<string>;
+  /** Private IPv4 block, /8 to /28. */
+  sliceSubnet: pulumi.Input<string>;
+  /** Prefix length of each cluster's subnet, 16 to 30. */
+  subnetSize: pulumi.Input<number>;
+  /** The slice's clusters. A removed cluster is released; one that comes back gets its subnet again. */
+  clusters: pulumi.Input<pulumi.Input<string>[]>;
+  /** Hours a released subnet is held for its cluster (1 to 168, default 24). */
+  gracePeriodHours?: pulumi.Input<number>;
+}
+
+export interface SliceClusterAllocation {
+  clusterName: string;
+  subnet: string;
+  status: 'Allocated' | 'Released';
+  allocatedAt: string;
+  releasedAt?: string;
+}
+
+/** Per-cluster subnets of a KubeSlice slice (seed 000). */
+export class SliceIpam extends pulumi.dynamic.Resource {
+  declare readonly sliceName: pulumi.Output<string>;
+  declare readonly namespace: pulumi.Output<string>;
+  declare readonly sliceSubnet: pulumi.Output<string>;
+  declare readonly subnetSize: pulumi.Output<number>;
+  declare readonly clusters: pulumi.Output<string[]>;
+  declare readonly gracePeriodHours: pulumi.Output<number | undefined>;
+  declare readonly allocations: pulumi.Output<SliceClusterAllocation[]>;
+  declare readonly clusterSubnets: pulumi.Output<Record<string, string>>;
+  declare readonly availableSubnets: pulumi.Output<number>;
+  declare readonly totalSubnets: pulumi.Output<number>;
+
+  constructor(name: string, args: SliceIpamArgs, opts?: pulumi.CustomResourceOptions) {
+    super(providerFor('SliceIpam'), name, resourceProps('SliceIpam', { ...args, sliceName: args.sliceName ?? name }), opts, 'ipam', 'SliceIpam');
+  }
+}

@@ -1,0 +1,149 @@
+import * as grpc from '@grpc/grpc-js';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/**
+ * Pulumi's own dynamic provider host (@pulumi/pulumi/cmd/dynamic-provider), started the way the
+ * Pulumi engine starts it (a process in the program's directory that prints its gRPC port),
+ * and a typed client for the ResourceProvider calls the engine makes. Nothing here knows about
+ * pulumi-ipam: the host deserializes the provider from each resource's `__provider` property.
+ */
+// The generated stubs ship with @pulumi/pulumi, but not their types for these paths.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const providerGrpc = require('@pulumi/pulumi/proto/provider_grpc_pb');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const providerPb = require('@pulumi/pulumi/proto/provider_pb');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const structPb = require('google-protobuf/google/protobuf/struct_pb');
+
+export type Props = Record<string, unknown>;
+
+export interface CheckResponse {
+  inputs: Props;
+  failures: { property: string; reason: string }[];
+}
+
+export interface DiffResponse {
+  changes: 'none' | 'some' | 'unknown';
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+const CHANGES = ['unknown', 'none', 'some'] as const;
+
+export class ProviderHost {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: grpc.Client & Record<string, (req: unknown, cb: (err: grpc.ServiceError | null, res: unknown) => void) => void>,
+    readonly stderr: string[],
+  ) {}
+
+  /**
+   * Starts the host in the program directory (its working directory, from which the serialized
+   * provider's require() calls resolve), from the @pulumi/pulumi installed for the program.
+   */
+  static async start(programDir: string, modulesRoot: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
+    const hostScript = join(modulesRoot, 'node_modules', '@pulumi', 'pulumi', 'cmd', 'dynamic-provider', 'index.js');
+    // The engine passes its own address; the host only needs one to start, and never dials it here.
+    const child = spawn(process.execPath, [hostScript, '127.0.0.1:1'], { cwd: programDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stderr: string[] = [];
+    child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+    const port = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`provider host did not start: ${stderr.join('')}`)), 30_000);
+      createInterface({ input: child.stdout! }).once('line', (line) => {
+        clearTimeout(timer);
+        resolve(line.trim());
+      });
+      child.once('exit', (code) => reject(new Error(`provider host exited (${code}): ${stderr.join('')}`)));
+    });
+    const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new ProviderHost(child, client, stderr);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Configure comes first, with the stack config (secrets already decrypted), as the engine does. */
+  async configure(config: Record<string, string>): Promise<void> {
+    const req = new providerPb.ConfigureRequest();
+    req.setArgs(structPb.Struct.fromJavaScript(config));
+    req.setAcceptsecrets(true);
+    req.setAcceptresources(true);
+    await this.call('configure', req);
+  }
+
+  async check(urn: string, olds: Props, news: Props): Promise<CheckResponse> {
+    const req = new providerPb.CheckRequest();
+    req.setUrn(urn);
+    req.setOlds(structPb.Struct.fromJavaScript(olds));
+    req.setNews(structPb.Struct.fromJavaScript(news));
+    const res = await this.call('check', req);
+    return {
+      inputs: res.getInputs().toJavaScript(),
+      failures: res.getFailuresList().map((f: { getProperty(): string; getReason(): string }) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
+  }
+
+  async diff(urn: string, id: string, olds: Props, news: Props): Promise<DiffResponse> {
+    const req = new providerPb.DiffRequest();
+    req.setUrn(urn);
+    req.setId(id);
+    req.setOlds(structPb.Struct.fromJavaScript(olds));
+    req.setNews(structPb.Struct.fromJavaScript(news));
+    const res = await this.call('diff', req);
+    return { changes: CHANGES[res.getChanges()], replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace() };
+  }
+
+  async create(urn: string, properties: Props): Promise<{ id: string; outs: Props }> {
+    const req = new providerPb.CreateRequest();
+    req.setUrn(urn);
+    req.setProperties(structPb.Struct.fromJavaScript(properties));
+    const res = await this.call('create', req);
+    return { id: res.getId(), outs: res.getProperties().toJavaScript() };
+  }
+
+  async read(urn: string, id: string, properties: Props): Promise<{ id: string; outs: Props }> {
+    const req = new providerPb.ReadRequest();
+    req.setUrn(urn);
+    req.setId(id);
+    req.setProperties(structPb.Struct.fromJavaScript(properties));
+    const res = await this.call('read', req);
+    return { id: res.getId(), outs: res.getProperties()?.toJavaScript() ?? {} };
+  }
+
+  async update(urn: string, id: string, olds: Props, news: Props): Promise<Props> {
+    const req = new providerPb.UpdateRequest();
+    req.setUrn(urn);
+    req.setId(id);
+    req.setOlds(structPb.Struct.fromJavaScript(olds));
+    req.setNews(structPb.Struct.fromJavaScript(news));
+    const res = await this.call('update', req);
+    return res.getProperties().toJavaScript();
+  }
+
+  async delete(urn: string, id: string, properties: Props): Promise<void> {
+    const req = new providerPb.DeleteRequest();
+    req.setUrn(urn);
+    req.setId(id);
+    req.setProperties(structPb.Struct.fromJavaScript(properties));
+    await this.call('delete', req);
+  }
+
+  /** Ends the host as the engine does at the end of an operation. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.kill(signal);
+    });
+  }
+
+  private call(method: string, req: unknown): Promise<any> {
+    return new Promise((resolve, reject) => {
+      this.client[method](req, (err, res) => (err ? reject(new Error(err.details || err.message)) : resolve(res)));
+    });
+  }
+}
