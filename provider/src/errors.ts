@@ -45,7 +45,6 @@ export const ERROR_CATALOGUE = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Request body must be application/json' },
-  SHUTTING_DOWN: { status: 503, title: 'Service is shutting down' },
   // A bug, not a refusal: logged in full by the service, shown to the caller without details.
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
 

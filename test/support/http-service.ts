@@ -23,11 +23,11 @@ export interface InProcessService {
   close(): Promise<void>;
 }
 
-/** The service over `store`, in this process, with the WRITER and READER tokens unless `auth` says otherwise. */
+/** The service over `store` (or over options.ipam), in this process, with the WRITER and READER tokens unless `auth` says otherwise. */
 export async function startInProcess(store: Store, options: Partial<ServerOptions> = {}): Promise<InProcessService> {
-  const ipam = Ipam.create(store);
+  const ipam = options.ipam ?? Ipam.create(store);
   const logs: RequestLog[] = [];
-  const server = new IpamServer({ ipam, auth: new TokenAuth([WRITER, READER]), log: (e) => logs.push(e), ...options });
+  const server = new IpamServer({ auth: new TokenAuth([WRITER, READER]), log: (e) => logs.push(e), ...options, ipam });
   const url = await server.listen('127.0.0.1', 0);
   return {
     url,

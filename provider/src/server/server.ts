@@ -86,7 +86,6 @@ export class IpamServer {
     const started = process.hrtime.bigint();
     const entry: RequestLog = { method: request.method ?? '', path: (request.url ?? '').split('?')[0], route: 'unmatched', status: 0, actor: '-' };
     try {
-      if (this.closing) throw new IpamError('SHUTTING_DOWN', 'server: this replica is shutting down; retry (another replica or after restart)');
       await this.dispatch(request, response, entry);
     } catch (e) {
       const error = this.toIpamError(e, entry);
