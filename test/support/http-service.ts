@@ -52,12 +52,12 @@ export interface ServiceProcess {
   kill9(): Promise<void>;
 }
 
-/** `ipam serve` as a child process, on a free loopback port; resolves once it listens. */
-export function startServeProcess(db: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
-  const args = [...TSX_ARGS, join(REPO, 'provider/src/cli/main.ts'), 'serve', '--listen', '127.0.0.1:0', '--db', db, ...extraArgs];
+/** `ipam serve` as a child process, on a free loopback port unless `listen` names one; resolves once it listens. */
+export function startServeProcess(db: string, options: { listen?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServiceProcess> {
+  const args = [...TSX_ARGS, join(REPO, 'provider/src/cli/main.ts'), 'serve', '--listen', options.listen ?? '127.0.0.1:0', '--db', db];
   const child = spawn(process.execPath, args, {
     cwd: REPO,
-    env: { ...process.env, IPAM_TOKENS: `${WRITER.name}:${WRITER.scope}:${WRITER.token}`, ...env },
+    env: { ...process.env, IPAM_TOKENS: `${WRITER.name}:${WRITER.scope}:${WRITER.token}`, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
