@@ -44,7 +44,9 @@ export class SubnetPoolClaim extends pulumi.dynamic.Resource {
   declare readonly phase: pulumi.Output<string>;
 
   constructor(name: string, args: SubnetPoolClaimArgs, opts?: pulumi.CustomResourceOptions) {
-    const inputs = { ...args, owner: args.owner ?? defaultOwner(name), poolName: args.asPool === undefined ? args.poolName : (args.poolName ?? name) };
+    // The child pool takes the resource name unless asPool is plainly off.
+    const poolName = args.poolName ?? (args.asPool === undefined || args.asPool === false ? undefined : name);
+    const inputs = { ...args, owner: args.owner ?? defaultOwner(name), poolName };
     super(providerFor('SubnetPoolClaim'), name, resourceProps('SubnetPoolClaim', inputs), opts, 'ipam', 'SubnetPoolClaim');
   }
 }

@@ -26,6 +26,10 @@ export interface InputSpec {
 export interface OutputSpec {
   type: FieldType;
   description: string;
+  /** Not always set (a pool without a gateway has no gateway address). */
+  optional?: boolean;
+  /** For object[]: the object type's name in schema.json. */
+  items?: string;
 }
 
 export interface ResourceSpec {
@@ -71,7 +75,7 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
     },
     outputs: {
       ...NETWORK_FACTS,
-      gatewayAddress: { type: 'string', description: 'The gateway address, when the pool has one.' },
+      gatewayAddress: { type: 'string', description: 'The gateway address, when the pool has one.', optional: true },
       total: { type: 'string', description: 'Addresses in the pool.' },
       allocated: { type: 'string', description: 'Addresses held by live allocations (as of the last create, update or refresh).' },
       free: { type: 'string', description: 'Addresses a new owner could get.' },
@@ -88,13 +92,13 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
       cidr: { type: 'string', description: 'A specific block: granted if free, else an error. Output: the granted block.', replace: true, computed: true },
       preferredCidr: { type: 'string', description: "A block to try first, falling back to the pool's strategy when taken." },
       asPool: { type: 'boolean', description: 'Make the claimed block a child pool named poolName.', replace: true },
-      poolName: { type: 'string', description: 'Name of the child pool when asPool (default: the resource name).', replace: true, defaulted: 'the resource name' },
+      poolName: { type: 'string', description: 'Name of the child pool when asPool (default: the resource name).', replace: true },
       owner: { type: 'string', description: 'Idempotency key (default project/stack/resource name): the same key always gets the same block.', replace: true, defaulted: 'project/stack/resource name' },
     },
     outputs: {
       ...NETWORK_FACTS,
-      gateway: { type: 'string', description: "The pool's gateway address, when it has one." },
-      boundPoolName: { type: 'string', description: 'The child pool, when asPool.' },
+      gateway: { type: 'string', description: "The pool's gateway address, when it has one.", optional: true },
+      boundPoolName: { type: 'string', description: 'The child pool, when asPool.', optional: true },
       phase: { type: 'string', description: 'Bound once the block is granted (seed 001).' },
     },
   },
@@ -110,7 +114,7 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
       gracePeriodHours: { type: 'integer', description: 'Hours a released subnet is held for its cluster (1 to 168, default 24).' },
     },
     outputs: {
-      allocations: { type: 'object[]', description: 'Per cluster: clusterName, subnet, status (Allocated or Released), allocatedAt, releasedAt.' },
+      allocations: { type: 'object[]', items: 'SliceClusterAllocation', description: 'Per cluster: clusterName, subnet, status (Allocated or Released), allocatedAt, releasedAt.' },
       clusterSubnets: { type: 'map', description: 'Subnet of each allocated cluster, by cluster name.' },
       availableSubnets: { type: 'integer', description: 'Subnets not held by an allocated cluster.' },
       totalSubnets: { type: 'integer', description: 'Subnets of subnetSize in the slice.' },
@@ -128,7 +132,7 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
     outputs: {
       ip: { type: 'string', description: 'The address.' },
       cidr: { type: 'string', description: 'The address as a /32 or /128.' },
-      gateway: { type: 'string', description: "The pool's gateway, when it has one." },
+      gateway: { type: 'string', description: "The pool's gateway, when it has one.", optional: true },
       prefixLength: { type: 'integer', description: "The pool's prefix length, for the client's interface." },
       netmask: { type: 'string', description: "The pool's netmask." },
       poolCidr: { type: 'string', description: "The pool's block." },
