@@ -1,0 +1,79 @@
+import { AllocationRequest, planAllocation } from '../../provider/src/allocator/allocate';
+import { PoolLedger } from '../../provider/src/allocator/pool-ledger';
+import { Ipam } from '../../provider/src/engine/ipam';
+import { AllocateInput } from '../../provider/src/model/api';
+import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
+import { Store } from '../../provider/src/store/store';
+
+/** A fixed clock: the benchmarks measure allocation, not the passing of grace periods. */
+export const BENCH_NOW = Date.parse('2026-01-01T00:00:00Z');
+
+/** What one allocation asks for: a block of a size, or a host address. */
+export type Shape = { kind: 'prefix'; prefixLength: number } | { kind: 'host' };
+
+export function describeShape(shape: Shape): string {
+  return shape.kind === 'host' ? 'host addresses' : `/${shape.prefixLength} blocks`;
+}
+
+export function poolRecord(cidr: string, options: { gateway?: string } = {}): PoolRecord {
+  const record: PoolRecord = {
+    name: 'bench',
+    cidr,
+    strategy: 'first-fit',
+    reserved: [],
+    gracePeriodSeconds: 86_400,
+    kind: 'pool',
+    createdAt: new Date(BENCH_NOW).toISOString(),
+  };
+  if (options.gateway !== undefined) record.gateway = options.gateway;
+  return record;
+}
+
+/** Owner keys are unique across a whole benchmark: `${prefix}${n}`. */
+export function requestFor(shape: Shape, owner: string): AllocationRequest {
+  return shape.kind === 'host' ? { owner, kind: 'host' } : { owner, kind: 'prefix', prefixLength: shape.prefixLength };
+}
+
+export function inputFor(shape: Shape, owner: string): AllocateInput {
+  return shape.kind === 'host' ? { pool: 'bench', owner, kind: 'host' } : { pool: 'bench', owner, prefixLength: shape.prefixLength };
+}
+
+/**
+ * The pure allocator level: planAllocation, then the plan applied to the ledger as the engine's
+ * space state does it (reclaimed blocks out, the owner's previous record out, the new one in).
+ */
+export function allocateInLedger(ledger: PoolLedger, request: AllocationRequest, nowMs = BENCH_NOW): AllocationRecord {
+  const plan = planAllocation(ledger, request, nowMs);
+  if (plan.action === 'existing') return plan.record;
+  for (const owner of plan.reclaim) ledger.removeAllocation(owner);
+  ledger.removeAllocation(plan.record.owner);
+  ledger.addAllocation(plan.record);
+  return plan.record;
+}
+
+/** Allocates `count` blocks in the ledger, owners `${prefix}0`..; returns the granted CIDRs. */
+export function fillLedger(ledger: PoolLedger, shape: Shape, count: number, prefix: string): string[] {
+  const granted: string[] = [];
+  for (let i = 0; i < count; i++) granted.push(allocateInLedger(ledger, requestFor(shape, `${prefix}${i}`)).cidr);
+  return granted;
+}
+
+/** An engine over `store` with pool "bench" created. */
+export async function enginePool(store: Store, cidr: string, options: { gateway?: string } = {}): Promise<Ipam> {
+  const ipam = Ipam.create(store, { now: () => BENCH_NOW, actor: 'bench' });
+  await ipam.createPool({ name: 'bench', cidr, gateway: options.gateway ?? false, gracePeriodSeconds: 86_400 });
+  return ipam;
+}
+
+/**
+ * Allocates `count` blocks through the engine from `clients` concurrent callers, each awaiting
+ * its answer before asking again (1 client: strictly sequential). What the callers have queued
+ * while a commit runs, the engine decides and commits together. Owners `${prefix}0`..
+ */
+export async function allocateConcurrently(ipam: Ipam, shape: Shape, count: number, prefix: string, clients: number): Promise<void> {
+  let next = 0;
+  const caller = async (): Promise<void> => {
+    while (next < count) await ipam.allocate(inputFor(shape, `${prefix}${next++}`));
+  };
+  await Promise.all(Array.from({ length: Math.min(clients, count) }, caller));
+}

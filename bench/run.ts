@@ -1,0 +1,71 @@
+/**
+ * `npm run bench [-- <filter>]`: runs every bench/figures/*.ts in name order (only those whose
+ * file name contains the filter, when given). Each figure module exports
+ *
+ *   export async function run(report: (figure: Record<string, unknown>) => void): Promise<void>
+ *
+ * and calls `report` once per figure. Every figure goes to stdout as one JSON line; progress and
+ * the closing summary (each figure against its target) go to stderr, so `npm run bench > out.jsonl`
+ * keeps only the figures.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Figure } from './lib/figure';
+
+const FIGURES_DIR = join(__dirname, 'figures');
+
+type FigureModule = { run: (report: (figure: Figure) => void) => Promise<void> };
+
+async function main(): Promise<void> {
+  const filter = process.argv[2] ?? '';
+  const files = readdirSync(FIGURES_DIR)
+    .filter((name) => name.endsWith('.ts') && name.includes(filter))
+    .sort();
+  if (files.length === 0) throw new Error(`no figure file in bench/figures matches "${filter}"`);
+
+  const figures: Figure[] = [];
+  const failures: string[] = [];
+  const report = (figure: Figure): void => {
+    figures.push(figure);
+    process.stdout.write(`${JSON.stringify(figure)}\n`);
+  };
+  const started = performance.now();
+  for (const file of files) {
+    process.stderr.write(`${file}\n`);
+    const fileStarted = performance.now();
+    try {
+      const module = (await import(pathToFileURL(join(FIGURES_DIR, file)).href)) as FigureModule;
+      await module.run(report);
+    } catch (e) {
+      failures.push(file);
+      process.stderr.write(`  FAILED: ${(e as Error).stack ?? String(e)}\n`);
+    }
+    process.stderr.write(`  (${seconds(fileStarted)} s)\n`);
+  }
+  process.stderr.write(`\n${summary(figures)}\nbench: ${figures.length} figure(s) in ${seconds(started)} s\n`);
+  if (failures.length > 0) {
+    process.stderr.write(`bench: figure file(s) failed: ${failures.join(', ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** One line per figure: its value, its target, and whether this run met it. */
+function summary(figures: Figure[]): string {
+  const rows = figures.map((f) => {
+    const value = `${String(f.value)} ${String(f.unit ?? '')}`.trim();
+    const verdict = f.target === undefined ? '(no target)' : `target ${String(f.target)}: ${f.met === true ? 'met' : 'NOT met'}`;
+    return [String(f.figure), value, verdict];
+  });
+  const widths = [0, 1].map((i) => Math.max(0, ...rows.map((r) => r[i].length)));
+  return rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2]}`).join('\n');
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
