@@ -21,4 +21,3 @@ export const serversCidr = servers.cidr;
 export const printersCidr = printers.cidr;
 export const vpnGateway = vpn.gatewayAddress;
 export const aliceIp = alice.cidr;
-export const officeFree = office.free;

@@ -33,9 +33,13 @@ export interface ProgramWorkspace {
   dir: string;
 }
 
-/** A program directory holding `files` (copied from an example folder, or written by a test). */
-export function programWorkspace(source?: string): ProgramWorkspace {
-  const dir = mkdtempSync(join(tmpdir(), 'ipam-program-'));
+/**
+ * A program directory holding the files of `source` (an example folder), or empty for a test
+ * that supplies its program as a function; in `at` when given, else in a fresh temp folder.
+ */
+export function programWorkspace(source?: string, at?: string): ProgramWorkspace {
+  const dir = at ?? mkdtempSync(join(tmpdir(), 'ipam-program-'));
+  mkdirSync(dir, { recursive: true });
   if (source !== undefined) cpSync(source, dir, { recursive: true, filter: (path) => !path.includes('node_modules') });
   const modules = join(dir, 'node_modules');
   mkdirSync(join(modules, 'pulumi-ipam'), { recursive: true });
