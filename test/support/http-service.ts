@@ -61,6 +61,7 @@ export function startServeProcess(db: string, options: { listen?: string; env?: 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let listening = false;
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -69,11 +70,13 @@ export function startServeProcess(db: string, options: { listen?: string; env?: 
     }, 30_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      const listening = /"msg":"listening","url":"([^"]+)"/.exec(stderr);
-      if (listening !== null) {
+      // Look for the line once: a busy service logs a line per request.
+      const found = listening ? null : /"msg":"listening","url":"([^"]+)"/.exec(stderr);
+      if (found !== null) {
+        listening = true;
         clearTimeout(timer);
         resolve({
-          url: listening[1],
+          url: found[1],
           child,
           stderr: () => stderr,
           async stop() {

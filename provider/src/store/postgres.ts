@@ -75,7 +75,7 @@ export class PostgresStore implements Store {
         const { rows } = await client.query<{ version: string }>('SELECT version FROM ipam_spaces WHERE name = $1', [request.space]);
         return { ok: false, version: rows.length === 0 ? 0 : Number(rows[0].version) };
       }
-      for (const write of request.writes) await applyWrite(client, request.space, version, write);
+      await applyWrites(client, request.space, version, request.writes);
       if (request.audit.length > 0) await insertAudit(client, request.space, request.audit);
       if (version % HISTORY === 0) await purgeHistory(client, request.space, version - HISTORY);
       await client.query('COMMIT');
@@ -152,35 +152,73 @@ const READ_SPACE = `
   SELECT 'allocation', a.pool, a.owner, a.body, NULL, NULL FROM ipam_allocations a, s
   WHERE a.space = $1 AND CASE WHEN s.delta THEN a.rev > $2::bigint ELSE a.body IS NOT NULL END`;
 
-async function applyWrite(client: PoolClient, space: string, version: number, write: StoreWrite): Promise<void> {
-  switch (write.type) {
-    case 'putPool':
-      await client.query(
-        'INSERT INTO ipam_pools (space, name, body, rev) VALUES ($1, $2, $3, $4) ON CONFLICT (space, name) DO UPDATE SET body = excluded.body, rev = excluded.rev',
-        [space, write.pool.name, JSON.stringify(write.pool), version],
-      );
-      break;
-    case 'deletePool':
-      await client.query('UPDATE ipam_pools SET body = NULL, rev = $1 WHERE space = $2 AND name = $3', [version, space, write.name]);
-      break;
-    case 'putAllocation': {
-      const a = write.allocation;
-      await client.query(
-        'INSERT INTO ipam_allocations (space, pool, owner, cidr, body, rev) VALUES ($1, $2, $3, $4, $5, $6) ' +
-          'ON CONFLICT (space, pool, owner) DO UPDATE SET cidr = excluded.cidr, body = excluded.body, rev = excluded.rev',
-        [space, a.pool, a.owner, a.cidr, JSON.stringify(a), version],
-      );
-      break;
+/**
+ * Applies a commit's writes in order with as few statements as possible: each run of
+ * consecutive writes of one kind, touching distinct rows, becomes one statement over arrays
+ * whose rows are applied in their order (WITH ORDINALITY ... ORDER BY), which is the same as
+ * applying them one by one; the exclusion constraint is checked row by row either way. A
+ * round trip per row is what limited throughput, not the database's work.
+ */
+async function applyWrites(client: PoolClient, space: string, version: number, writes: StoreWrite[]): Promise<void> {
+  for (const run of runsOfOneKind(writes)) {
+    switch (run[0].type) {
+      case 'putPool': {
+        const pools = run.map((w) => (w as Extract<StoreWrite, { type: 'putPool' }>).pool);
+        await client.query(
+          `INSERT INTO ipam_pools (space, name, body, rev)
+           SELECT $1, u.name, u.body, $2 FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS u(name, body, n) ORDER BY u.n
+           ON CONFLICT (space, name) DO UPDATE SET body = excluded.body, rev = excluded.rev`,
+          [space, version, pools.map((p) => p.name), pools.map((p) => JSON.stringify(p))],
+        );
+        break;
+      }
+      case 'deletePool':
+        await client.query('UPDATE ipam_pools SET body = NULL, rev = $1 WHERE space = $2 AND name = ANY($3::text[])', [
+          version,
+          space,
+          run.map((w) => (w as Extract<StoreWrite, { type: 'deletePool' }>).name),
+        ]);
+        break;
+      case 'putAllocation': {
+        const rows = run.map((w) => (w as Extract<StoreWrite, { type: 'putAllocation' }>).allocation);
+        await client.query(
+          `INSERT INTO ipam_allocations (space, pool, owner, cidr, body, rev)
+           SELECT $1, u.pool, u.owner, u.cidr::cidr, u.body, $2
+           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(pool, owner, cidr, body, n) ORDER BY u.n
+           ON CONFLICT (space, pool, owner) DO UPDATE SET cidr = excluded.cidr, body = excluded.body, rev = excluded.rev`,
+          [space, version, rows.map((a) => a.pool), rows.map((a) => a.owner), rows.map((a) => a.cidr), rows.map((a) => JSON.stringify(a))],
+        );
+        break;
+      }
+      case 'deleteAllocation': {
+        const keys = run.map((w) => w as Extract<StoreWrite, { type: 'deleteAllocation' }>);
+        await client.query(
+          `UPDATE ipam_allocations SET cidr = NULL, body = NULL, rev = $1
+           WHERE space = $2 AND (pool, owner) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+          [version, space, keys.map((k) => k.pool), keys.map((k) => k.owner)],
+        );
+        break;
+      }
     }
-    case 'deleteAllocation':
-      await client.query('UPDATE ipam_allocations SET cidr = NULL, body = NULL, rev = $1 WHERE space = $2 AND pool = $3 AND owner = $4', [
-        version,
-        space,
-        write.pool,
-        write.owner,
-      ]);
-      break;
   }
+}
+
+/** Splits writes into runs of one kind with no row twice (a second write to a row starts a new run). */
+function runsOfOneKind(writes: StoreWrite[]): StoreWrite[][] {
+  const runs: StoreWrite[][] = [];
+  let rows = new Set<string>();
+  for (const write of writes) {
+    const row = write.type === 'putPool' ? `p ${write.pool.name}` : write.type === 'deletePool' ? `p ${write.name}` : write.type === 'putAllocation' ? `a ${JSON.stringify([write.allocation.pool, write.allocation.owner])}` : `a ${JSON.stringify([write.pool, write.owner])}`;
+    const current = runs[runs.length - 1];
+    if (current === undefined || current[0].type !== write.type || rows.has(row)) {
+      runs.push([write]);
+      rows = new Set([row]);
+    } else {
+      current.push(write);
+      rows.add(row);
+    }
+  }
+  return runs;
 }
 
 /** All audit events of a commit in one statement; WITH ORDINALITY keeps their order in the ids. */

@@ -1,0 +1,123 @@
+/**
+ * The HTTP IPAM service (issue 5): allocations per second and p50/p99 latency with 16
+ * concurrent clients through `ipam serve` (a separate process, as deployed), on SQLite and on
+ * PostgreSQL, each against the in-process engine on the same kind of store measured in the
+ * same run. Targets: >= 2,000/s and p99 < 20 ms on SQLite, >= 1,000/s on PostgreSQL.
+ *
+ * Durable settings throughout: SQLite synchronous=FULL (the default), a PostgreSQL cluster
+ * with fsync on. The PostgreSQL cluster is a throwaway one (test/support/postgres.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpIpam } from '../../provider/src/client/http-ipam';
+import { Ipam } from '../../provider/src/engine/ipam';
+import { IpamApi } from '../../provider/src/model/api';
+import { StoreConfig, openStore } from '../../provider/src/store/open';
+import { WRITER, startServeProcess } from '../../test/support/http-service';
+import { postgresBinDir, startCluster } from '../../test/support/postgres';
+import { Report, judge, round } from '../lib/figure';
+import { median, progress } from '../lib/measure';
+
+const CLIENTS = 16;
+const WARMUP = 300;
+const ALLOCATIONS = 4_000;
+const REPS = 3;
+
+interface Load {
+  rate: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export async function run(report: Report): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ipam-bench-http-'));
+  try {
+    report(await figure('sqlite', { type: 'sqlite', file: join(dir, 'bench.db') }, { atLeast: 2_000 }, 20));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (postgresBinDir() === undefined) {
+    progress('PostgreSQL binaries absent: no http-allocations-postgres figure (apt-get install -y postgresql)');
+    return;
+  }
+  const cluster = await startCluster({ durable: true });
+  try {
+    report(await figure('postgres', { type: 'postgres', url: await cluster.createDatabase('bench_http') }, { atLeast: 1_000 }));
+  } finally {
+    cluster.stop();
+  }
+}
+
+async function figure(kind: string, store: StoreConfig, target: { atLeast: number }, p99TargetMs?: number): Promise<Record<string, unknown>> {
+  const engine = Ipam.create(await openStore(store));
+  progress(`${kind}: in-process engine, ${CLIENTS} clients`);
+  const inProcess = await measure(engine, 'local');
+  await engine.close();
+
+  const db = store.type === 'postgres' ? store.url : store.type === 'sqlite' ? store.file : '';
+  const service = await startServeProcess(db);
+  const client = new HttpIpam({ server: service.url, token: WRITER.token });
+  progress(`${kind}: through ipam serve (${service.url}), ${CLIENTS} clients`);
+  let http: Load;
+  try {
+    http = await measure(client, 'http');
+  } finally {
+    await client.close();
+    await service.stop();
+  }
+
+  const rate = judge(http.rate, target);
+  const latency = p99TargetMs === undefined ? undefined : judge(http.p99Ms, { below: p99TargetMs });
+  return {
+    figure: `http-allocations-${kind}`,
+    value: round(http.rate),
+    unit: 'allocations/s',
+    p50Ms: round(http.p50Ms),
+    p99Ms: round(http.p99Ms),
+    clients: CLIENTS,
+    allocations: ALLOCATIONS,
+    baseline: 'in-process engine on the same store, same clients',
+    baselineValue: round(inProcess.rate),
+    baselineP50Ms: round(inProcess.p50Ms),
+    baselineP99Ms: round(inProcess.p99Ms),
+    ratio: round(http.rate / inProcess.rate),
+    target: rate.target,
+    ...(latency === undefined ? {} : { targetP99Ms: latency.target }),
+    met: rate.met && (latency?.met ?? true),
+  };
+}
+
+/** The median repetition (by rate) of REPS runs, each on a pool of its own, after a warm-up. */
+async function measure(api: IpamApi, tag: string): Promise<Load> {
+  const runs: Load[] = [];
+  for (let rep = -1; rep < REPS; rep++) {
+    const pool = `${tag}-${rep + 1}`;
+    await api.createPool({ name: pool, cidr: `10.${tag === 'http' ? 100 + rep + 1 : rep + 1}.0.0/16`, defaultPrefixLength: 29 });
+    const load = await drive(api, pool, rep < 0 ? WARMUP : ALLOCATIONS);
+    if (rep >= 0) runs.push(load);
+  }
+  const middle = median(runs.map((r) => r.rate));
+  return runs.find((r) => r.rate === middle) ?? runs[0];
+}
+
+/** CLIENTS loops allocating `total` blocks between them, each timing its own requests. */
+async function drive(api: IpamApi, pool: string, total: number): Promise<Load> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < total) {
+        const owner = `o${next++}`;
+        const t0 = performance.now();
+        await api.allocate({ pool, owner });
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { rate: total / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
