@@ -47,7 +47,7 @@ export function allocateInLedger(ledger: PoolLedger, request: AllocationRequest,
   if (plan.action === 'existing') return plan.record;
   for (const owner of plan.reclaim) ledger.removeAllocation(owner);
   ledger.removeAllocation(plan.record.owner);
-  ledger.addAllocation(plan.record);
+  ledger.addAllocation(plan.record, plan.block);
   return plan.record;
 }
 

@@ -22,10 +22,11 @@ export interface AllocationRequest {
 /**
  * What the engine must do: nothing (`existing`), or write `record`, first deleting the released
  * allocations listed in `reclaim` (their grace period is over and the new block overlaps them).
+ * `block` is the record's CIDR already parsed, so applying the plan never parses text again.
  */
 export type AllocationPlan =
   | { action: 'existing'; record: AllocationRecord }
-  | { action: 'write'; record: AllocationRecord; reclaim: string[]; reactivated: boolean };
+  | { action: 'write'; record: AllocationRecord; block: Cidr; reclaim: string[]; reactivated: boolean };
 
 /** The pure decision for one allocation request: no I/O, time passed in. */
 export function planAllocation(ledger: PoolLedger, request: AllocationRequest, nowMs: number): AllocationPlan {
@@ -42,13 +43,19 @@ export function planAllocation(ledger: PoolLedger, request: AllocationRequest, n
     }
     // Released, and nobody reclaimed the block yet: the owner gets it back (seed 000 rejoin).
     if (compatible) {
-      return { action: 'write', record: newRecord(ledger, request, held.cidr, now), reclaim: [], reactivated: true };
+      return { action: 'write', record: newRecord(ledger, request, held.cidr, now), block: held.cidr, reclaim: [], reactivated: true };
     }
     // The owner comes back asking for something else: its old block is given up.
     replacing = true;
   }
   const chosen = planBlock(ledger, { ...request, prefixLength, replacing }, nowMs);
-  return { action: 'write', record: newRecord(ledger, request, chosen.block, now), reclaim: chosen.reclaim, reactivated: false };
+  return {
+    action: 'write',
+    record: newRecord(ledger, request, chosen.block, now),
+    block: chosen.block,
+    reclaim: chosen.reclaim,
+    reactivated: false,
+  };
 }
 
 export interface BlockRequest {
@@ -93,6 +100,8 @@ export function planBlock(ledger: PoolLedger, request: BlockRequest, nowMs: numb
 export interface ReleasePlan {
   action: 'existing' | 'write';
   record: AllocationRecord;
+  /** The record's CIDR, parsed. */
+  block: Cidr;
 }
 
 export function planRelease(ledger: PoolLedger, owner: string, nowMs: number): ReleasePlan {
@@ -104,10 +113,11 @@ export function planRelease(ledger: PoolLedger, owner: string, nowMs: number): R
       'owner',
     );
   }
-  if (held.record.status === 'released') return { action: 'existing', record: held.record };
+  if (held.record.status === 'released') return { action: 'existing', record: held.record, block: held.cidr };
   return {
     action: 'write',
     record: { ...held.record, status: 'released', releasedAt: new Date(nowMs).toISOString() },
+    block: held.cidr,
   };
 }
 

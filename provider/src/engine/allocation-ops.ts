@@ -1,29 +1,31 @@
 import { AllocationRequest, planAllocation, planBlock, planRelease } from '../allocator/allocate';
+import { LedgerAllocation } from '../allocator/pool-ledger';
 import { IpamError } from '../errors';
 import { AllocateInput, Availability, AvailabilityInput, OwnerRef } from '../model/api';
-import { AllocationRecord } from '../model/records';
 import { parseAddress } from '../net/address';
 import { Cidr, hostCidr, parseCidr } from '../net/cidr';
 import { SpaceTx } from './space-tx';
 import { checkDescription, checkLabels, checkName, checkOwner } from './validate';
 
-/** Allocates a block or a host address; idempotent by owner (see planAllocation). */
-export function allocate(tx: SpaceTx, input: AllocateInput): AllocationRecord {
+/** Allocates a block or a host address; idempotent by owner (see planAllocation). Returns the owner's ledger entry. */
+export function allocate(tx: SpaceTx, input: AllocateInput): LedgerAllocation {
   const ledger = tx.pool(checkName(input.pool, 'pool'));
   const request = toRequest(input);
   const plan = planAllocation(ledger, request, tx.nowMs);
-  if (plan.action === 'existing') return plan.record;
-  for (const owner of plan.reclaim) tx.deleteAllocation(ledger.record.name, owner, 'reclaim');
-  tx.putAllocation(plan.record, 'allocate');
-  return plan.record;
+  if (plan.action === 'write') {
+    for (const owner of plan.reclaim) tx.deleteAllocation(ledger.record.name, owner, 'reclaim');
+    tx.putAllocation(plan.record, plan.block, 'allocate');
+  }
+  return ledger.allocations.get(request.owner)!;
 }
 
-/** Marks an allocation released; its block stays held for the owner during the grace period. */
-export function release(tx: SpaceTx, input: OwnerRef): AllocationRecord {
+/** Marks an allocation released; its block stays held for the owner during the grace period. Returns the owner's ledger entry. */
+export function release(tx: SpaceTx, input: OwnerRef): LedgerAllocation {
   const ledger = tx.pool(checkName(input.pool, 'pool'));
-  const plan = planRelease(ledger, checkOwner(input.owner), tx.nowMs);
-  if (plan.action === 'write') tx.putAllocation(plan.record, 'release');
-  return plan.record;
+  const owner = checkOwner(input.owner);
+  const plan = planRelease(ledger, owner, tx.nowMs);
+  if (plan.action === 'write') tx.putAllocation(plan.record, plan.block, 'release');
+  return ledger.allocations.get(owner)!;
 }
 
 /** Whether a new owner could get this block or address now (seed 003's IsIPAvailable). */

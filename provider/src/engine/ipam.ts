@@ -96,7 +96,7 @@ export class Ipam implements IpamApi {
     return this.core.run(space, this.actor, (tx) => {
       const ledger = tx.pool(checkName(input.pool, 'pool'));
       const entry = ledger.allocations.get(checkOwner(input.owner));
-      return entry === undefined ? undefined : allocationInfo(space, ledger, entry.record);
+      return entry === undefined ? undefined : allocationInfo(space, ledger, entry);
     });
   }
 
@@ -106,7 +106,7 @@ export class Ipam implements IpamApi {
       const ledger = tx.pool(checkName(ref.pool, 'pool'));
       return [...ledger.allocations.values()]
         .sort((a, b) => (a.cidr.start < b.cidr.start ? -1 : a.cidr.start > b.cidr.start ? 1 : 0))
-        .map((entry) => allocationInfo(space, ledger, entry.record));
+        .map((entry) => allocationInfo(space, ledger, entry));
     });
   }
 
@@ -128,7 +128,7 @@ export class Ipam implements IpamApi {
               const result: FindResult = { space, pool: ledger.record.name, poolCidr: ledger.record.cidr };
               const occupant = ledger.occupantAt(address.value);
               if (occupant?.type === 'allocation') {
-                result.allocation = allocationInfo(space, ledger, ledger.allocations.get(occupant.owner)!.record);
+                result.allocation = allocationInfo(space, ledger, ledger.allocations.get(occupant.owner)!);
               } else if (occupant?.type === 'reserved') {
                 result.reserved = true;
               }

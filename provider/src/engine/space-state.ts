@@ -1,6 +1,6 @@
 import { PoolLedger } from '../allocator/pool-ledger';
 import { AllocationRecord, PoolRecord } from '../model/records';
-import { parseCidr } from '../net/cidr';
+import { Cidr, parseCidr } from '../net/cidr';
 import { SpaceRead } from '../store/store';
 
 /**
@@ -38,20 +38,21 @@ export class SpaceState {
     return ledger === undefined ? [] : [...ledger.children.keys()].map((child) => this.pools.get(child)!);
   }
 
-  putAllocation(record: AllocationRecord): void {
+  /** `block` is the record's CIDR, parsed (see PoolLedger.addAllocation). */
+  putAllocation(record: AllocationRecord, block: Cidr): void {
     const ledger = this.requireLedger(record.pool);
     const previous = ledger.removeAllocation(record.owner);
-    ledger.addAllocation(record);
+    ledger.addAllocation(record, block);
     this.undoLog.push(() => {
       ledger.removeAllocation(record.owner);
-      if (previous !== undefined) ledger.addAllocation(previous.record);
+      if (previous !== undefined) ledger.addAllocation(previous.record, previous.cidr);
     });
   }
 
   deleteAllocation(pool: string, owner: string): void {
     const ledger = this.requireLedger(pool);
     const previous = ledger.removeAllocation(owner);
-    if (previous !== undefined) this.undoLog.push(() => ledger.addAllocation(previous.record));
+    if (previous !== undefined) this.undoLog.push(() => ledger.addAllocation(previous.record, previous.cidr));
   }
 
   /** Creates a pool, or rebuilds it when its definition changed (gateway, reserved, grace...). */
@@ -60,7 +61,7 @@ export class SpaceState {
     const next = new PoolLedger(record);
     if (previous !== undefined) {
       for (const child of previous.children.keys()) next.addChild(child, previous.children.get(child)!);
-      for (const entry of previous.allocations.values()) next.addAllocation(entry.record);
+      for (const entry of previous.allocations.values()) next.addAllocation(entry.record, entry.cidr);
     } else if (record.parent !== undefined) {
       const parent = this.requireLedger(record.parent);
       parent.addChild(record.name, parseCidr(record.cidr));

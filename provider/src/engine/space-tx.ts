@@ -1,6 +1,7 @@
 import { PoolLedger } from '../allocator/pool-ledger';
 import { IpamError } from '../errors';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
+import { Cidr } from '../net/cidr';
 import { StoreWrite } from '../store/store';
 import { SpaceState } from './space-state';
 
@@ -35,8 +36,9 @@ export class SpaceTx {
     return ledger;
   }
 
-  putAllocation(record: AllocationRecord, action: 'allocate' | 'release'): void {
-    this.state.putAllocation(record);
+  /** `block` is the record's CIDR, parsed (see PoolLedger.addAllocation). */
+  putAllocation(record: AllocationRecord, block: Cidr, action: 'allocate' | 'release'): void {
+    this.state.putAllocation(record, block);
     this.writes.push({ type: 'putAllocation', allocation: record });
     this.record(record.pool, action, record.owner, record.cidr);
   }

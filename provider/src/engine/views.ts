@@ -1,9 +1,7 @@
-import { PoolLedger } from '../allocator/pool-ledger';
+import { LedgerAllocation, PoolLedger } from '../allocator/pool-ledger';
 import { poolStats } from '../allocator/stats';
 import { AllocationInfo, PoolInfo } from '../model/api';
-import { AllocationRecord } from '../model/records';
 import { formatAddress } from '../net/address';
-import { parseCidr } from '../net/cidr';
 import { networkFacts } from '../net/facts';
 
 /** Turns ledger entries into what callers read: records plus facts and figures computed now. */
@@ -18,8 +16,9 @@ export function poolInfo(space: string, ledger: PoolLedger, nowMs: number, prefi
   };
 }
 
-export function allocationInfo(space: string, ledger: PoolLedger, record: AllocationRecord): AllocationInfo {
-  const cidr = parseCidr(record.cidr);
+/** What callers read about one allocation: its ledger entry (the record and its parsed block). */
+export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerAllocation): AllocationInfo {
+  const { record, cidr } = entry;
   const facts = networkFacts(cidr);
   const info: AllocationInfo = {
     ...structuredClone(record),
