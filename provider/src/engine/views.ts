@@ -2,7 +2,8 @@ import { LedgerAllocation, PoolLedger } from '../allocator/pool-ledger';
 import { poolStats } from '../allocator/stats';
 import { AllocationInfo, PoolInfo } from '../model/api';
 import { formatAddress } from '../net/address';
-import { networkFacts } from '../net/facts';
+import { netmaskOf } from '../net/cidr';
+import { firstHostOf, lastHostOf, networkFacts } from '../net/facts';
 
 /** Turns ledger entries into what callers read: records plus facts and figures computed now. */
 export function poolInfo(space: string, ledger: PoolLedger, nowMs: number, prefixLength?: number): PoolInfo {
@@ -16,19 +17,25 @@ export function poolInfo(space: string, ledger: PoolLedger, nowMs: number, prefi
   };
 }
 
-/** What callers read about one allocation: its ledger entry (the record and its parsed block). */
+/**
+ * What callers read about one allocation: its ledger entry (the record and its parsed block).
+ * Runs once per allocation, so it formats only the facts it returns, and copies the record by
+ * hand: structuredClone of a small record costs more than the allocation decision.
+ */
 export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerAllocation): AllocationInfo {
   const { record, cidr } = entry;
-  const facts = networkFacts(cidr);
   const info: AllocationInfo = {
-    ...structuredClone(record),
+    ...record,
     space,
     prefixLength: cidr.prefix,
-    address: formatAddress({ family: cidr.family, value: cidr.start }),
-    netmask: facts.netmask,
-    firstHost: facts.firstHost,
-    lastHost: facts.lastHost,
+    // The record's CIDR text is canonical (formatCidr), so its address part is the formatted start.
+    address: record.cidr.slice(0, record.cidr.lastIndexOf('/')),
+    netmask: netmaskOf(cidr),
+    firstHost: formatAddress({ family: cidr.family, value: firstHostOf(cidr) }),
+    lastHost: formatAddress({ family: cidr.family, value: lastHostOf(cidr) }),
   };
+  // labels is the record's only nested value: the caller gets its own copy, not the ledger's.
+  if (record.labels !== undefined) info.labels = { ...record.labels };
   if (ledger.record.gateway !== undefined) info.gateway = ledger.record.gateway;
   if (record.status === 'released') {
     info.graceEndsAt = new Date(Date.parse(record.releasedAt!) + ledger.graceMs).toISOString();

@@ -129,6 +129,15 @@ function deltaFromLog(state: MemorySpace, since: number): SpaceRead {
   return read;
 }
 
+/**
+ * Deep copy of plain JSON data, which is all a store holds (strings, numbers, booleans, arrays,
+ * plain objects). A hand-written walk: structuredClone serialises and deserialises, which costs
+ * more than the allocation a record describes.
+ */
 function copy<T>(value: T): T {
-  return structuredClone(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copy) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key]);
+  return out as T;
 }
