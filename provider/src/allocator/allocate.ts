@@ -4,6 +4,7 @@ import { familyName, formatAddress } from '../net/address';
 import { Cidr, bitsOf, contains, formatCidr, orderOf } from '../net/cidr';
 import { hostExclusions } from '../net/facts';
 import { FreeSpace } from './free-space';
+import { isoTime } from './iso-time';
 import { LedgerAllocation, Occupant, PoolLedger } from './pool-ledger';
 
 export interface AllocationRequest {
@@ -32,7 +33,7 @@ export type AllocationPlan =
 export function planAllocation(ledger: PoolLedger, request: AllocationRequest, nowMs: number): AllocationPlan {
   const prefixLength = resolvePrefixLength(ledger, request);
   ledger.advance(nowMs);
-  const now = new Date(nowMs).toISOString();
+  const now = isoTime(nowMs);
   const held = ledger.allocations.get(request.owner);
   let replacing = false;
   if (held !== undefined) {
@@ -116,7 +117,7 @@ export function planRelease(ledger: PoolLedger, owner: string, nowMs: number): R
   if (held.record.status === 'released') return { action: 'existing', record: held.record, block: held.cidr };
   return {
     action: 'write',
-    record: { ...held.record, status: 'released', releasedAt: new Date(nowMs).toISOString() },
+    record: { ...held.record, status: 'released', releasedAt: isoTime(nowMs) },
     block: held.cidr,
   };
 }

@@ -1,3 +1,4 @@
+import { isoTime } from '../allocator/iso-time';
 import { PoolLedger } from '../allocator/pool-ledger';
 import { IpamError } from '../errors';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
@@ -21,7 +22,7 @@ export class SpaceTx {
     readonly nowMs: number,
     readonly actor: string,
   ) {
-    this.now = new Date(nowMs).toISOString();
+    this.now = isoTime(nowMs);
   }
 
   pool(name: string, field = 'pool'): PoolLedger {
