@@ -2,7 +2,6 @@ import { IpamError } from '../errors';
 import { AllocationKind, AllocationRecord } from '../model/records';
 import { familyName, formatAddress } from '../net/address';
 import { Cidr, bitsOf, contains, formatCidr, orderOf } from '../net/cidr';
-import { hostExclusions } from '../net/facts';
 import { FreeSpace } from './free-space';
 import { isoTime } from './iso-time';
 import { LedgerAllocation, Occupant, PoolLedger } from './pool-ledger';
@@ -49,7 +48,8 @@ export function planAllocation(ledger: PoolLedger, request: AllocationRequest, n
     // The owner comes back asking for something else: its old block is given up.
     replacing = true;
   }
-  const chosen = planBlock(ledger, { ...request, prefixLength, replacing }, nowMs);
+  const { kind, cidr, prefer, owner } = request;
+  const chosen = planBlock(ledger, { kind, prefixLength, cidr, prefer, owner, replacing }, nowMs);
   return {
     action: 'write',
     record: newRecord(ledger, request, chosen.block, now),
@@ -188,7 +188,7 @@ function checkSpecific(ledger: PoolLedger, block: Cidr, kind: AllocationKind, fi
       field,
     );
   }
-  if (kind === 'host' && hostExclusions(pool).includes(block.start)) {
+  if (kind === 'host' && ledger.hostExclusions.includes(block.start)) {
     const what = block.start === pool.start ? (pool.family === 4 ? 'network' : 'Subnet-Router anycast') : 'broadcast';
     throw new IpamError(
       'RESERVED_ADDRESS',
@@ -238,7 +238,7 @@ function chooseByStrategy(ledger: PoolLedger, request: BlockRequest): { block: C
   const pool = ledger.cidr;
   const prefixLength = request.prefixLength;
   const order = bitsOf(pool.family) - prefixLength;
-  const excluded = request.kind === 'host' ? hostExclusions(pool) : [];
+  const excluded = request.kind === 'host' ? ledger.hostExclusions : [];
   // The owner's own released block is free for it when it comes back asking for another size.
   const own = request.replacing === true && request.owner !== undefined ? ledger.allocations.get(request.owner) : undefined;
   const tiers = own === undefined ? [ledger.fresh, ledger.grantable] : [withOwnBlockFree(ledger.fresh, own), withOwnBlockFree(ledger.grantable, own)];

@@ -4,6 +4,8 @@ const compareBigints = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1
 
 /** 2^order as a bigint, cached: the allocator asks for the same few powers millions of times. */
 const POWERS: bigint[] = Array.from({ length: 129 }, (_, i) => 1n << BigInt(i));
+/** ~(2^order - 1): `start & ALIGN[order]` is the start of the order-sized block holding `start`. Cached for the same reason. */
+const ALIGN: bigint[] = POWERS.map((power) => ~(power - 1n));
 
 export interface FreeBlock {
   start: bigint;
@@ -55,7 +57,7 @@ export class FreeSpace {
   /** The maximal free block that holds the aligned block [start, start + 2^order), if it is all free. */
   maximalBlockHolding(start: bigint, order: number): FreeBlock | undefined {
     for (let o = order; o <= this.rootOrder; o++) {
-      const aligned = start & ~(POWERS[o] - 1n);
+      const aligned = start & ALIGN[o];
       if (this.byOrder[o]?.has(aligned)) return { start: aligned, order: o };
     }
     return undefined;
@@ -114,26 +116,28 @@ export class FreeSpace {
   /**
    * Lowest aligned free block of the given order starting at or after `from`. For each order it
    * looks at the maximal block holding `from` and the next one after it: 2 lookups per order.
+   * No answer can be lower than `from` rounded up to the order, so finding that stops the search.
    */
   firstFit(order: number, from: bigint = this.rootStart): bigint | undefined {
     const size = POWERS[order];
-    const alignedFrom = ((from + size - 1n) / size) * size;
+    const fromRoot = from <= this.rootStart;
+    const alignedFrom = fromRoot ? this.rootStart : (from + size - 1n) & ALIGN[order];
     let best: bigint | undefined;
     for (let o = order; o <= this.rootOrder; o++) {
       const tree = this.byOrder[o];
       if (tree === undefined || tree.size === 0) continue;
-      const blockSize = POWERS[o];
       let candidate: bigint | undefined;
-      if (from <= this.rootStart) {
+      if (fromRoot) {
         candidate = tree.minKey();
       } else {
-        const holding = from & ~(blockSize - 1n);
-        if (tree.has(holding) && alignedFrom + size <= holding + blockSize) {
+        const holding = from & ALIGN[o];
+        if (tree.has(holding) && alignedFrom + size <= holding + POWERS[o]) {
           candidate = alignedFrom;
         } else {
           candidate = tree.nextHigherKey(holding);
         }
       }
+      if (candidate === alignedFrom) return candidate;
       if (candidate !== undefined && (best === undefined || candidate < best)) best = candidate;
     }
     return best;

@@ -2,6 +2,7 @@ import BTree from 'sorted-btree';
 import { AllocationRecord, PoolRecord } from '../model/records';
 import { parseAddress } from '../net/address';
 import { Cidr, endOf, hostCidr, orderOf, parseCidr, sizeOf } from '../net/cidr';
+import { hostExclusions } from '../net/facts';
 import { FreeSpace } from './free-space';
 
 /** Something that holds a block of a pool: an allocation, a child pool, or a reserved range. */
@@ -31,6 +32,8 @@ const compareExpiry = (a: [number, string], b: [number, string]): number =>
  */
 export class PoolLedger {
   readonly cidr: Cidr;
+  /** Addresses of the pool no host may get (network, broadcast...): fixed by the CIDR, so computed once. */
+  readonly hostExclusions: readonly bigint[];
   readonly graceMs: number;
   readonly allocations = new Map<string, LedgerAllocation>();
   readonly children = new Map<string, Cidr>();
@@ -46,6 +49,7 @@ export class PoolLedger {
 
   constructor(readonly record: PoolRecord) {
     this.cidr = parseCidr(record.cidr);
+    this.hostExclusions = hostExclusions(this.cidr);
     this.graceMs = record.gracePeriodSeconds * 1000;
     const order = orderOf(this.cidr);
     this.fresh = new FreeSpace(this.cidr.start, order);
