@@ -114,22 +114,20 @@ export class FreeSpace {
   }
 
   /**
-   * Lowest aligned free block of the given order starting at or after `from`. For each order it
-   * looks at the maximal block holding `from` and the next one after it: 2 lookups per order.
-   * No answer can be lower than `from` rounded up to the order, so finding that stops the search.
+   * Lowest aligned free block of the given order starting at or after `from`. For each order:
+   * the lowest maximal block, when it starts at or after `from` (one cheap lookup: the usual
+   * case); else the maximal block holding `from`, or the next one after it. No answer can be
+   * lower than `from` rounded up to the order, so finding that stops the search.
    */
   firstFit(order: number, from: bigint = this.rootStart): bigint | undefined {
     const size = POWERS[order];
-    const fromRoot = from <= this.rootStart;
-    const alignedFrom = fromRoot ? this.rootStart : (from + size - 1n) & ALIGN[order];
+    const alignedFrom = from <= this.rootStart ? this.rootStart : (from + size - 1n) & ALIGN[order];
     let best: bigint | undefined;
     for (let o = order; o <= this.rootOrder; o++) {
       const tree = this.byOrder[o];
       if (tree === undefined || tree.size === 0) continue;
-      let candidate: bigint | undefined;
-      if (fromRoot) {
-        candidate = tree.minKey();
-      } else {
+      let candidate: bigint | undefined = tree.minKey()!;
+      if (candidate < from) {
         const holding = from & ALIGN[o];
         if (tree.has(holding) && alignedFrom + size <= holding + POWERS[o]) {
           candidate = alignedFrom;
