@@ -1,8 +1,8 @@
 import { LedgerAllocation, PoolLedger } from '../allocator/pool-ledger';
 import { poolStats } from '../allocator/stats';
 import { AllocationInfo, PoolInfo } from '../model/api';
-import { formatAddress } from '../net/address';
-import { netmaskOf } from '../net/cidr';
+import { Family, formatAddress } from '../net/address';
+import { Cidr, netmaskOf } from '../net/cidr';
 import { firstHostOf, lastHostOf, networkFacts } from '../net/facts';
 
 /** Turns ledger entries into what callers read: records plus facts and figures computed now. */
@@ -19,21 +19,24 @@ export function poolInfo(space: string, ledger: PoolLedger, nowMs: number, prefi
 
 /**
  * What callers read about one allocation: its ledger entry (the record and its parsed block).
- * Runs once per allocation, so it formats only the facts it returns, and copies the record by
- * hand: structuredClone of a small record costs more than the allocation decision.
+ * Runs once per allocation, so it formats no address twice (a host's first and last host are
+ * its address; netmasks are remembered per prefix length), and copies the record by hand:
+ * structuredClone of a small record costs more than the allocation decision.
  */
 export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerAllocation): AllocationInfo {
   const { record, cidr } = entry;
+  // The record's CIDR text is canonical (formatCidr), so its address part is the formatted start.
+  const address = record.cidr.slice(0, record.cidr.lastIndexOf('/'));
+  const format = (value: bigint): string => (value === cidr.start ? address : formatAddress({ family: cidr.family, value }));
   // Object.assign, not { ...record, space, ... }: on Node 20 a spread followed by more
   // properties takes a slow path, about a microsecond per added property.
   const info: AllocationInfo = Object.assign({}, record, {
     space,
     prefixLength: cidr.prefix,
-    // The record's CIDR text is canonical (formatCidr), so its address part is the formatted start.
-    address: record.cidr.slice(0, record.cidr.lastIndexOf('/')),
-    netmask: netmaskOf(cidr),
-    firstHost: formatAddress({ family: cidr.family, value: firstHostOf(cidr) }),
-    lastHost: formatAddress({ family: cidr.family, value: lastHostOf(cidr) }),
+    address,
+    netmask: netmaskText(cidr),
+    firstHost: format(firstHostOf(cidr)),
+    lastHost: format(lastHostOf(cidr)),
   });
   // labels is the record's only nested value: the caller gets its own copy, not the ledger's.
   if (record.labels !== undefined) info.labels = { ...record.labels };
@@ -42,4 +45,11 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
     info.graceEndsAt = new Date(Date.parse(record.releasedAt!) + ledger.graceMs).toISOString();
   }
   return info;
+}
+
+/** Netmask text by family and prefix length: there are only 33 + 129 of them. */
+const NETMASKS: Record<Family, string[]> = { 4: [], 6: [] };
+
+function netmaskText(cidr: Cidr): string {
+  return (NETMASKS[cidr.family][cidr.prefix] ??= netmaskOf(cidr));
 }
