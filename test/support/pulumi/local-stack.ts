@@ -22,6 +22,8 @@ import { ProgramWorkspace } from './workspace';
 const { unknown } = require('@pulumi/pulumi/output') as { unknown: unknown };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeSettings = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const debuggable = require('@pulumi/pulumi/runtime/debuggable') as { leakedPromises(): [Set<unknown>, string] };
 
 export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 
@@ -172,6 +174,15 @@ export class LocalStack {
       const next: ResourceState[] = [];
       const replacedLater: ResourceState[] = [];
       const previous = new Map(this.resources.map((r) => [r.urn, r]));
+      // After a failure, resources that depend on the failed one never register (their inputs
+      // reject), so Pulumi's RPC queue never drains; like the CLI, stop once nothing is in flight.
+      let inFlight = 0;
+      let onIdleAfterError: (() => void) | undefined;
+      const failedAndIdle = new Promise<void>((resolve) => (onIdleAfterError = resolve));
+      const settleStep = () => {
+        inFlight -= 1;
+        if (errors.length > 0 && inFlight === 0) onIdleAfterError!();
+      };
       await pulumi.runtime.setMocks(
         {
           call: () => {
@@ -184,11 +195,14 @@ export class LocalStack {
             }
             const urn = this.urn(args.type, args.name);
             registered.add(urn);
+            inFlight += 1;
             try {
               return await this.step(host, { urn, type: args.type, name: args.name, inputs: args.inputs }, previous.get(urn), preview, steps, next, replacedLater);
             } catch (e) {
               errors.push(e as Error);
               throw e;
+            } finally {
+              settleStep();
             }
           },
         },
@@ -204,8 +218,8 @@ export class LocalStack {
       let outputs: Props = {};
       try {
         const exported = this.load(program);
-        await runtimeSettings.waitForRPCs();
-        outputs = await resolveOutputs(exported ?? {});
+        await Promise.race([runtimeSettings.waitForRPCs(), failedAndIdle]);
+        if (errors.length === 0) outputs = await resolveOutputs(exported ?? {});
       } catch (e) {
         swallow(e);
       } finally {
@@ -214,6 +228,8 @@ export class LocalStack {
       }
       const dropped = this.resources.filter((r) => !registered.has(r.urn)).reverse();
       if (errors.length > 0) {
+        // The CLI would end the program's process here; its pending promises are abandoned on purpose.
+        debuggable.leakedPromises(); // reads and resets the runtime's leak candidates
         // As Pulumi: what completed is saved; nothing is deleted after a failed program.
         if (!preview) this.resources = [...this.resources.filter((r) => !next.some((n) => n.urn === r.urn)), ...next];
         throw new UpdateError(errors, steps);
