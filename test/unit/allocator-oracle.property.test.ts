@@ -33,7 +33,9 @@ const scenarioArb = fc.record({
   ops: fc.array(opArb, { minLength: 1, maxLength: 50 }),
 });
 
-async function runScenario(s: fc.RecordValue<typeof scenarioArb> extends infer T ? T : never): Promise<void> {
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+async function runScenario(s: Scenario): Promise<void> {
   const bits = s.family === 4 ? 32 : 128;
   const poolPrefix = bits - s.poolBits;
   const size = 2 ** s.poolBits;
