@@ -1,0 +1,357 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Server, createServer } from 'node:https';
+import { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ResourceDefinition, loadResourceDefinitions, loadRoles } from './kube-crds';
+import { KubeObject, ObjectStore, Preconditions } from './kube-objects';
+import { Attributes, StandInUser, allowed } from './kube-rbac';
+import { assertSupportedRules } from './kube-schema';
+import { parseLabelSelector } from './kube-selectors';
+import {
+  ApiError,
+  badRequest,
+  forbidden,
+  methodNotAllowed,
+  notFoundPath,
+  tooLarge,
+  unauthorized,
+  unsupportedMediaType,
+} from './kube-status';
+import { IncludeObject, toTable, wantsTable } from './kube-table';
+import { loopbackCertificate } from './kube-tls';
+
+/**
+ * A stateful stand-in for kube-apiserver, serving the custom resources of crds/ over HTTPS on
+ * 127.0.0.1 (a throwaway self-signed certificate, in the kubeconfig it writes): discovery (/api, /apis, /apis/<group>/<version>, /version) so kubectl can
+ * resolve resources; get, list (labelSelector, fieldSelector), create, update (PUT with
+ * resourceVersion), JSON merge patch, delete and deletecollection, each also on /status;
+ * Tables for `kubectl get`; bearer tokens and RBAC from the Role in crds/. Object semantics are
+ * in kube-objects.ts. No watches: a watch request gets 405.
+ *
+ * Real clients drive it unmodified: @kubernetes/client-node and kubectl.
+ */
+export const ADMIN_TOKEN = 'stand-in-admin-token';
+export const RUNNER_TOKEN = 'stand-in-runner-token';
+export const RUNNER_USER = 'system:serviceaccount:ipam:pulumi-runner';
+/** What /version reports; Google Cloud SDK's kubectl dispatcher picks its kubectl by it. */
+export const SERVER_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.4' };
+/** kube-apiserver's limit on a request body (JSON). */
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export interface RequestInfo extends Attributes {
+  method: string;
+  path: string;
+  user: string;
+}
+
+export interface StandInHooks {
+  /** Runs before a request is served; throw an ApiError to fail it. */
+  beforeHandle?: (request: RequestInfo) => void;
+  /** Runs after a write was applied, before the reply is sent (e.g. to kill the client there). */
+  afterWrite?: (request: RequestInfo) => void;
+}
+
+export interface StandInOptions {
+  crdDir?: string;
+  tokens?: Record<string, StandInUser>;
+}
+
+interface Route {
+  def: ResourceDefinition;
+  namespace?: string;
+  name?: string;
+  subresource?: 'status';
+}
+
+type Query = URLSearchParams;
+
+export class KubeApiServer {
+  readonly objects = new ObjectStore();
+  readonly definitions: ResourceDefinition[];
+  readonly hooks: StandInHooks = {};
+  private readonly tokens: Record<string, StandInUser>;
+  private address = '';
+
+  private constructor(
+    private readonly server: Server,
+    options: StandInOptions,
+  ) {
+    this.definitions = loadResourceDefinitions(options.crdDir);
+    for (const def of this.definitions) assertSupportedRules(def.schema);
+    const role = loadRoles(options.crdDir).find((r) => r.name === 'pulumi-ipam-runner');
+    if (role === undefined) throw new Error('stand-in: no Role pulumi-ipam-runner in crds/');
+    this.tokens = options.tokens ?? {
+      [ADMIN_TOKEN]: { name: 'kubernetes-admin' },
+      [RUNNER_TOKEN]: { name: RUNNER_USER, rules: role.rules },
+    };
+  }
+
+  static async start(options: StandInOptions = {}): Promise<KubeApiServer> {
+    const server = createServer(loopbackCertificate());
+    const standIn = new KubeApiServer(server, options);
+    server.on('request', (req, res) => void standIn.serve(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    standIn.address = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return standIn;
+  }
+
+  /** https://127.0.0.1:PORT */
+  get url(): string {
+    return this.address;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Forgets every object (a fresh, empty cluster). */
+  reset(): void {
+    this.objects.clear();
+  }
+
+  /**
+   * Writes a kubeconfig with two contexts: "runner" (current; the Role of crds/rbac-role.yaml,
+   * what Pulumi runs as) and "admin" (unrestricted, a person with kubectl).
+   */
+  writeKubeconfig(dir: string, namespace = 'default'): string {
+    const file = join(dir, 'kubeconfig');
+    const context = (name: string) => ({ name, context: { cluster: 'stand-in', user: name, namespace } });
+    writeFileSync(
+      file,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'stand-in', cluster: { server: this.url, 'certificate-authority-data': Buffer.from(loopbackCertificate().cert).toString('base64') } }],
+        users: [
+          { name: 'runner', user: { token: RUNNER_TOKEN } },
+          { name: 'admin', user: { token: ADMIN_TOKEN } },
+        ],
+        contexts: [context('runner'), context('admin')],
+        'current-context': 'runner',
+      }),
+    );
+    return file;
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://stand-in');
+      const user = this.authenticate(req);
+      const body = await readBody(req);
+      const [code, reply] = this.dispatch(req, url, user, body);
+      send(res, code, reply);
+    } catch (e) {
+      if (e instanceof ApiError) send(res, e.body.code, e.body);
+      else send(res, 500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String((e as Error).stack ?? e), reason: 'InternalError', code: 500 });
+    }
+  }
+
+  private authenticate(req: IncomingMessage): StandInUser {
+    const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    const user = match === null ? undefined : this.tokens[match[1]];
+    if (user === undefined) throw unauthorized();
+    return user;
+  }
+
+  private dispatch(req: IncomingMessage, url: URL, user: StandInUser, body: unknown): [number, unknown] {
+    const segments = url.pathname.split('/').filter(Boolean);
+    const method = req.method ?? 'GET';
+    if (segments[0] === 'version' && segments.length === 1) return [200, { ...SERVER_VERSION, gitCommit: '', gitTreeState: 'clean', buildDate: '2025-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' }];
+    if (segments[0] === 'api') return [200, this.core(segments, req, user)];
+    if (segments[0] !== 'apis') throw notFoundPath();
+    if (segments.length <= 3) return [200, this.groupDiscovery(segments)];
+    const route = this.route(segments);
+    const verb = verbOf(method, route, url.searchParams);
+    const info: RequestInfo = {
+      verb,
+      group: route.def.group,
+      resource: route.subresource === undefined ? route.def.plural : `${route.def.plural}/${route.subresource}`,
+      name: route.name,
+      namespace: route.namespace,
+      method,
+      path: url.pathname,
+      user: user.name,
+    };
+    if (!allowed(user, info)) throw forbidden(user.name, verb, { group: route.def.group, resource: route.def.plural, name: route.name }, route.namespace);
+    this.hooks.beforeHandle?.(info);
+    const result = this.perform(verb, route, url.searchParams, req, body);
+    if (!['get', 'list'].includes(verb)) this.hooks.afterWrite?.(info);
+    return result;
+  }
+
+  private perform(verb: string, route: Route, query: Query, req: IncomingMessage, body: unknown): [number, unknown] {
+    const { def, namespace, name, subresource } = route;
+    const table = wantsTable(req.headers.accept);
+    switch (verb) {
+      case 'get': {
+        const object = this.objects.get(def, namespace, name!);
+        return [200, table ? this.table(def, [object], query) : object];
+      }
+      case 'list': {
+        const items = this.list(route, query);
+        return [200, table ? this.table(def, items, query) : { apiVersion: `${def.group}/${def.version}`, kind: def.listKind, metadata: { resourceVersion: this.objects.resourceVersion }, items }];
+      }
+      case 'create':
+        return [201, this.objects.create(def, namespace, body)];
+      case 'update':
+        return [200, this.objects.update(def, namespace, name!, body, subresource)];
+      case 'patch':
+        return [200, this.patch(route, req.headers['content-type'] ?? '', body)];
+      case 'delete':
+        return [200, this.objects.delete(def, namespace, name!, preconditionsOf(body))];
+      case 'deletecollection': {
+        const items = this.list(route, query).map((o) => this.objects.delete(def, o.metadata.namespace, o.metadata.name));
+        return [200, { apiVersion: `${def.group}/${def.version}`, kind: def.listKind, metadata: { resourceVersion: this.objects.resourceVersion }, items }];
+      }
+      default:
+        throw methodNotAllowed(`the stand-in API server does not serve ${verb} requests`);
+    }
+  }
+
+  private list(route: Route, query: Query): KubeObject[] {
+    return this.objects.list(route.def, route.namespace, parseLabelSelector(query.get('labelSelector')), fieldSelector(query.get('fieldSelector')));
+  }
+
+  private patch(route: Route, contentType: string, body: unknown): KubeObject {
+    const type = contentType.split(';')[0].trim();
+    if (type !== 'application/merge-patch+json') throw unsupportedMediaType(type);
+    const { def, namespace, name, subresource } = route;
+    const patched = mergePatch(this.objects.get(def, namespace, name!), body) as KubeObject;
+    return this.objects.update(def, namespace, name!, patched, subresource, false);
+  }
+
+  private table(def: ResourceDefinition, objects: KubeObject[], query: Query): unknown {
+    const include = (query.get('includeObject') ?? 'Metadata') as IncludeObject;
+    return toTable(def, objects, this.objects.resourceVersion, include);
+  }
+
+  private route(segments: string[]): Route {
+    const [, group, version, ...rest] = segments;
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      rest.splice(0, 2);
+    }
+    const [plural, name, subresource, ...extra] = rest;
+    const def = this.definitions.find((d) => d.group === group && d.version === version && d.plural === plural);
+    if (def === undefined || extra.length > 0 || (subresource !== undefined && (subresource !== 'status' || !def.hasStatus))) throw notFoundPath();
+    if (def.namespaced && namespace === undefined && name !== undefined) throw notFoundPath();
+    return { def, namespace, name, subresource: subresource as 'status' | undefined };
+  }
+
+  /**
+   * The core group, as far as kubectl needs it: discovery, and namespaces, which all exist here
+   * (kubectl reads the namespace to word a NotFound error).
+   */
+  private core(segments: string[], req: IncomingMessage, user: StandInUser): unknown {
+    if (segments.length === 1) {
+      return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.headers.host ?? '' }] };
+    }
+    if (segments[1] !== 'v1' || req.method !== 'GET') throw notFoundPath();
+    if (segments.length === 2) {
+      return { kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get'], shortNames: ['ns'] }] };
+    }
+    if (segments[2] !== 'namespaces' || segments.length !== 4) throw notFoundPath();
+    const name = segments[3];
+    if (!allowed(user, { verb: 'get', group: '', resource: 'namespaces', name })) throw forbidden(user.name, 'get', { group: '', resource: 'namespaces', name });
+    return { kind: 'Namespace', apiVersion: 'v1', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+  }
+
+  private groupDiscovery(segments: string[]): unknown {
+    const [, group, version] = segments;
+    const groups = [...new Set(this.definitions.map((d) => d.group))].map((name) => {
+      const versions = [...new Set(this.definitions.filter((d) => d.group === name).map((d) => d.version))].map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+      return { name, versions, preferredVersion: versions[0] };
+    });
+    if (group === undefined) return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+    const found = groups.find((g) => g.name === group);
+    if (found === undefined) throw notFoundPath();
+    if (version === undefined) return { kind: 'APIGroup', apiVersion: 'v1', ...found };
+    const defs = this.definitions.filter((d) => d.group === group && d.version === version);
+    if (defs.length === 0) throw notFoundPath();
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: `${group}/${version}`,
+      resources: defs.flatMap((d) => [
+        { name: d.plural, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update'], shortNames: d.shortNames, categories: d.categories },
+        ...(d.hasStatus ? [{ name: `${d.plural}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] }] : []),
+      ]),
+    };
+  }
+}
+
+function verbOf(method: string, route: Route, query: Query): string {
+  const watch = query.get('watch');
+  if (method === 'GET' && (watch === 'true' || watch === '1')) return 'watch';
+  const collection = route.name === undefined;
+  switch (method) {
+    case 'GET':
+      return collection ? 'list' : 'get';
+    case 'POST':
+      if (!collection) throw methodNotAllowed('POST is not allowed on a named object');
+      return 'create';
+    case 'PUT':
+    case 'PATCH':
+      if (collection) throw methodNotAllowed(`${method} needs an object name`);
+      return method === 'PUT' ? 'update' : 'patch';
+    case 'DELETE':
+      return collection ? 'deletecollection' : 'delete';
+    default:
+      throw methodNotAllowed(`${method} is not allowed`);
+  }
+}
+
+/** fieldSelector: the fields every resource supports. */
+function fieldSelector(selector: string | null): (o: KubeObject) => boolean {
+  if (selector === null || selector === '') return () => true;
+  const tests = selector.split(',').map((term) => {
+    const match = /^(metadata\.name|metadata\.namespace)\s*(==|=|!=)\s*(.*)$/.exec(term.trim());
+    if (match === null) throw badRequest(`"${term}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+    const read = (o: KubeObject) => (match[1] === 'metadata.name' ? o.metadata.name : o.metadata.namespace);
+    return match[2] === '!=' ? (o: KubeObject) => read(o) !== match[3] : (o: KubeObject) => read(o) === match[3];
+  });
+  return (o) => tests.every((t) => t(o));
+}
+
+function preconditionsOf(body: unknown): Preconditions {
+  if (typeof body !== 'object' || body === null) return {};
+  return ((body as { preconditions?: Preconditions }).preconditions ?? {}) as Preconditions;
+}
+
+/** RFC 7386 JSON merge patch. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const result: Record<string, unknown> = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw badRequest('the body of the request was not valid JSON');
+  }
+}
+
+function send(res: ServerResponse, code: number, body: unknown): void {
+  if (res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
