@@ -4,13 +4,23 @@ import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace }
 interface MemorySpace {
   version: number;
   pools: Map<string, PoolRecord>;
-  allocations: Map<string, AllocationRecord>;
+  allocations: AllocationRows<AllocationRecord>;
   /** log[i] holds the writes that made version i + 1; deltas replay it. */
   log: StoreWrite[][];
   audit: AuditEvent[];
 }
 
-const allocationKey = (pool: string, owner: string): string => JSON.stringify([pool, owner]);
+/** Allocation rows by pool, then owner: nested maps, so no composite key is built per write. */
+type AllocationRows<T> = Map<string, Map<string, T>>;
+
+function setRow<T>(rows: AllocationRows<T>, pool: string, owner: string, value: T): void {
+  let byOwner = rows.get(pool);
+  if (byOwner === undefined) {
+    byOwner = new Map();
+    rows.set(pool, byOwner);
+  }
+  byOwner.set(owner, value);
+}
 
 /**
  * A store in process memory, for tests and benchmarks. Records are deep-copied on the way in
@@ -32,7 +42,7 @@ export class MemoryStore implements Store {
         full: true,
         pools: [...state.pools.values()].map(copy),
         deletedPools: [],
-        allocations: [...state.allocations.values()].map(copy),
+        allocations: [...state.allocations.values()].flatMap((byOwner) => [...byOwner.values()].map(copy)),
         deletedAllocations: [],
       };
     }
@@ -92,10 +102,10 @@ function applyWrite(state: MemorySpace, write: StoreWrite): void {
       state.pools.delete(write.name);
       break;
     case 'putAllocation':
-      state.allocations.set(allocationKey(write.allocation.pool, write.allocation.owner), write.allocation);
+      setRow(state.allocations, write.allocation.pool, write.allocation.owner, write.allocation);
       break;
     case 'deleteAllocation':
-      state.allocations.delete(allocationKey(write.pool, write.owner));
+      state.allocations.get(write.pool)?.delete(write.owner);
       break;
   }
 }
@@ -103,13 +113,13 @@ function applyWrite(state: MemorySpace, write: StoreWrite): void {
 /** Replays the log after `since`, keeping only the last write of each row. */
 function deltaFromLog(state: MemorySpace, since: number): SpaceRead {
   const pools = new Map<string, PoolRecord | null>();
-  const allocations = new Map<string, AllocationRecord | null>();
+  const allocations: AllocationRows<AllocationRecord | null> = new Map();
   for (const writes of state.log.slice(since)) {
     for (const write of writes) {
       if (write.type === 'putPool') pools.set(write.pool.name, write.pool);
       else if (write.type === 'deletePool') pools.set(write.name, null);
-      else if (write.type === 'putAllocation') allocations.set(allocationKey(write.allocation.pool, write.allocation.owner), write.allocation);
-      else allocations.set(allocationKey(write.pool, write.owner), null);
+      else if (write.type === 'putAllocation') setRow(allocations, write.allocation.pool, write.allocation.owner, write.allocation);
+      else setRow(allocations, write.pool, write.owner, null);
     }
   }
   const read = emptySpace(state.version);
@@ -118,12 +128,10 @@ function deltaFromLog(state: MemorySpace, since: number): SpaceRead {
     if (pool === null) read.deletedPools.push(name);
     else read.pools.push(copy(pool));
   }
-  for (const [key, allocation] of allocations) {
-    if (allocation === null) {
-      const [pool, owner] = JSON.parse(key) as [string, string];
-      read.deletedAllocations.push({ pool, owner });
-    } else {
-      read.allocations.push(copy(allocation));
+  for (const [pool, byOwner] of allocations) {
+    for (const [owner, allocation] of byOwner) {
+      if (allocation === null) read.deletedAllocations.push({ pool, owner });
+      else read.allocations.push(copy(allocation));
     }
   }
   return read;
