@@ -12,6 +12,7 @@ import { allocateIp } from '../baseline/naive-hosts';
 import { findNextAvailableSubnet } from '../baseline/naive-subnets';
 import { Figure, Report, judge, round } from '../lib/figure';
 import { RateSample, measureRate, progress } from '../lib/measure';
+import { assertSameAnswers, measureNaive } from '../lib/naive';
 import { Shape, allocateConcurrently, describeShape, enginePool, fillLedger, poolRecord } from '../lib/pools';
 
 const POOL = '10.0.0.0/8';
@@ -56,7 +57,7 @@ export async function run(report: Report): Promise<void> {
     progress(`${c.name}: filling a ledger with ${HELD} ${describeShape(c.shape)}`);
     const ledger = new PoolLedger(poolRecord(POOL, { gateway: c.gateway }));
     const held = fillLedger(ledger, c.shape, HELD, 'held-');
-    const naive = await measureNaive(c.naive, held);
+    const naive = await measureNaive(c.naive, held, 3);
     assertSameAnswers(naive.answers, fillLedger(ledger, c.shape, naive.answers.length, 'check-'));
     const baseline = naive.sample;
     progress(`${c.name}: naive baseline ${round(baseline.median)}/s`);
@@ -84,26 +85,6 @@ export async function run(report: Report): Promise<void> {
       await ipam.close();
     }
   }
-}
-
-/**
- * The naive allocator on the same state: its list of allocated blocks is ours. Returns its rate
- * and its answers, which must be what our first-fit gives next, or the comparison would be
- * between different problems.
- */
-export async function measureNaive(naive: (allocated: string[]) => string, held: string[]): Promise<{ sample: RateSample; answers: string[] }> {
-  const allocated = [...held];
-  const answers: string[] = [];
-  const sample = await measureRate({ warmups: 1, reps: 3, opsPerRep: 1 }, () => {
-    const next = naive(allocated);
-    allocated.push(next);
-    answers.push(next);
-  });
-  return { sample, answers };
-}
-
-export function assertSameAnswers(naive: string[], ours: string[]): void {
-  if (naive.join() !== ours.join()) throw new Error(`the naive baseline and our allocator disagree: ${naive.join(', ')} vs ${ours.join(', ')}`);
 }
 
 function rateFigure(name: string, c: Case, sample: RateSample, baseline: RateSample, level: string, target?: number): Figure {

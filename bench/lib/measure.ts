@@ -24,13 +24,19 @@ export interface RateOptions {
   reps: number;
   /** Operations one repetition performs (the rate is ops / seconds). */
   opsPerRep: number;
+  /** Untimed work before every repetition, such as putting the state back where it started. */
+  prepare?: () => void;
 }
 
 /** Runs `rep` warmups + reps times and returns the median rate over the timed repetitions. */
 export async function measureRate(options: RateOptions, rep: () => void | Promise<void>): Promise<RateSample> {
-  for (let i = 0; i < options.warmups; i++) await rep();
+  for (let i = 0; i < options.warmups; i++) {
+    options.prepare?.();
+    await rep();
+  }
   const runs: number[] = [];
   for (let i = 0; i < options.reps; i++) {
+    options.prepare?.();
     const started = performance.now();
     await rep();
     const seconds = (performance.now() - started) / 1000;

@@ -5,9 +5,6 @@ import { AllocateInput } from '../../provider/src/model/api';
 import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
 import { Store } from '../../provider/src/store/store';
 
-/** A fixed clock: the benchmarks measure allocation, not the passing of grace periods. */
-export const BENCH_NOW = Date.parse('2026-01-01T00:00:00Z');
-
 /** What one allocation asks for: a block of a size, or a host address. */
 export type Shape = { kind: 'prefix'; prefixLength: number } | { kind: 'host' };
 
@@ -23,7 +20,7 @@ export function poolRecord(cidr: string, options: { gateway?: string } = {}): Po
     reserved: [],
     gracePeriodSeconds: 86_400,
     kind: 'pool',
-    createdAt: new Date(BENCH_NOW).toISOString(),
+    createdAt: new Date().toISOString(),
   };
   if (options.gateway !== undefined) record.gateway = options.gateway;
   return record;
@@ -41,8 +38,9 @@ export function inputFor(shape: Shape, owner: string): AllocateInput {
 /**
  * The pure allocator level: planAllocation, then the plan applied to the ledger as the engine's
  * space state does it (reclaimed blocks out, the owner's previous record out, the new one in).
+ * The clock is read per allocation, as a caller without batches would.
  */
-export function allocateInLedger(ledger: PoolLedger, request: AllocationRequest, nowMs = BENCH_NOW): AllocationRecord {
+export function allocateInLedger(ledger: PoolLedger, request: AllocationRequest, nowMs = Date.now()): AllocationRecord {
   const plan = planAllocation(ledger, request, nowMs);
   if (plan.action === 'existing') return plan.record;
   for (const owner of plan.reclaim) ledger.removeAllocation(owner);
@@ -60,7 +58,7 @@ export function fillLedger(ledger: PoolLedger, shape: Shape, count: number, pref
 
 /** An engine over `store` with pool "bench" created. */
 export async function enginePool(store: Store, cidr: string, options: { gateway?: string } = {}): Promise<Ipam> {
-  const ipam = Ipam.create(store, { now: () => BENCH_NOW, actor: 'bench' });
+  const ipam = Ipam.create(store, { actor: 'bench' });
   await ipam.createPool({ name: 'bench', cidr, gateway: options.gateway ?? false, gracePeriodSeconds: 86_400 });
   return ipam;
 }
@@ -69,11 +67,23 @@ export async function enginePool(store: Store, cidr: string, options: { gateway?
  * Allocates `count` blocks through the engine from `clients` concurrent callers, each awaiting
  * its answer before asking again (1 client: strictly sequential). What the callers have queued
  * while a commit runs, the engine decides and commits together. Owners `${prefix}0`..
+ * A failed allocation rejects, unless `errors` is given: then its message is collected there.
  */
-export async function allocateConcurrently(ipam: Ipam, shape: Shape, count: number, prefix: string, clients: number): Promise<void> {
+export async function allocateConcurrently(
+  ipam: Ipam,
+  shape: Shape,
+  count: number,
+  prefix: string,
+  clients: number,
+  errors?: string[],
+): Promise<void> {
   let next = 0;
   const caller = async (): Promise<void> => {
-    while (next < count) await ipam.allocate(inputFor(shape, `${prefix}${next++}`));
+    while (next < count) {
+      const allocation = ipam.allocate(inputFor(shape, `${prefix}${next++}`));
+      if (errors === undefined) await allocation;
+      else await allocation.catch((e: unknown) => errors.push(e instanceof Error ? e.message : String(e)));
+    }
   };
   await Promise.all(Array.from({ length: Math.min(clients, count) }, caller));
 }
