@@ -1,7 +1,15 @@
 import { Store } from '../store';
+import { KubeClient } from './client';
+import { loadKubeconfig } from './kubeconfig';
+import { KubernetesStore, KubernetesStoreOptions } from './store';
 
-// Placeholder until the Kubernetes store lands (issue: Kubernetes custom resources).
-export async function openKubernetesStore(config: { kubeconfig?: string; context?: string; namespace?: string }): Promise<Store> {
-  void config;
-  throw new Error('the Kubernetes store is not available in this build yet');
+export { KubernetesStore } from './store';
+
+/** The Kubernetes store of a StoreConfig: a kubeconfig (default one when absent), a context, a namespace. */
+export async function openKubernetesStore(
+  config: { kubeconfig?: string; context?: string; namespace?: string },
+  options: Omit<KubernetesStoreOptions, 'namespace'> = {},
+): Promise<Store & KubernetesStore> {
+  const client = new KubeClient(loadKubeconfig({ kubeconfig: config.kubeconfig, context: config.context }));
+  return new KubernetesStore(client, { ...options, namespace: config.namespace });
 }

@@ -1,0 +1,117 @@
+import { IpamError } from '../../errors';
+import { AllocationRecord, AuditEvent, PoolRecord } from '../../model/records';
+import { SpaceRead, StoreWrite } from '../store';
+import { API_VERSION, FINALIZER, KubeObject, LEDGER_NAME, MANAGED_BY, MANAGED_BY_LABEL } from './resources';
+
+/**
+ * The content of a namespace's IpamLedger (its spec): the whole address space in one object,
+ * so one compare-and-swap update commits any change to it atomically.
+ *
+ * `revisions` remembers, per pool, the version of the last commit that changed what the pool's
+ * derived objects show (its record, its allocations, its child pools). A derived object that
+ * reflects an older version is stale: that is how an interrupted write is found and repaired.
+ */
+export interface LedgerSpec {
+  version: number;
+  pools: PoolRecord[];
+  allocations: AllocationRecord[];
+  revisions: Record<string, number>;
+  /** The most recent audit events of the space, oldest first. */
+  audit: AuditEvent[];
+}
+
+/** How many audit events a ledger keeps: enough for `ipam audit`, small next to the size limit. */
+export const AUDIT_KEPT = 128;
+
+/**
+ * The largest ledger object the store writes: 1 MiB of JSON, well under etcd's default request
+ * limit (--max-request-bytes, 1.5 MiB), leaving room for what the API server adds (managedFields,
+ * metadata) and for the etcd envelope.
+ */
+export const MAX_LEDGER_BYTES = 1024 * 1024;
+
+export function emptyLedger(): LedgerSpec {
+  return { version: 0, pools: [], allocations: [], revisions: {}, audit: [] };
+}
+
+const allocationKey = (pool: string, owner: string): string => JSON.stringify([pool, owner]);
+
+/** The ledger after one commit at `version`: writes applied in order, pool revisions bumped. */
+export function applyCommit(spec: LedgerSpec, writes: StoreWrite[], audit: AuditEvent[], version: number): LedgerSpec {
+  const pools = new Map(spec.pools.map((p) => [p.name, p]));
+  const allocations = new Map(spec.allocations.map((a) => [allocationKey(a.pool, a.owner), a]));
+  const revisions = { ...spec.revisions };
+  const touch = (pool: string | undefined) => {
+    if (pool !== undefined && pools.has(pool)) revisions[pool] = version;
+  };
+  for (const write of writes) {
+    switch (write.type) {
+      case 'putPool':
+        pools.set(write.pool.name, structuredClone(write.pool));
+        touch(write.pool.name);
+        touch(write.pool.parent);
+        break;
+      case 'deletePool': {
+        const parent = pools.get(write.name)?.parent;
+        pools.delete(write.name);
+        delete revisions[write.name];
+        touch(parent);
+        break;
+      }
+      case 'putAllocation':
+        allocations.set(allocationKey(write.allocation.pool, write.allocation.owner), structuredClone(write.allocation));
+        touch(write.allocation.pool);
+        break;
+      case 'deleteAllocation':
+        allocations.delete(allocationKey(write.pool, write.owner));
+        touch(write.pool);
+        break;
+    }
+  }
+  return {
+    version,
+    pools: [...pools.values()],
+    allocations: [...allocations.values()],
+    revisions,
+    audit: [...spec.audit, ...structuredClone(audit)].slice(-AUDIT_KEPT),
+  };
+}
+
+export function toSpaceRead(spec: LedgerSpec): SpaceRead {
+  return {
+    version: spec.version,
+    full: true,
+    pools: structuredClone(spec.pools),
+    deletedPools: [],
+    allocations: structuredClone(spec.allocations),
+    deletedAllocations: [],
+  };
+}
+
+/**
+ * Refuses to grow a ledger past the limit, before the API server (etcd) would refuse the write
+ * with a less helpful error. A commit that shrinks it always passes, so a space over the limit
+ * can still be cleaned up.
+ */
+export function checkLedgerSize(space: string, bytes: number, previousBytes: number, allocations: number, limit = MAX_LEDGER_BYTES): void {
+  if (bytes <= limit || bytes <= previousBytes) return;
+  const perAllocation = allocations === 0 ? 0 : Math.ceil(bytes / allocations);
+  throw new IpamError(
+    'LEDGER_TOO_LARGE',
+    `address space "${space}": the Kubernetes ledger (IpamLedger "ledger" in namespace "${space}") would be ${bytes} bytes, over its limit of ${limit} bytes ` +
+      `(etcd refuses objects over 1.5 MiB); it holds ${allocations} allocations (about ${perAllocation} bytes each). ` +
+      'Release and reclaim allocations, delete unused pools, or move pools to another namespace',
+  );
+}
+
+/** The IpamLedger object holding `spec`: the stored one's metadata (resourceVersion: the CAS), or a new one's. */
+export function ledgerObject(space: string, spec: LedgerSpec, stored: KubeObject | undefined): KubeObject {
+  const metadata = stored?.metadata ?? {
+    name: LEDGER_NAME,
+    namespace: space,
+    labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
+    // Deleting the ledger would wipe the address space: the finalizer makes that deliberate.
+    finalizers: [FINALIZER],
+  };
+  return { apiVersion: API_VERSION, kind: 'IpamLedger', metadata, spec: spec as unknown as Record<string, unknown> };
+}

@@ -1,0 +1,49 @@
+import { openKubernetesStore } from '../../provider/src/store/kubernetes';
+import { CommitRequest, Store } from '../../provider/src/store/store';
+import { storeContract } from '../store/contract';
+import { TestCluster, startCluster } from './cluster';
+
+/**
+ * The Store contract against the Kubernetes store over the unmodified client library, on the
+ * API stand-in (or a real cluster, see cluster.ts), as the Role of crds/rbac-role.yaml allows:
+ * compare-and-swap commits on the ledger object, and 4 processes x 8 clients allocating at once.
+ */
+const CONTRACT_SPACES = ['default', 'nothing-here', 's', 'one', 'two', 'o', 'a', 'u'];
+
+describe('Kubernetes store', function () {
+  this.timeout(180_000);
+  let cluster: TestCluster;
+  before(async () => {
+    cluster = await startCluster();
+  });
+  after(() => cluster?.stop());
+
+  const open = async (): Promise<Store> => {
+    const store = await openKubernetesStore({ kubeconfig: cluster.kubeconfig, namespace: 'default' }, { warn: failOnWarning });
+    // A real cluster has only the namespaces someone made; the contract writes to many.
+    return cluster.standIn === undefined ? withNamespaces(store, cluster) : store;
+  };
+
+  storeContract('kubernetes (API stand-in or IPAM_TEST_KUBECONFIG)', () => ({
+    open: async () => {
+      await cluster.reset(CONTRACT_SPACES);
+      return open();
+    },
+    reopen: open,
+    processConfig: () => ({ type: 'kubernetes', kubeconfig: cluster.kubeconfig, namespace: 'default' }),
+    enforcesUniqueBlocks: false,
+  }));
+});
+
+function failOnWarning(message: string): void {
+  throw new Error(`unexpected warning from the Kubernetes store: ${message}`);
+}
+
+function withNamespaces(store: Store, cluster: TestCluster): Store {
+  const commit = store.commit.bind(store);
+  store.commit = async (request: CommitRequest) => {
+    await cluster.ensureNamespace(request.space);
+    return commit(request);
+  };
+  return store;
+}
