@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestCluster } from './cluster';
+
+/**
+ * kubectl as a second real client. Here /usr/bin/kubectl is Google Cloud SDK's dispatcher: it
+ * asks the server's /version and runs the matching kubectl.1.NN (the stand-in reports 1.32);
+ * CI installs Debian's kubectl 1.20 when there is none. Both print the server's Table. A fresh
+ * discovery cache per run, so no answer of an earlier stand-in (another port) is reused.
+ */
+export interface KubectlRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const KUBECTL = process.env.KUBECTL ?? 'kubectl';
+
+let available: Promise<boolean> | undefined;
+
+export function kubectlAvailable(): Promise<boolean> {
+  available ??= new Promise((resolve) => execFile(KUBECTL, ['version', '--client'], { timeout: 30_000 }, (error) => resolve(error === null)));
+  return available;
+}
+
+export function kubectl(cluster: TestCluster, args: string[]): Promise<KubectlRun> {
+  const cache = mkdtempSync(join(tmpdir(), 'ipam-kubectl-cache-'));
+  return new Promise((resolve) => {
+    execFile(KUBECTL, [...cluster.kubectlAsAdmin, '--cache-dir', cache, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * `kubectl get` output as rows of cells, cut at the header's column starts (kubectl aligns
+ * every column under its header; an empty cell stays empty), with ages ("3s", "2m") as "<age>".
+ */
+export function tableRows(stdout: string): string[][] {
+  const [header, ...lines] = stdout.replace(/\n+$/, '').split('\n');
+  const starts = [...header.matchAll(/\S+(?: \S+)*/g)].map((m) => m.index!);
+  return [header, ...lines].map((line) =>
+    starts.map((start, i) => {
+      const cell = line.slice(start, starts[i + 1]).trim();
+      return header.slice(start).startsWith('AGE') && /^\d+[smhdy]/.test(cell) ? '<age>' : cell;
+    }),
+  );
+}

@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { Ipam } from '../../provider/src/engine/ipam';
+import { AllocationRecord, AuditEvent, PoolRecord } from '../../provider/src/model/records';
+import { KubeClient } from '../../provider/src/store/kubernetes/client';
+import { loadKubeconfig } from '../../provider/src/store/kubernetes/kubeconfig';
+import { MAX_LEDGER_BYTES, applyCommit, emptyLedger, ledgerObject } from '../../provider/src/store/kubernetes/ledger';
+import { KubernetesStore } from '../../provider/src/store/kubernetes/store';
+import { expectIpamError } from '../support/expect-error';
+import { useCluster } from './setup';
+
+/**
+ * One namespace's ledger is one object, and etcd refuses objects over 1.5 MiB. The store stops
+ * at 1 MiB with LEDGER_TOO_LARGE, before the API server would refuse the write. These tests pin
+ * the capacity docs/kubernetes.md states, and the error a user gets near the limit.
+ */
+const NS = 'sized';
+const AT = '2026-01-01T00:00:00.000Z';
+const pool: PoolRecord = { name: 'corp', cidr: '10.0.0.0/8', strategy: 'first-fit', reserved: [], gracePeriodSeconds: 86400, kind: 'pool', createdAt: AT };
+const shapes: Record<string, (i: number) => AllocationRecord> = {
+  'a block owned by a Pulumi resource': (i) => ({ pool: 'corp', owner: `dev/network/subnet-${String(i).padStart(5, '0')}`, cidr: `10.${(i >> 8) & 255}.${i & 255}.0/24`, kind: 'prefix', status: 'allocated', allocatedAt: AT }),
+  'a host address (ClientIp)': (i) => ({ pool: 'corp', owner: `peer-${String(i).padStart(5, '0')}`, cidr: `10.0.${(i >> 8) & 255}.${i & 255}/32`, kind: 'host', status: 'allocated', allocatedAt: AT }),
+  'a released block in its grace period': (i) => ({ ...shapes['a block owned by a Pulumi resource'](i), status: 'released', releasedAt: AT }),
+};
+const fullAudit: AuditEvent[] = Array.from({ length: 128 }, () => ({ at: AT, pool: 'corp', action: 'allocate', owner: 'dev/network/subnet-00001', cidr: '10.0.1.0/24', actor: 'pulumi' }));
+
+function ledgerBytes(count: number, shape: (i: number) => AllocationRecord): number {
+  const writes = [{ type: 'putPool' as const, pool }, ...Array.from({ length: count }, (_, i) => ({ type: 'putAllocation' as const, allocation: shape(i) }))];
+  return Buffer.byteLength(JSON.stringify(ledgerObject(NS, applyCommit(emptyLedger(), writes, fullAudit, 1), undefined)));
+}
+
+describe('Kubernetes backend: the ledger size limit', function () {
+  this.timeout(60_000);
+  const t = useCluster([NS]);
+
+  for (const [shape, fit, tooMany] of [
+    ['a block owned by a Pulumi resource', 6_500, 7_000],
+    ['a host address (ClientIp)', 7_500, 8_000],
+    ['a released block in its grace period', 5_000, 5_500],
+  ] as const) {
+    it(`holds ${fit} (not ${tooMany}) allocations of ${shape} in one namespace`, () => {
+      expect(ledgerBytes(fit, shapes[shape])).to.be.at.most(MAX_LEDGER_BYTES);
+      expect(ledgerBytes(tooMany, shapes[shape])).to.be.above(MAX_LEDGER_BYTES);
+    });
+  }
+
+  it('refuses the allocation that would pass the limit with LEDGER_TOO_LARGE, and changes nothing', async () => {
+    const store = new KubernetesStore(new KubeClient(loadKubeconfig({ kubeconfig: t.cluster.kubeconfig })), { namespace: NS, maxLedgerBytes: 6_000 });
+    const ipam = Ipam.create(store, { actor: 'test' });
+    await ipam.createPool({ space: NS, name: 'corp', cidr: '10.0.0.0/16', defaultPrefixLength: 28 });
+    let granted = 0;
+    let refused: Error | undefined;
+    for (let i = 0; i < 100 && refused === undefined; i++) {
+      await ipam.allocate({ space: NS, pool: 'corp', owner: `app-${i}` }).then(
+        () => granted++,
+        (e: Error) => (refused = e),
+      );
+    }
+    expect(granted).to.be.within(5, 30);
+    const before = await store.read(NS);
+    const error = await expectIpamError(ipam.allocate({ space: NS, pool: 'corp', owner: 'one-more' }), 'LEDGER_TOO_LARGE');
+    expect(error.message).to.match(
+      new RegExp(
+        `^address space "${NS}": the Kubernetes ledger \\(IpamLedger "ledger" in namespace "${NS}"\\) would be \\d+ bytes, over its limit of 6000 bytes \\(etcd refuses objects over 1\\.5 MiB\\); ` +
+          `it holds ${granted + 1} allocations \\(about \\d+ bytes each\\)\\. Release and reclaim allocations, delete unused pools, or move pools to another namespace$`,
+      ),
+    );
+    expect(error.status).to.equal(507);
+    const after = await store.read(NS);
+    expect(after.version).to.equal(before.version);
+    expect(after.allocations.map((a) => a.owner)).to.deep.equal(before.allocations.map((a) => a.owner));
+    await ipam.close();
+  });
+
+  it('stops before the API server would refuse: past 1.5 MiB etcd answers "request is too large"', async () => {
+    const writes = [{ type: 'putPool' as const, pool }, ...Array.from({ length: 11_000 }, (_, i) => ({ type: 'putAllocation' as const, allocation: shapes['a block owned by a Pulumi resource'](i) }))];
+    const checked = new KubernetesStore(new KubeClient(loadKubeconfig({ kubeconfig: t.cluster.kubeconfig })), { namespace: NS });
+    const unchecked = new KubernetesStore(new KubeClient(loadKubeconfig({ kubeconfig: t.cluster.kubeconfig })), { namespace: NS, maxLedgerBytes: 4 * 1024 * 1024 });
+    await expectIpamError(checked.commit({ space: NS, expectedVersion: 0, writes, audit: [] }), 'LEDGER_TOO_LARGE');
+    const refused = await expectIpamError(unchecked.commit({ space: NS, expectedVersion: 0, writes, audit: [] }), 'STORE_UNAVAILABLE');
+    expect(refused.message).to.match(/answered 500 InternalError: .*etcdserver: request is too large/);
+    expect((await checked.read(NS)).version).to.equal(0);
+    await Promise.all([checked.close(), unchecked.close()]);
+  });
+});
