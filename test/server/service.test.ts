@@ -86,12 +86,18 @@ describe('HTTP service: operations', () => {
   });
 
   it('answers 500 INTERNAL_ERROR for an unexpected failure, with the details in the log only', async () => {
-    const store = wrapStore(new MemoryStore(), {
-      listAudit: async () => {
-        throw new TypeError('boom at the backend');
-      },
-    });
-    const service = await startInProcess(store);
+    // A programming error inside the engine, not a store failure: the engine reports store
+    // failures itself as STORE_UNAVAILABLE, so the fault is planted in the engine the service calls.
+    const store = new MemoryStore();
+    const ipam = Ipam.create(store);
+    const actingAs = ipam.as.bind(ipam);
+    ipam.as = (actor: string) =>
+      Object.assign(actingAs(actor), {
+        listAudit: async () => {
+          throw new TypeError('boom at the backend');
+        },
+      });
+    const service = await startInProcess(store, { ipam });
     const got = await send(service.url, 'GET', '/v1/spaces/default/pools/p/audit');
     expect([got.status, got.body.code, got.body.message]).to.deep.equal([
       500,

@@ -44,11 +44,28 @@ describe('engine', () => {
       expect(await ipam.listAllocations({ pool: 'p' })).to.deep.equal([]);
     });
 
-    it('reports an unreachable backend as STORE_UNAVAILABLE', async () => {
+    it('reports an unreachable backend as STORE_UNAVAILABLE, whichever call meets it', async () => {
       const store = new FaultyStore();
       const ipam = Ipam.create(store);
+      await ipam.createPool({ name: 'p', cidr: '10.0.0.0/24' });
       store.failReads = true;
-      await expectIpamError(ipam.listPools({ space: 'default' }), 'STORE_UNAVAILABLE', 'the memory state backend failed: connection refused');
+      store.inner.listSpaces = () => Promise.reject(new Error('connection refused'));
+      store.inner.listAudit = () => Promise.reject(new Error('connection refused'));
+      const calls: Promise<unknown>[] = [
+        ipam.listPools({ space: 'default' }),
+        ipam.listPools(),
+        ipam.find({ ip: '10.0.0.1' }),
+        ipam.check({ pool: 'p' }),
+        ipam.listAudit({ pool: 'p' }),
+      ];
+      for (const call of calls) await expectIpamError(call, 'STORE_UNAVAILABLE', 'the memory state backend failed: connection refused');
+    });
+
+    it('checks the pool name before looking the pool up', async () => {
+      const ipam = Ipam.create(new MemoryStore());
+      const invalid = 'pool: "" is not a valid name; use 1 to 63 lowercase letters, digits, "-" or ".", starting and ending with a letter or digit';
+      await expectIpamError(ipam.allocate({ pool: '', owner: 'x', prefixLength: 24 }), 'INVALID_INPUT', invalid);
+      await expectIpamError(ipam.release({ pool: '', owner: 'x' }), 'INVALID_INPUT', invalid);
     });
 
     it('a create whose commit reply was lost is retried by owner key and gets the same block: nothing leaks', async () => {

@@ -57,6 +57,18 @@ export class EngineCore {
     this.maxBatch = options.maxBatch ?? 512;
   }
 
+  /**
+   * A direct store call (listing spaces, the audit trail, a raw read for the consistency check),
+   * with a failure reported as STORE_UNAVAILABLE like every other store failure.
+   */
+  async direct<T>(call: (store: Store) => Promise<T>): Promise<T> {
+    try {
+      return await call(this.store);
+    } catch (e) {
+      throw storeError(e, this.store.kind);
+    }
+  }
+
   /** Runs `fn` against the space's current state; its writes are committed before the promise settles. */
   run<T>(space: string, actor: string, fn: (tx: SpaceTx) => T): Promise<T> {
     let cache = this.spaces.get(space);

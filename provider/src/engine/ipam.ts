@@ -72,7 +72,7 @@ export class Ipam implements IpamApi {
   }
 
   async listPools(filter: { space?: string } = {}): Promise<PoolInfo[]> {
-    const spaces = filter.space === undefined ? await this.core.store.listSpaces() : [checkSpace(filter.space)];
+    const spaces = filter.space === undefined ? await this.core.direct((store) => store.listSpaces()) : [checkSpace(filter.space)];
     const lists = await Promise.all(
       spaces.map((space) =>
         this.core.run(space, this.actor, (tx) => [...tx.state.pools.values()].map((ledger) => poolInfo(space, ledger, tx.nowMs))),
@@ -83,12 +83,19 @@ export class Ipam implements IpamApi {
 
   async allocate(input: AllocateInput): Promise<AllocationInfo> {
     const space = checkSpace(input.space);
-    return this.core.run(space, this.actor, (tx) => allocationInfo(space, tx.pool(input.pool), allocate(tx, input)));
+    return this.core.run(space, this.actor, (tx) => {
+      // Decide first: the operation validates the pool name before anything looks the pool up.
+      const entry = allocate(tx, input);
+      return allocationInfo(space, tx.pool(entry.record.pool), entry);
+    });
   }
 
   async release(input: OwnerRef): Promise<AllocationInfo> {
     const space = checkSpace(input.space);
-    return this.core.run(space, this.actor, (tx) => allocationInfo(space, tx.pool(input.pool), release(tx, input)));
+    return this.core.run(space, this.actor, (tx) => {
+      const entry = release(tx, input);
+      return allocationInfo(space, tx.pool(entry.record.pool), entry);
+    });
   }
 
   async getAllocation(input: OwnerRef): Promise<AllocationInfo | undefined> {
@@ -117,7 +124,7 @@ export class Ipam implements IpamApi {
   /** Every pool holding the address, outermost first, with the allocation or reservation holding it. */
   async find(input: { ip: string; space?: string }): Promise<FindResult[]> {
     const address = parseAddress(input.ip, 'ip');
-    const spaces = input.space === undefined ? await this.core.store.listSpaces() : [checkSpace(input.space)];
+    const spaces = input.space === undefined ? await this.core.direct((store) => store.listSpaces()) : [checkSpace(input.space)];
     const found = await Promise.all(
       spaces.map((space) =>
         this.core.run(space, this.actor, (tx) =>
@@ -144,7 +151,7 @@ export class Ipam implements IpamApi {
   async check(ref: PoolRef): Promise<ConsistencyReport> {
     const space = checkSpace(ref.space);
     const name = checkName(ref.pool, 'pool');
-    const read = await this.core.store.read(space);
+    const read = await this.core.direct((store) => store.read(space));
     const pool = read.pools.find((p) => p.name === name);
     if (pool === undefined) {
       throw new IpamError('POOL_NOT_FOUND', `pool: no pool "${name}" in address space "${space}"`, 'pool');
@@ -157,7 +164,8 @@ export class Ipam implements IpamApi {
   }
 
   async listAudit(ref: PoolRef & { limit?: number }): Promise<AuditEvent[]> {
-    return this.core.store.listAudit(checkSpace(ref.space), checkName(ref.pool, 'pool'), ref.limit ?? 100);
+    const [space, pool] = [checkSpace(ref.space), checkName(ref.pool, 'pool')];
+    return this.core.direct((store) => store.listAudit(space, pool, ref.limit ?? 100));
   }
 
   async syncSlice(input: SliceInput): Promise<SliceInfo> {
