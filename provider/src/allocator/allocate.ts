@@ -126,19 +126,8 @@ export function planRelease(ledger: PoolLedger, owner: string, nowMs: number): R
 function resolvePrefixLength(ledger: PoolLedger, request: AllocationRequest): number {
   const pool = ledger.cidr;
   const bits = bitsOf(pool.family);
-  const field = request.kind === 'host' ? 'address' : 'cidr';
-  for (const [block, name] of [
-    [request.cidr, field],
-    [request.prefer, 'prefer'],
-  ] as const) {
-    if (block !== undefined && block.family !== pool.family) {
-      throw new IpamError(
-        'FAMILY_MISMATCH',
-        `${name}: ${formatCidr(block)} is ${familyName(block.family)}, but pool "${ledger.record.name}" (${formatCidr(pool)}) is ${familyName(pool.family)}`,
-        name,
-      );
-    }
-  }
+  checkFamily(ledger, request.cidr, request.kind === 'host' ? 'address' : 'cidr');
+  checkFamily(ledger, request.prefer, 'prefer');
   if (request.kind === 'host') return bits;
   const prefixLength = request.prefixLength ?? request.cidr?.prefix ?? ledger.record.defaultPrefixLength;
   if (prefixLength === undefined) {
@@ -163,6 +152,17 @@ function resolvePrefixLength(ledger: PoolLedger, request: AllocationRequest): nu
     );
   }
   return prefixLength;
+}
+
+function checkFamily(ledger: PoolLedger, block: Cidr | undefined, field: string): void {
+  const pool = ledger.cidr;
+  if (block !== undefined && block.family !== pool.family) {
+    throw new IpamError(
+      'FAMILY_MISMATCH',
+      `${field}: ${formatCidr(block)} is ${familyName(block.family)}, but pool "${ledger.record.name}" (${formatCidr(pool)}) is ${familyName(pool.family)}`,
+      field,
+    );
+  }
 }
 
 function isCompatible(held: LedgerAllocation, request: AllocationRequest, prefixLength: number): boolean {

@@ -1,9 +1,9 @@
 import BTree from 'sorted-btree';
 import { AllocationRecord, PoolRecord } from '../model/records';
 import { parseAddress } from '../net/address';
-import { Cidr, endOf, hostCidr, orderOf, parseCidr, sizeOf } from '../net/cidr';
+import { Cidr, endOf, hostCidr, orderOf, parseCidr } from '../net/cidr';
 import { hostExclusions } from '../net/facts';
-import { FreeSpace } from './free-space';
+import { FreeSpace, powerOfTwo } from './free-space';
 
 /** Something that holds a block of a pool: an allocation, a child pool, or a reserved range. */
 export type Occupant =
@@ -18,6 +18,8 @@ export interface LedgerAllocation {
   expired: boolean;
 }
 
+/** Addresses in the block, from the cached powers of two (net's sizeOf builds a new bigint each time). */
+const blockSize = (cidr: Cidr): bigint => powerOfTwo(orderOf(cidr));
 const compareBigints = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 const compareExpiry = (a: [number, string], b: [number, string]): number =>
   a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
@@ -102,7 +104,7 @@ export class PoolLedger {
           entry.expired = false;
           this.grantable.occupy(entry.cidr.start, orderOf(entry.cidr));
           this.expiries.set([this.expiryOf(entry.record), entry.record.owner], true);
-          this.sums.expired -= sizeOf(entry.cidr);
+          this.sums.expired -= blockSize(entry.cidr);
         }
       }
     }
@@ -114,7 +116,7 @@ export class PoolLedger {
       const entry = this.allocations.get(first[1])!;
       entry.expired = true;
       this.grantable.release(entry.cidr.start, orderOf(entry.cidr));
-      this.sums.expired += sizeOf(entry.cidr);
+      this.sums.expired += blockSize(entry.cidr);
     }
   }
 
@@ -130,12 +132,12 @@ export class PoolLedger {
     this.occupants.set(cidr.start, { type: 'allocation', cidr, owner: record.owner });
     this.allocations.set(record.owner, { record, cidr, expired: false });
     if (record.status === 'released') {
-      this.sums.released += sizeOf(cidr);
+      this.sums.released += blockSize(cidr);
       this.sums.releasedCount += 1;
       this.expiries.set([this.expiryOf(record), record.owner], true);
       if (this.advancedTo > this.expiryOf(record)) this.advance(this.advancedTo);
     } else {
-      this.sums.live += sizeOf(cidr);
+      this.sums.live += blockSize(cidr);
       this.sums.liveCount += 1;
     }
   }
@@ -149,12 +151,12 @@ export class PoolLedger {
     this.fresh.release(entry.cidr.start, order);
     if (!entry.expired) this.grantable.release(entry.cidr.start, order);
     if (entry.record.status === 'released') {
-      this.sums.released -= sizeOf(entry.cidr);
+      this.sums.released -= blockSize(entry.cidr);
       this.sums.releasedCount -= 1;
-      if (entry.expired) this.sums.expired -= sizeOf(entry.cidr);
+      if (entry.expired) this.sums.expired -= blockSize(entry.cidr);
       else this.expiries.delete([this.expiryOf(entry.record), owner]);
     } else {
-      this.sums.live -= sizeOf(entry.cidr);
+      this.sums.live -= blockSize(entry.cidr);
       this.sums.liveCount -= 1;
     }
     return entry;
@@ -165,7 +167,7 @@ export class PoolLedger {
     this.grantable.occupy(cidr.start, orderOf(cidr));
     this.occupants.set(cidr.start, { type: 'child', cidr, name });
     this.children.set(name, cidr);
-    this.sums.children += sizeOf(cidr);
+    this.sums.children += blockSize(cidr);
   }
 
   removeChild(name: string): void {
@@ -175,7 +177,7 @@ export class PoolLedger {
     this.occupants.delete(cidr.start);
     this.fresh.release(cidr.start, orderOf(cidr));
     this.grantable.release(cidr.start, orderOf(cidr));
-    this.sums.children -= sizeOf(cidr);
+    this.sums.children -= blockSize(cidr);
   }
 
   /** Released allocations still inside their grace period (held for their owner). */
@@ -187,7 +189,7 @@ export class PoolLedger {
     this.fresh.occupy(cidr.start, orderOf(cidr));
     this.grantable.occupy(cidr.start, orderOf(cidr));
     this.occupants.set(cidr.start, { type: 'reserved', cidr, gateway });
-    this.sums.reserved += sizeOf(cidr);
+    this.sums.reserved += blockSize(cidr);
   }
 
   private expiryOf(record: AllocationRecord): number {
