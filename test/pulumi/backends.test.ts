@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { HttpIpam } from '../../provider/src/client/http-ipam';
 import { ServiceProcess, WRITER, startServeProcess } from '../support/http-service';
 import { exampleStack } from '../support/pulumi/examples';
+import { at } from '../kubernetes/kube-api';
+import { kubectl, kubectlAvailable, tableRows } from '../kubernetes/kubectl';
+import { useCluster } from '../kubernetes/setup';
 
 /**
  * The same Pulumi resources on the shared backends: a stack configured with `ipam:server` and
@@ -44,5 +47,50 @@ describe('Pulumi resources on the HTTP IPAM service (real provider host, real `i
     expect(error?.message).to.match(/UNAUTHORIZED: /);
     const client = new HttpIpam({ server: service.url, token: WRITER.token });
     expect(await client.listPools({ space: 'default' })).to.deep.equal([]);
+  });
+});
+
+/**
+ * The Kubernetes backend under Pulumi: a stack configured with `ipam:kubeconfig` (the runner's
+ * context, bound to crds/rbac-role.yaml) keeps its state in the cluster, the API stand-in here
+ * (or IPAM_TEST_KUBECONFIG's cluster), and a person sees it with kubectl.
+ */
+describe('Pulumi resources on the Kubernetes backend (real provider host, API stand-in)', function () {
+  this.timeout(180_000);
+  const NS = 'kubeslice-cisco';
+  const t = useCluster([NS]);
+
+  it('runs seed 000\'s blue/red end to end; kubectl get sliceipams shows AVAILABLE 254 of TOTAL 256', async () => {
+    const stack = exampleStack('kubeslice', { config: { 'ipam:kubeconfig': t.cluster.kubeconfig, 'ipam:namespace': NS } });
+    const up = await stack.up();
+    expect(up.outputs.blueSubnets).to.deep.equal({ 'worker-1': '10.2.0.0/24', 'worker-2': '10.2.1.0/24' });
+    expect(up.outputs.redSubnets).to.deep.equal({ 'worker-1': '10.3.0.0/24', 'worker-2': '10.3.1.0/24' });
+
+    const red = await t.api.getNamespacedCustomObject({ ...at(NS, 'sliceipams'), name: 'red' });
+    expect(red.status.allocatedSubnets.map((a: { clusterName: string; subnet: string; status: string }) => [a.clusterName, a.subnet, a.status])).to.deep.equal([
+      ['worker-1', '10.3.0.0/24', 'Allocated'],
+      ['worker-2', '10.3.1.0/24', 'Allocated'],
+    ]);
+    if (await kubectlAvailable()) {
+      const shown = await kubectl(t.cluster, ['get', 'sliceipams', '-n', NS]);
+      expect(shown.stderr).to.equal('');
+      expect(tableRows(shown.stdout)).to.deep.equal([
+        ['NAME', 'SLICE SUBNET', 'AVAILABLE', 'TOTAL', 'AGE'],
+        ['blue', '10.2.0.0/16', '254', '256', '<age>'],
+        ['red', '10.3.0.0/16', '254', '256', '<age>'],
+      ]);
+    } else if (process.env.CI) {
+      throw new Error('kubectl is needed in CI (.ci/run installs it)');
+    }
+
+    stack.options.config = { ...stack.options.config, 'kubeslice:blueClusters': 'worker-2' };
+    const left = await stack.up();
+    expect(left.outputs.blueAvailable).to.equal(255);
+    const blue = await t.api.getNamespacedCustomObject({ ...at(NS, 'sliceipams'), name: 'blue' });
+    expect(blue.status.allocatedSubnets[0]).to.include({ clusterName: 'worker-1', subnet: '10.2.0.0/24', status: 'Released' });
+
+    await stack.destroy();
+    const remaining = await t.api.listNamespacedCustomObject({ ...at(NS, 'sliceipams') });
+    expect(remaining.items).to.deep.equal([]);
   });
 });
