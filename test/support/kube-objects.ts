@@ -194,10 +194,10 @@ function withStatus(existing: KubeObject, object: Record<string, unknown>): Kube
 
 /** A main-resource write: the stored status stays; server-owned metadata stays; finalizers may only shrink while deleting. */
 function withoutStatus(def: ResourceDefinition, existing: KubeObject, object: Record<string, unknown>, metadata: Partial<Metadata>): KubeObject {
-  const next = { ...object, apiVersion: existing.apiVersion, kind: existing.kind } as KubeObject;
   const serverOwned: Partial<Metadata> = { ...existing.metadata };
   for (const field of USER_METADATA) delete serverOwned[field];
-  next.metadata = { ...serverOwned, ...pick(metadata) } as Metadata;
+  // The name is the stored one (update() has refused a body naming another object).
+  const next: KubeObject = { ...object, apiVersion: existing.apiVersion, kind: existing.kind, metadata: { ...serverOwned, ...pick(metadata), name: existing.metadata.name } };
   if (def.hasStatus) {
     if (existing.status === undefined) delete next.status;
     else next.status = existing.status;
