@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { providerFor } from './provider';
 import { resourceProps } from './props';
+import type { SliceClusterAllocation } from '../../provider/src/model/api';
 
 export interface SliceIpamArgs {
   /** Slice name. Defaults to the resource name. */
@@ -17,13 +18,8 @@ export interface SliceIpamArgs {
   gracePeriodHours?: pulumi.Input<number>;
 }
 
-export interface SliceClusterAllocation {
-  clusterName: string;
-  subnet: string;
-  status: 'Allocated' | 'Released';
-  allocatedAt: string;
-  releasedAt?: string;
-}
+/** One cluster's subnet in a slice, as the engine reports it (seed 000's allocatedSubnets). */
+export type { SliceClusterAllocation };
 
 /** Per-cluster subnets of a KubeSlice slice (seed 000). */
 export class SliceIpam extends pulumi.dynamic.Resource {

@@ -48,3 +48,25 @@ export function tableRows(stdout: string): string[][] {
     }),
   );
 }
+
+/**
+ * `kubectl get <plural> -n <namespace>` as table rows, or undefined when kubectl is not
+ * installed on a developer's machine (in CI, where .ci/run installs it, that is a failure).
+ */
+export async function kubectlGet(cluster: TestCluster, plural: string, namespace: string): Promise<string[][] | undefined> {
+  if (!(await kubectlAvailable())) {
+    if (process.env.CI) throw new Error('kubectl is needed in CI (.ci/run installs it)');
+    console.log('      (kubectl not installed: the kubectl part is skipped)');
+    return undefined;
+  }
+  const shown = await kubectl(cluster, ['get', plural, '-n', namespace]);
+  if (shown.code !== 0 || shown.stderr !== '') throw new Error(`kubectl get ${plural} failed (${shown.code}): ${shown.stderr}`);
+  return tableRows(shown.stdout);
+}
+
+/** What seed 000 shows once blue and red each gave worker-1 and worker-2 a /24. */
+export const SEED_000_SLICES_TABLE = [
+  ['NAME', 'SLICE SUBNET', 'AVAILABLE', 'TOTAL', 'AGE'],
+  ['blue', '10.2.0.0/16', '254', '256', '<age>'],
+  ['red', '10.3.0.0/16', '254', '256', '<age>'],
+];

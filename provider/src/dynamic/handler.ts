@@ -1,4 +1,5 @@
 import { isIpamError } from '../errors';
+import { NetworkFacts } from '../net/facts';
 import { CheckResult } from './check';
 import { DiffResult } from './diff';
 import { Props } from './values';
@@ -35,3 +36,9 @@ export async function backend<T>(call: () => Promise<T>, tolerated: string[] = [
 
 export const str = (props: Props, name: string): string | undefined => props[name] as string | undefined;
 export const num = (props: Props, name: string): number | undefined => props[name] as number | undefined;
+
+/** The facts of a block that SubnetPool and SubnetPoolClaim output, under the same names. */
+export function blockOutputs(facts: NetworkFacts): Props {
+  const { network, netmask, prefixLength, firstHost, lastHost, size } = facts;
+  return { network, netmask, prefixLength, firstHost, lastHost, size };
+}

@@ -2,10 +2,11 @@ import { checkName, checkOwner, checkPrefixLength, checkSpace } from '../../engi
 import { IpamError } from '../../errors';
 import { DEFAULT_SPACE } from '../../model/records';
 import { AllocationInfo, PoolInfo } from '../../model/api';
-import { normalizeCidr } from '../../net/cidr';
+import { normalizeCidr, parseCidr } from '../../net/cidr';
+import { networkFacts } from '../../net/facts';
 import { checkInputs } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, num, str } from '../handler';
+import { GONE, ResourceHandler, backend, blockOutputs, num, str } from '../handler';
 import { ipamApi } from '../settings';
 import { Props, defined, isUnknown, withDefaults } from '../values';
 import { knownCidr } from './subnet-pool';
@@ -33,34 +34,11 @@ const FIELD_CHECKS = {
 const isPool = (props: Props): boolean => props.asPool === true;
 
 function allocationOutputs(inputs: Props, a: AllocationInfo): Props {
-  return defined({
-    ...inputs,
-    cidr: a.cidr,
-    prefixLength: a.prefixLength,
-    network: a.address,
-    netmask: a.netmask,
-    firstHost: a.firstHost,
-    lastHost: a.lastHost,
-    size: (1n << BigInt((a.cidr.includes(':') ? 128 : 32) - a.prefixLength)).toString(),
-    gateway: a.gateway,
-    phase: 'Bound',
-  });
+  return defined({ ...inputs, cidr: a.cidr, ...blockOutputs(networkFacts(parseCidr(a.cidr))), gateway: a.gateway, phase: 'Bound' });
 }
 
 function childPoolOutputs(inputs: Props, pool: PoolInfo): Props {
-  return defined({
-    ...inputs,
-    cidr: pool.cidr,
-    prefixLength: pool.facts.prefixLength,
-    network: pool.facts.network,
-    netmask: pool.facts.netmask,
-    firstHost: pool.facts.firstHost,
-    lastHost: pool.facts.lastHost,
-    size: pool.facts.size,
-    gateway: pool.gateway,
-    boundPoolName: pool.name,
-    phase: 'Bound',
-  });
+  return defined({ ...inputs, cidr: pool.cidr, ...blockOutputs(pool.facts), gateway: pool.gateway, boundPoolName: pool.name, phase: 'Bound' });
 }
 
 const owner = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'pool')!, owner: str(props, 'owner')! });

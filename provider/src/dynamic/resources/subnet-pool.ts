@@ -5,7 +5,7 @@ import { Cidr, normalizeCidr, overlaps, parseCidr } from '../../net/cidr';
 import { normalizeAddress } from '../../net/address';
 import { checkInputs } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, str } from '../handler';
+import { GONE, ResourceHandler, backend, blockOutputs, str } from '../handler';
 import { ipamApi } from '../settings';
 import { Props, defined, isUnknown, withDefaults } from '../values';
 
@@ -44,12 +44,7 @@ const FIELD_CHECKS = {
 function outputs(inputs: Props, pool: PoolInfo): Props {
   return defined({
     ...inputs,
-    network: pool.facts.network,
-    netmask: pool.facts.netmask,
-    prefixLength: pool.facts.prefixLength,
-    firstHost: pool.facts.firstHost,
-    lastHost: pool.facts.lastHost,
-    size: pool.facts.size,
+    ...blockOutputs(pool.facts),
     gatewayAddress: pool.gateway,
     total: pool.stats.total,
     allocated: pool.stats.allocated,
