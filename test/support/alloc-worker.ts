@@ -5,6 +5,7 @@
  */
 import { Ipam } from '../../provider/src/engine/ipam';
 import { openStore, StoreConfig } from '../../provider/src/store/open';
+import { allocationLoops, workerMain } from './worker-loops';
 
 interface WorkerArgs {
   store: StoreConfig;
@@ -17,33 +18,16 @@ interface WorkerArgs {
   host?: boolean;
 }
 
-async function main(): Promise<void> {
+workerMain(async () => {
   const args = JSON.parse(process.argv[2]) as WorkerArgs;
   const ipam = Ipam.create(await openStore(args.store), { actor: args.worker });
-  const granted: { owner: string; cidr: string }[] = [];
-  const errors: string[] = [];
-  await Promise.all(
-    Array.from({ length: args.clients }, async (_, client) => {
-      for (let i = 0; i < args.perClient; i++) {
-        const owner = `${args.worker}-c${client}-${i}`;
-        try {
-          const a = await ipam.allocate(
-            args.host
-              ? { space: args.space, pool: args.pool, owner, kind: 'host' }
-              : { space: args.space, pool: args.pool, owner, prefixLength: args.prefixLength },
-          );
-          granted.push({ owner, cidr: a.cidr });
-        } catch (e) {
-          errors.push(`${owner}: ${(e as Error).message}`);
-        }
-      }
-    }),
+  const output = await allocationLoops(args, (_, owner) =>
+    ipam.allocate(
+      args.host
+        ? { space: args.space, pool: args.pool, owner, kind: 'host' }
+        : { space: args.space, pool: args.pool, owner, prefixLength: args.prefixLength },
+    ),
   );
   await ipam.close();
-  process.stdout.write(`${JSON.stringify({ granted, errors })}\n`);
-}
-
-main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack}\n`);
-  process.exit(1);
+  return output;
 });

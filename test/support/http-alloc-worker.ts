@@ -5,7 +5,7 @@
  * as one JSON line. Every loop is bounded; the process exits by itself.
  */
 import { HttpIpam } from '../../provider/src/client/http-ipam';
-import { WorkerOutput } from './processes';
+import { allocationLoops, workerMain } from './worker-loops';
 
 export interface HttpWorkerArgs {
   servers: string[];
@@ -19,30 +19,12 @@ export interface HttpWorkerArgs {
   retryMaxMs?: number;
 }
 
-async function main(): Promise<void> {
+workerMain(async () => {
   const args = JSON.parse(process.argv[2]) as HttpWorkerArgs;
   const apis = args.servers.map(
     (server) => new HttpIpam({ server, token: args.token, retries: args.retries, retryBaseMs: 50, retryMaxMs: args.retryMaxMs, timeoutMs: 10_000 }),
   );
-  const output: WorkerOutput = { granted: [], errors: [] };
-  await Promise.all(
-    Array.from({ length: args.clients }, async (_, client) => {
-      const api = apis[client % apis.length];
-      for (let i = 0; i < args.perClient; i++) {
-        const owner = `${args.worker}-c${client}-${i}`;
-        try {
-          output.granted.push({ owner, cidr: (await api.allocate({ pool: args.pool, owner })).cidr });
-        } catch (e) {
-          output.errors.push(`${owner}: ${(e as Error).message}`);
-        }
-      }
-    }),
-  );
+  const output = await allocationLoops(args, (client, owner) => apis[client % apis.length].allocate({ pool: args.pool, owner }));
   await Promise.all(apis.map((api) => api.close()));
-  process.stdout.write(`${JSON.stringify(output)}\n`);
-}
-
-main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack}\n`);
-  process.exit(1);
+  return output;
 });

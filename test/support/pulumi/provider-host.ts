@@ -32,6 +32,17 @@ export interface DiffResponse {
 
 const CHANGES = ['unknown', 'none', 'some'] as const;
 
+/** A resource request message: the URN, the ID when there is one, and the property bags given. */
+function request(message: string, fields: { urn: string; id?: string; olds?: Props; news?: Props; properties?: Props }): unknown {
+  const req = new providerPb[message]();
+  req.setUrn(fields.urn);
+  if (fields.id !== undefined) req.setId(fields.id);
+  if (fields.olds !== undefined) req.setOlds(structPb.Struct.fromJavaScript(fields.olds));
+  if (fields.news !== undefined) req.setNews(structPb.Struct.fromJavaScript(fields.news));
+  if (fields.properties !== undefined) req.setProperties(structPb.Struct.fromJavaScript(fields.properties));
+  return req;
+}
+
 export class ProviderHost {
   private constructor(
     private readonly child: ChildProcess,
@@ -75,11 +86,7 @@ export class ProviderHost {
   }
 
   async check(urn: string, olds: Props, news: Props): Promise<CheckResponse> {
-    const req = new providerPb.CheckRequest();
-    req.setUrn(urn);
-    req.setOlds(structPb.Struct.fromJavaScript(olds));
-    req.setNews(structPb.Struct.fromJavaScript(news));
-    const res = await this.call('check', req);
+    const res = await this.call('check', request('CheckRequest', { urn, olds, news }));
     return {
       inputs: res.getInputs().toJavaScript(),
       failures: res.getFailuresList().map((f: { getProperty(): string; getReason(): string }) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -87,48 +94,27 @@ export class ProviderHost {
   }
 
   async diff(urn: string, id: string, olds: Props, news: Props): Promise<DiffResponse> {
-    const req = new providerPb.DiffRequest();
-    req.setUrn(urn);
-    req.setId(id);
-    req.setOlds(structPb.Struct.fromJavaScript(olds));
-    req.setNews(structPb.Struct.fromJavaScript(news));
-    const res = await this.call('diff', req);
+    const res = await this.call('diff', request('DiffRequest', { urn, id, olds, news }));
     return { changes: CHANGES[res.getChanges()], replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace() };
   }
 
   async create(urn: string, properties: Props): Promise<{ id: string; outs: Props }> {
-    const req = new providerPb.CreateRequest();
-    req.setUrn(urn);
-    req.setProperties(structPb.Struct.fromJavaScript(properties));
-    const res = await this.call('create', req);
+    const res = await this.call('create', request('CreateRequest', { urn, properties }));
     return { id: res.getId(), outs: res.getProperties().toJavaScript() };
   }
 
   async read(urn: string, id: string, properties: Props): Promise<{ id: string; outs: Props }> {
-    const req = new providerPb.ReadRequest();
-    req.setUrn(urn);
-    req.setId(id);
-    req.setProperties(structPb.Struct.fromJavaScript(properties));
-    const res = await this.call('read', req);
+    const res = await this.call('read', request('ReadRequest', { urn, id, properties }));
     return { id: res.getId(), outs: res.getProperties()?.toJavaScript() ?? {} };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props): Promise<Props> {
-    const req = new providerPb.UpdateRequest();
-    req.setUrn(urn);
-    req.setId(id);
-    req.setOlds(structPb.Struct.fromJavaScript(olds));
-    req.setNews(structPb.Struct.fromJavaScript(news));
-    const res = await this.call('update', req);
+    const res = await this.call('update', request('UpdateRequest', { urn, id, olds, news }));
     return res.getProperties().toJavaScript();
   }
 
   async delete(urn: string, id: string, properties: Props): Promise<void> {
-    const req = new providerPb.DeleteRequest();
-    req.setUrn(urn);
-    req.setId(id);
-    req.setProperties(structPb.Struct.fromJavaScript(properties));
-    await this.call('delete', req);
+    await this.call('delete', request('DeleteRequest', { urn, id, properties }));
   }
 
   /** Ends the host as the engine does at the end of an operation. */
