@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { IpamError, isIpamError } from '../errors';
 import { AuditEvent } from '../model/records';
 import { Store, StoreWrite } from '../store/store';
@@ -86,7 +87,11 @@ export class EngineCore {
   private async drain(space: string, cache: SpaceCache): Promise<void> {
     cache.draining = true;
     try {
-      while (cache.queue.length > 0) {
+      // Before taking each batch, let the event loop finish its current turn: every request
+      // that arrived with this one (each HTTP socket is read in its own callback) queues first
+      // and shares the commit. Without this, a store that commits synchronously (SQLite)
+      // commits the first request alone before the next socket is even read.
+      for (await nextTurn(); cache.queue.length > 0; await nextTurn()) {
         const batch = cache.queue.splice(0, this.maxBatch);
         await this.runBatch(space, cache, batch);
       }
