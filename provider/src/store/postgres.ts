@@ -138,6 +138,9 @@ export class PostgresStore implements Store {
 /**
  * The whole space, or what changed after $2 when the history still reaches back that far, in
  * one statement (one snapshot). The first row describes the space; none when it was never written.
+ * The delta and the whole-space branches are separate, each gated by s.delta: a condition that
+ * chose between them row by row (CASE) kept the planner off the (space, rev) index, so every
+ * delta read, one per engine batch, scanned every allocation of the space.
  */
 const READ_SPACE = `
   WITH s AS (
@@ -146,11 +149,13 @@ const READ_SPACE = `
   )
   SELECT 'space' AS kind, NULL::text AS pool, NULL::text AS name, NULL::text AS body, s.version, s.delta FROM s
   UNION ALL
-  SELECT 'pool', NULL, p.name, p.body, NULL, NULL FROM ipam_pools p, s
-  WHERE p.space = $1 AND CASE WHEN s.delta THEN p.rev > $2::bigint ELSE p.body IS NOT NULL END
+  SELECT 'pool', NULL, p.name, p.body, NULL, NULL FROM s JOIN ipam_pools p ON p.space = $1 AND p.rev > $2::bigint WHERE s.delta
   UNION ALL
-  SELECT 'allocation', a.pool, a.owner, a.body, NULL, NULL FROM ipam_allocations a, s
-  WHERE a.space = $1 AND CASE WHEN s.delta THEN a.rev > $2::bigint ELSE a.body IS NOT NULL END`;
+  SELECT 'pool', NULL, p.name, p.body, NULL, NULL FROM s JOIN ipam_pools p ON p.space = $1 AND p.body IS NOT NULL WHERE NOT s.delta
+  UNION ALL
+  SELECT 'allocation', a.pool, a.owner, a.body, NULL, NULL FROM s JOIN ipam_allocations a ON a.space = $1 AND a.rev > $2::bigint WHERE s.delta
+  UNION ALL
+  SELECT 'allocation', a.pool, a.owner, a.body, NULL, NULL FROM s JOIN ipam_allocations a ON a.space = $1 AND a.body IS NOT NULL WHERE NOT s.delta`;
 
 /**
  * Applies a commit's writes in order with as few statements as possible: each run of
