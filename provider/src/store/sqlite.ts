@@ -32,6 +32,9 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepare>;
+  // Made once: better-sqlite3 builds four wrappers with their properties for every transaction().
+  private readonly readTx: Database.Transaction<(space: string, since?: number) => SpaceRead>;
+  private readonly commitTx: Database.Transaction<(request: CommitRequest) => CommitResult>;
 
   constructor(
     readonly file: string,
@@ -45,33 +48,16 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${(options.synchronous ?? syncFromEnv()).toUpperCase()}`);
     migrate(this.db);
     this.statements = prepare(this.db);
+    this.readTx = this.db.transaction((space: string, since?: number) => this.readNow(space, since));
+    this.commitTx = this.db.transaction((request: CommitRequest) => this.commitNow(request));
   }
 
   async read(space: string, since?: number): Promise<SpaceRead> {
-    return this.db.transaction(() => this.readNow(space, since))();
+    return this.readTx(space, since);
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {
-    const run = this.db.transaction((): CommitResult => {
-      const s = this.statements;
-      const row = s.version.get(request.space) as { version: number; history_from: number } | undefined;
-      const current = row?.version ?? 0;
-      if (current !== request.expectedVersion) return { ok: false, version: current };
-      const version = current + 1;
-      for (const write of request.writes) this.apply(request.space, version, write);
-      s.putVersion.run(request.space, version);
-      for (const event of request.audit) {
-        s.audit.run(request.space, event.pool, event.at, event.actor, event.action, event.owner ?? null, event.cidr ?? null);
-      }
-      if (version % HISTORY === 0) {
-        const horizon = version - HISTORY;
-        s.purgePools.run(request.space, horizon);
-        s.purgeAllocations.run(request.space, horizon);
-        s.setHistoryFrom.run(horizon, request.space);
-      }
-      return { ok: true, version };
-    });
-    return run.immediate();
+    return this.commitTx.immediate(request);
   }
 
   async listSpaces(): Promise<string[]> {
@@ -94,6 +80,27 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /** Inside BEGIN IMMEDIATE: the compare-and-swap on the space version, then the writes. */
+  private commitNow(request: CommitRequest): CommitResult {
+    const s = this.statements;
+    const row = s.version.get(request.space) as { version: number; history_from: number } | undefined;
+    const current = row?.version ?? 0;
+    if (current !== request.expectedVersion) return { ok: false, version: current };
+    const version = current + 1;
+    for (const write of request.writes) this.apply(request.space, version, write);
+    s.putVersion.run(request.space, version);
+    for (const event of request.audit) {
+      s.audit.run(request.space, event.pool, event.at, event.actor, event.action, event.owner ?? null, event.cidr ?? null);
+    }
+    if (version % HISTORY === 0) {
+      const horizon = version - HISTORY;
+      s.purgePools.run(request.space, horizon);
+      s.purgeAllocations.run(request.space, horizon);
+      s.setHistoryFrom.run(horizon, request.space);
+    }
+    return { ok: true, version };
   }
 
   private readNow(space: string, since?: number): SpaceRead {
