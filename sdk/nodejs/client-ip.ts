@@ -5,7 +5,7 @@ import { resourceProps } from './props';
 export interface ClientIpArgs {
   /** The pool to take the address from. */
   pool: pulumi.Input<string>;
-  /** Address space of the pool. Default "default". */
+  /** Address space of the pool. Default: stack config ipam:namespace, else "default". */
   space?: pulumi.Input<string>;
   /** The client (VPN peer, VM): the same client always gets the same address. */
   clientId: pulumi.Input<string>;

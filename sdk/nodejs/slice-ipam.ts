@@ -6,7 +6,7 @@ import type { SliceClusterAllocation } from '../../provider/src/model/api';
 export interface SliceIpamArgs {
   /** Slice name. Defaults to the resource name. */
   sliceName?: pulumi.Input<string>;
-  /** Namespace of the slice; a sliceSubnet is unique per namespace. Default "default". */
+  /** Namespace of the slice; a sliceSubnet is unique per namespace. Default: stack config ipam:namespace, else "default". */
   namespace?: pulumi.Input<string>;
   /** Private IPv4 block, /8 to /28. */
   sliceSubnet: pulumi.Input<string>;

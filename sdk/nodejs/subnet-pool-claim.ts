@@ -5,7 +5,7 @@ import { defaultOwner, resourceProps } from './props';
 export interface SubnetPoolClaimArgs {
   /** The pool to claim from. */
   pool: pulumi.Input<string>;
-  /** Address space of the pool. Default "default". */
+  /** Address space of the pool. Default: stack config ipam:namespace, else "default". */
   space?: pulumi.Input<string>;
   /** Size of the block; defaults to the pool's defaultPrefixLength. */
   prefixLength?: pulumi.Input<number>;

@@ -5,7 +5,7 @@ import { resourceProps } from './props';
 export interface SubnetPoolArgs {
   /** Pool name, unique in its space. Defaults to the resource name. */
   name?: pulumi.Input<string>;
-  /** Address space (a Kubernetes namespace on that backend). Default "default". */
+  /** Address space (a Kubernetes namespace on that backend). Default: stack config ipam:namespace, else "default". */
   space?: pulumi.Input<string>;
   /** The pool block, e.g. 10.0.0.0/16. Changing it replaces the pool. */
   cidr: pulumi.Input<string>;

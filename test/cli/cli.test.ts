@@ -121,4 +121,19 @@ describe('ipam command', () => {
     expect(slice.stdout.split('\n')[1]).to.match(/^blue\s+10\.2\.0\.0\/16\s+254\s+256$/);
     expect((await ipam('pool delete world')).stderr).to.equal('error[POOL_IN_USE]: pool "world" still has child pool(s) "finance" (10.0.0.0/20); delete them first\n');
   });
+
+  it('uses IPAM_NAMESPACE as the space of every command that names none, slices included', async () => {
+    const inTeam = cli(dir, { IPAM_NAMESPACE: 'team-a' });
+    await inTeam('pool create corp 10.0.0.0/16');
+    await inTeam('slice sync blue 10.2.0.0/16 --size 24 --cluster worker-1');
+    expect(JSON.parse((await ipam('pool show corp --space team-a --json')).stdout).space).to.equal('team-a');
+    expect(JSON.parse((await ipam('slice show blue --namespace team-a --json')).stdout).namespace).to.equal('team-a');
+    expect((await ipam('slice show blue')).stderr).to.equal(
+      'error[POOL_NOT_FOUND]: name: no slice "blue" in namespace "default"; check the slice\'s namespace (list them with `ipam pool list --namespace default`)\n',
+    );
+    expect(JSON.parse((await inTeam('pool list --json')).stdout).map((p: { name: string; space: string }) => [p.name, p.space])).to.deep.equal([
+      ['blue', 'team-a'],
+      ['corp', 'team-a'],
+    ]);
+  });
 });

@@ -58,7 +58,8 @@ describe('Pulumi resources on the HTTP IPAM service (real provider host, real `i
 describe('Pulumi resources on the Kubernetes backend (real provider host, API stand-in)', function () {
   this.timeout(180_000);
   const NS = 'kubeslice-cisco';
-  const t = useCluster([NS]);
+  const TEAM = 'team-a';
+  const t = useCluster([NS, TEAM]);
 
   it('runs seed 000\'s blue/red end to end; kubectl get sliceipams shows AVAILABLE 254 of TOTAL 256', async () => {
     const stack = exampleStack('kubeslice', { config: { 'ipam:kubeconfig': t.cluster.kubeconfig, 'ipam:namespace': NS } });
@@ -83,5 +84,27 @@ describe('Pulumi resources on the Kubernetes backend (real provider host, API st
     await stack.destroy();
     const remaining = await t.api.listNamespacedCustomObject({ ...at(NS, 'sliceipams') });
     expect(remaining.items).to.deep.equal([]);
+  });
+
+  it('puts resources that name no space in the ipam:namespace namespace; kubectl get subnetpools shows them', async () => {
+    const stack = exampleStack('quickstart', { config: { 'ipam:kubeconfig': t.cluster.kubeconfig, 'ipam:namespace': TEAM } });
+    const up = await stack.up();
+    expect(up.outputs).to.include({ officeCidr: '10.0.0.0/16', vpnGateway: '10.8.0.1', aliceIp: '10.8.0.2/32' });
+    expect(stack.resources.map((r) => [r.name, r.outputs.space])).to.deep.include.members([
+      ['office', TEAM],
+      ['servers', TEAM],
+      ['alice-laptop', TEAM],
+    ]);
+    const pools = await kubectlGet(t.cluster, 'subnetpools', TEAM);
+    if (pools !== undefined) {
+      expect(pools).to.deep.equal([
+        ['NAME', 'CIDR', 'ALLOCATED', 'FREE', 'UTILIZATION', 'AGE'],
+        ['office', '10.0.0.0/16', '320', '65216', '0.49%', '<age>'],
+        ['vpn', '10.8.0.0/24', '1', '254', '0.78%', '<age>'],
+      ]);
+    }
+    expect((await t.api.listNamespacedCustomObject({ ...at('default', 'subnetpools') })).items).to.deep.equal([]);
+    await stack.destroy();
+    expect((await t.api.listNamespacedCustomObject({ ...at(TEAM, 'subnetpools') })).items).to.deep.equal([]);
   });
 });

@@ -46,7 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (options.context !== undefined) settings.kubeContext = options.context as string;
     // A command with a backend of its own (serve) gets no api: opening the default one would create a stray state file.
     if (!command.ownBackend) api = await openIpam(settings, { actor: `cli:${safeUser()}`, cwd: io.cwd });
-    const space = (options.space ?? options.namespace) as string | undefined;
+    // IPAM_NAMESPACE (settings.namespace) is the space of every command that names none, slices included.
+    const space = (options.space ?? options.namespace ?? settings.namespace) as string | undefined;
     const output = await command.run({ api: api as IpamApi, args, options, space });
     io.stdout(`${json ? JSON.stringify(output.json, null, 2) : output.text}\n`);
     return 0;

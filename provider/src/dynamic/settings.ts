@@ -1,5 +1,7 @@
 import { BackendSettings, openIpam, settingsFromEnv } from '../config/backend';
+import { checkSpace } from '../engine/validate';
 import { IpamApi } from '../model/api';
+import { DEFAULT_SPACE } from '../model/records';
 
 /**
  * The backend the provider talks to, from stack config `ipam:*` (given to the provider by
@@ -37,6 +39,16 @@ export function configure(config: ConfigSource): void {
 
 export function backendSettings(): BackendSettings {
   return { ...settingsFromEnv(), ...configured };
+}
+
+/**
+ * The address space (the namespace, on Kubernetes) of a resource that names none: stack config
+ * ipam:namespace or IPAM_NAMESPACE, else "default". Check fills it in, so the state and a
+ * preview show where each resource lives; Pulumi configures the provider before any check.
+ */
+export function defaultSpace(): string {
+  const namespace = backendSettings().namespace;
+  return namespace === undefined ? DEFAULT_SPACE : checkSpace(namespace, 'ipam:namespace');
 }
 
 /** One IpamApi per provider process and settings; opened on first use, so preview never opens it. */

@@ -44,7 +44,7 @@ const SPACE: InputSpec = {
   type: 'string',
   description: 'Address space (a Kubernetes namespace on that backend). Pools of one space never overlap unless nested.',
   replace: true,
-  defaulted: '"default"',
+  defaulted: 'stack config ipam:namespace, else "default"',
 };
 
 const NETWORK_FACTS: Record<string, OutputSpec> = {
@@ -107,7 +107,7 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
     description: 'Per-cluster subnets of a KubeSlice slice: allocated sequentially, released with a grace period, given back to a cluster that rejoins.',
     inputs: {
       sliceName: { type: 'string', description: 'Slice name (default: the resource name).', replace: true, defaulted: 'the resource name' },
-      namespace: { type: 'string', description: 'Namespace of the slice; sliceSubnet is unique per namespace.', replace: true, defaulted: '"default"' },
+      namespace: { type: 'string', description: 'Namespace of the slice; sliceSubnet is unique per namespace.', replace: true, defaulted: 'stack config ipam:namespace, else "default"' },
       sliceSubnet: { type: 'string', description: 'Private IPv4 block, /8 to /28.', required: true, replace: true },
       subnetSize: { type: 'integer', description: 'Prefix length of each cluster subnet, 16 to 30, longer than the slice prefix.', required: true, replace: true },
       clusters: { type: 'string[]', description: 'Clusters of the slice; a removed cluster is released, a returning one gets its subnet back.', required: true },

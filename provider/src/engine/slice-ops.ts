@@ -51,7 +51,10 @@ export function deleteSlice(tx: SpaceTx, ref: SliceRef): void {
 }
 
 export function sliceLedger(tx: SpaceTx, ref: SliceRef): PoolLedger {
-  const ledger = tx.pool(checkName(ref.name, 'name'), 'name');
+  const ledger = tx.state.ledger(checkName(ref.name, 'name'));
+  if (ledger === undefined) {
+    throw new IpamError('POOL_NOT_FOUND', `name: no slice "${ref.name}" in namespace "${tx.space}"; check the slice's namespace (list them with \`ipam pool list --namespace ${tx.space}\`)`, 'name');
+  }
   if (ledger.record.kind !== 'slice') {
     throw new IpamError('POOL_NOT_FOUND', `name: "${ref.name}" in namespace "${tx.space}" is a pool, not a slice`, 'name');
   }

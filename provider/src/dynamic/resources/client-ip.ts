@@ -1,11 +1,10 @@
 import { checkName, checkOwner, checkSpace } from '../../engine/validate';
-import { DEFAULT_SPACE } from '../../model/records';
 import { AllocationInfo, PoolInfo } from '../../model/api';
 import { normalizeAddress } from '../../net/address';
 import { checkInputs } from '../check';
 import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, str } from '../handler';
-import { ipamApi } from '../settings';
+import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown, withDefaults } from '../values';
 
 /** Seed 003's client address: the clientId is the owner key, so a client always gets its address back. */
@@ -32,7 +31,7 @@ const ref = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'p
 
 export const clientIp: ResourceHandler = {
   async check(_olds, news) {
-    return checkInputs('ClientIp', withDefaults(news, { space: DEFAULT_SPACE }), FIELD_CHECKS);
+    return checkInputs('ClientIp', withDefaults(news, { space: defaultSpace() }), FIELD_CHECKS);
   },
 
   async diff(_id, olds, news) {

@@ -1,13 +1,12 @@
 import { validateGracePeriodHours, validateSliceSubnet, validateSubnetSize } from '../../allocator/slice-rules';
 import { checkName, checkOwner, checkSpace } from '../../engine/validate';
 import { IpamError } from '../../errors';
-import { DEFAULT_SPACE } from '../../model/records';
 import { SliceInfo } from '../../model/api';
 import { formatCidr, overlaps } from '../../net/cidr';
 import { checkInputs } from '../check';
 import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, str } from '../handler';
-import { ipamApi } from '../settings';
+import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown, withDefaults } from '../values';
 import { knownCidr } from './subnet-pool';
 
@@ -62,7 +61,7 @@ async function sync(inputs: Props): Promise<SliceInfo> {
 
 export const sliceIpam: ResourceHandler = {
   async check(_olds, news) {
-    return checkInputs('SliceIpam', withDefaults(news, { namespace: DEFAULT_SPACE }), FIELD_CHECKS);
+    return checkInputs('SliceIpam', withDefaults(news, { namespace: defaultSpace() }), FIELD_CHECKS);
   },
 
   async diff(_id, olds, news) {

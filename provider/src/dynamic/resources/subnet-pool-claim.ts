@@ -1,13 +1,12 @@
 import { checkName, checkOwner, checkPrefixLength, checkSpace } from '../../engine/validate';
 import { IpamError } from '../../errors';
-import { DEFAULT_SPACE } from '../../model/records';
 import { AllocationInfo, PoolInfo } from '../../model/api';
 import { normalizeCidr, parseCidr } from '../../net/cidr';
 import { networkFacts } from '../../net/facts';
 import { checkInputs } from '../check';
 import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, blockOutputs, num, str } from '../handler';
-import { ipamApi } from '../settings';
+import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown, withDefaults } from '../values';
 import { knownCidr } from './subnet-pool';
 
@@ -46,7 +45,7 @@ const child = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 
 
 export const subnetPoolClaim: ResourceHandler = {
   async check(_olds, news) {
-    return checkInputs('SubnetPoolClaim', withDefaults(news, { space: DEFAULT_SPACE }), FIELD_CHECKS);
+    return checkInputs('SubnetPoolClaim', withDefaults(news, { space: defaultSpace() }), FIELD_CHECKS);
   },
 
   async diff(_id, olds, news) {

@@ -1,12 +1,12 @@
 import { checkDescription, checkGateway, checkGracePeriod, checkLabels, checkName, checkPrefixLength, checkReserved, checkSpace, checkStrategy } from '../../engine/validate';
-import { DEFAULT_GRACE_SECONDS, DEFAULT_SPACE, Strategy } from '../../model/records';
+import { DEFAULT_GRACE_SECONDS, Strategy } from '../../model/records';
 import { PoolInfo } from '../../model/api';
 import { Cidr, normalizeCidr, overlaps, parseCidr } from '../../net/cidr';
 import { normalizeAddress } from '../../net/address';
 import { checkInputs } from '../check';
 import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, blockOutputs, str } from '../handler';
-import { ipamApi } from '../settings';
+import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown, withDefaults } from '../values';
 
 /** The pool block, when the inputs hold a known, valid one. */
@@ -57,7 +57,7 @@ const ref = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'n
 
 export const subnetPool: ResourceHandler = {
   async check(_olds, news) {
-    return checkInputs('SubnetPool', withDefaults(news, { space: DEFAULT_SPACE }), FIELD_CHECKS);
+    return checkInputs('SubnetPool', withDefaults(news, { space: defaultSpace() }), FIELD_CHECKS);
   },
 
   async diff(_id, olds, news) {
