@@ -5,8 +5,8 @@
  *   export async function run(report: (figure: Record<string, unknown>) => void): Promise<void>
  *
  * and calls `report` once per figure. Every figure goes to stdout as one JSON line; progress and
- * the closing summary (each figure against its target) go to stderr, so `npm run bench > out.jsonl`
- * keeps only the figures.
+ * the closing summary (each figure, its ratio to its baseline, against its target) go to stderr,
+ * so `npm run bench > out.jsonl` keeps only the figures.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,15 +50,19 @@ async function main(): Promise<void> {
   }
 }
 
-/** One line per figure: its value, its target, and whether this run met it. */
+/** One line per figure: its value (and latencies), the ratio to its baseline, its target and whether this run met it. */
 function summary(figures: Figure[]): string {
   const rows = figures.map((f) => {
     const value = `${String(f.value)} ${String(f.unit ?? '')}`.trim();
+    const latency = f.p99Ms === undefined ? '' : `p50 ${String(f.p50Ms)} ms, p99 ${String(f.p99Ms)} ms`;
+    const ratio = typeof f.ratio === 'number' ? `ratio ${f.ratio}` : '';
     const verdict = f.target === undefined ? '(no target)' : `target ${String(f.target)}: ${f.met === true ? 'met' : 'NOT met'}`;
-    return [String(f.figure), value, verdict];
+    return [String(f.figure), value, latency, ratio, verdict];
   });
-  const widths = [0, 1].map((i) => Math.max(0, ...rows.map((r) => r[i].length)));
-  return rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2]}`).join('\n');
+  const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...rows.map((r) => r[i].length)));
+  return rows
+    .map((r) => [r[0].padEnd(widths[0]), r[1].padStart(widths[1]), r[2].padEnd(widths[2]), r[3].padEnd(widths[3]), r[4]].join('  ').replace(/ +$/, ''))
+    .join('\n');
 }
 
 function seconds(since: number): string {

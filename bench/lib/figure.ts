@@ -1,7 +1,9 @@
 /**
  * The contract between bench/run.ts and the figure files: each figure is one plain JSON object
  * printed on its own line. A figure with a target says so in `target` (a comparison a person
- * can read, like ">= 100000") and whether this run met it in `met`.
+ * can read, like ">= 100000") and whether this run met it in `met`. A figure measured against a
+ * baseline in the same run gives `baseline` (a number), `baselineName` (what it is) and `ratio`
+ * (value / baseline, unless `ratioOf` says otherwise).
  */
 export type Figure = Record<string, unknown>;
 
