@@ -56,7 +56,7 @@ describe('PostgreSQL store', function () {
     const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore({ url })));
     const pg = new Pool({ connectionString: url });
     const { rows } = await pg.query('SELECT version, name FROM ipam_schema_migrations ORDER BY version');
-    expect(rows).to.deep.equal([{ version: 1, name: 'ledgers' }]);
+    expect(rows).to.deep.equal([{ version: 1, name: 'ledgers' }, { version: 2, name: 'no-overlap-cidr-first' }]);
     await pg.end();
     await Promise.all(stores.map((s) => s.close()));
     expect(stores[0]).to.be.instanceOf(PostgresStore);
