@@ -71,6 +71,33 @@ describe('Kubernetes backend: the ledger size limit', function () {
     await ipam.close();
   });
 
+  it('near the limit still releases and deletes; a batch refused as a whole is decided operation by operation', async () => {
+    // A limit large enough for the audit trail (up to 128 events of about 140 bytes each, added
+    // by every release too) to leave the releases the headroom they have under the real 1 MiB.
+    const store = new KubernetesStore(new KubeClient(loadKubeconfig({ kubeconfig: t.cluster.kubeconfig })), { namespace: NS, maxLedgerBytes: 30_000 });
+    const ipam = Ipam.create(store, { actor: 'test' });
+    await ipam.createPool({ space: NS, name: 'corp', cidr: '10.0.0.0/16', defaultPrefixLength: 28, gracePeriodSeconds: 0 });
+    const owners: string[] = [];
+    for (let i = 0; i < 1_000; i++) {
+      const granted = await ipam.allocate({ space: NS, pool: 'corp', owner: `app-${i}` }).then(() => true, () => false);
+      if (!granted) break;
+      owners.push(`app-${i}`);
+    }
+    expect(owners.length).to.be.within(50, 200);
+    // A release grows its record (releasedAt), but adds none: it passes, even batched with an allocation that is refused.
+    const [released, refused] = await Promise.allSettled([
+      ipam.release({ space: NS, pool: 'corp', owner: owners[0] }),
+      ipam.allocate({ space: NS, pool: 'corp', owner: 'one-more' }),
+    ]);
+    expect(released.status).to.equal('fulfilled');
+    expect(refused.status === 'rejected' && (refused.reason as { code: string }).code).to.equal('LEDGER_TOO_LARGE');
+    for (const owner of owners.slice(1)) await ipam.release({ space: NS, pool: 'corp', owner });
+    expect((await ipam.listAllocations({ space: NS, pool: 'corp' })).every((a) => a.status === 'released')).to.equal(true);
+    await ipam.deletePool({ space: NS, pool: 'corp' });
+    expect((await store.read(NS)).pools).to.deep.equal([]);
+    await ipam.close();
+  });
+
   it('stops before the API server would refuse: past 1.5 MiB etcd answers "request is too large"', async () => {
     const writes = [{ type: 'putPool' as const, pool }, ...Array.from({ length: 11_000 }, (_, i) => ({ type: 'putAllocation' as const, allocation: shapes['a block owned by a Pulumi resource'](i) }))];
     const checked = new KubernetesStore(new KubeClient(loadKubeconfig({ kubeconfig: t.cluster.kubeconfig })), { namespace: NS });

@@ -133,6 +133,13 @@ export class EngineCore {
       try {
         committed = await this.store.commit({ space, expectedVersion: state.version, writes, audit });
       } catch (e) {
+        if (isIpamError(e) && e.code === 'LEDGER_TOO_LARGE' && batch.length > 1) {
+          // The store refused the whole commit before writing anything. Decide each operation
+          // alone, so one allocation too many does not fail the releases batched with it.
+          state.rollbackTo(0);
+          for (const op of batch) await this.runBatch(space, cache, [op]);
+          return;
+        }
         // The commit may or may not have happened: forget the cache, reload it next time.
         state.rollbackTo(0);
         state.loaded = false;

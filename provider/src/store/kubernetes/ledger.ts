@@ -88,18 +88,30 @@ export function toSpaceRead(spec: LedgerSpec): SpaceRead {
   };
 }
 
+/** The ledger's size before and after a commit, in bytes and in records (pools plus allocations). */
+export interface LedgerGrowth {
+  bytes: number;
+  previousBytes: number;
+  records: number;
+  previousRecords: number;
+  allocations: number;
+}
+
 /**
- * Refuses to grow a ledger past the limit, before the API server (etcd) would refuse the write
- * with a less helpful error. A commit that shrinks it always passes, so a space over the limit
- * can still be cleaned up.
+ * Refuses a commit before the API server (etcd) would refuse the write with a less helpful
+ * error. A commit that adds records may not take the ledger past `limit`. Any other commit (a
+ * release, an update, a delete, an expired block reused by a new owner) may go on up to 11/8 of
+ * it, still under etcd's 1.5 MiB: a release makes its record larger, and a full space must still
+ * be able to release, be destroyed and be cleaned up. A commit that shrinks the ledger always passes.
  */
-export function checkLedgerSize(space: string, bytes: number, previousBytes: number, allocations: number, limit = MAX_LEDGER_BYTES): void {
-  if (bytes <= limit || bytes <= previousBytes) return;
-  const perAllocation = allocations === 0 ? 0 : Math.ceil(bytes / allocations);
+export function checkLedgerSize(space: string, size: LedgerGrowth, limit = MAX_LEDGER_BYTES): void {
+  if (size.bytes <= limit || size.bytes <= size.previousBytes) return;
+  if (size.records <= size.previousRecords && size.bytes <= Math.floor((limit * 11) / 8)) return;
+  const perAllocation = size.allocations === 0 ? 0 : Math.ceil(size.bytes / size.allocations);
   throw new IpamError(
     'LEDGER_TOO_LARGE',
-    `address space "${space}": the Kubernetes ledger (IpamLedger "ledger" in namespace "${space}") would be ${bytes} bytes, over its limit of ${limit} bytes ` +
-      `(etcd refuses objects over 1.5 MiB); it holds ${allocations} allocations (about ${perAllocation} bytes each). ` +
+    `address space "${space}": the Kubernetes ledger (IpamLedger "ledger" in namespace "${space}") would be ${size.bytes} bytes, over its limit of ${limit} bytes ` +
+      `(etcd refuses objects over 1.5 MiB); it holds ${size.allocations} allocations (about ${perAllocation} bytes each). ` +
       'Release and reclaim allocations, delete unused pools, or move pools to another namespace',
   );
 }

@@ -82,7 +82,8 @@ export class KubernetesStore implements Store {
     const spec = applyCommit(base.spec, request.writes, request.audit, expectedVersion + 1);
     const body = ledgerObject(space, spec, base.object);
     const bytes = Buffer.byteLength(JSON.stringify(body));
-    checkLedgerSize(space, bytes, base.bytes, spec.allocations.length, this.maxLedgerBytes);
+    const records = (l: LedgerSpec) => l.pools.length + l.allocations.length;
+    checkLedgerSize(space, { bytes, previousBytes: base.bytes, records: records(spec), previousRecords: records(base.spec), allocations: spec.allocations.length }, this.maxLedgerBytes);
     let saved: KubeObject;
     try {
       saved = await this.guard(() =>
