@@ -13,6 +13,8 @@ export class KubeApiError extends Error {
     message: string,
     /** Status details.name: absent on a 404 for a resource type the server does not know. */
     readonly detailsName?: string,
+    /** Status details.kind: the resource (plural) the refusal is about, "namespaces" for a missing namespace. */
+    readonly detailsKind?: string,
   ) {
     super(message);
     this.name = 'KubeApiError';
@@ -107,11 +109,11 @@ export class KubeClient {
 function toKubeApiError(e: unknown): unknown {
   if (!(e instanceof ApiException)) return e;
   const exception = e as ApiException<unknown>;
-  let status: { reason?: string; message?: string; details?: { name?: string } } = {};
+  let status: { reason?: string; message?: string; details?: { name?: string; kind?: string } } = {};
   try {
     status = typeof exception.body === 'string' ? JSON.parse(exception.body) : ((exception.body ?? {}) as typeof status);
   } catch {
     // Not a Status body (a proxy's HTML page): the code says enough.
   }
-  return new KubeApiError(exception.code, status.reason ?? '', status.message ?? `HTTP ${exception.code}`, status.details?.name);
+  return new KubeApiError(exception.code, status.reason ?? '', status.message ?? `HTTP ${exception.code}`, status.details?.name, status.details?.kind);
 }

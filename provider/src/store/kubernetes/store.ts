@@ -225,4 +225,4 @@ function foldChanges(earlier: SyncRequest | undefined, later: SyncRequest): Sync
  * the ledger was deleted under us (someone removed its finalizer), which a reload shows.
  */
 const isLostRace = (e: unknown): boolean =>
-  isConflict(e) || isAlreadyExists(e) || (e instanceof KubeApiError && e.code === 404 && e.detailsName === LEDGER_NAME);
+  isConflict(e) || isAlreadyExists(e) || (e instanceof KubeApiError && e.code === 404 && e.detailsKind === PLURAL.IpamLedger && e.detailsName === LEDGER_NAME);
