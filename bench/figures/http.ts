@@ -33,7 +33,7 @@ interface Load {
 export async function run(report: Report): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ipam-bench-http-'));
   try {
-    report(await figure('sqlite', { type: 'sqlite', file: join(dir, 'bench.db') }, { atLeast: 2_000 }, 20));
+    report(await figure('sqlite', { type: 'sqlite', file: join(dir, 'bench.db'), synchronous: 'full' }, { atLeast: 2_000 }, 20));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -56,7 +56,8 @@ async function figure(kind: string, store: StoreConfig, target: { atLeast: numbe
   await engine.close();
 
   const db = store.type === 'postgres' ? store.url : store.type === 'sqlite' ? store.file : '';
-  const service = await startServeProcess(db);
+  // FULL whatever this shell's IPAM_SQLITE_SYNC says, like the in-process engine above.
+  const service = await startServeProcess(db, { env: { IPAM_SQLITE_SYNC: 'full' } });
   const client = new HttpIpam({ server: service.url, token: WRITER.token });
   progress(`${kind}: through ipam serve (${service.url}), ${CLIENTS} clients`);
   let http: Load;
@@ -85,6 +86,7 @@ async function figure(kind: string, store: StoreConfig, target: { atLeast: numbe
     ratio: round(http.rate / inProcess.rate),
     clients: CLIENTS,
     allocations: ALLOCATIONS,
+    durability: store.type === 'sqlite' ? 'SQLite WAL, synchronous=FULL' : 'PostgreSQL, fsync on, one transaction per commit',
     repetitions: `1 warm-up of ${WARMUP} + ${REPS} timed of ${ALLOCATIONS} allocations, each on a new pool; the median run by rate`,
   };
 }
