@@ -52,6 +52,24 @@ describe('PostgreSQL store', function () {
     await store.close();
   });
 
+  it('a commit that loses the compare-and-swap writes nothing and trips no constraint, in one statement or several', async () => {
+    const store = await openPostgresStore({ url });
+    const pool = { name: 'p', cidr: '10.0.0.0/24', strategy: 'first-fit' as const, reserved: [], gracePeriodSeconds: 0, kind: 'pool' as const, createdAt: '2026-01-01T00:00:00.000Z' };
+    const block = (owner: string, cidr: string) => ({ pool: 'p', owner, cidr, kind: 'prefix' as const, status: 'allocated' as const, allocatedAt: pool.createdAt });
+    const event = { at: pool.createdAt, pool: 'p', action: 'allocate' as const, actor: 't' };
+    await store.commit({ space: 'x', expectedVersion: 0, audit: [], writes: [{ type: 'putPool', pool }, { type: 'putAllocation', allocation: block('a', '10.0.0.0/25') }] });
+    // Stale writers deciding on version 0 (or 1) again: the same block for another owner.
+    const single = { writes: [{ type: 'putAllocation' as const, allocation: block('b', '10.0.0.0/25') }], audit: [event] };
+    const several = { writes: [{ type: 'putPool' as const, pool }, { type: 'putAllocation' as const, allocation: block('b', '10.0.0.0/25') }], audit: [event] };
+    for (const [expectedVersion, writes] of [[0, single], [0, several], [2, single], [2, several]] as const) {
+      expect(await store.commit({ space: 'x', expectedVersion, ...writes })).to.deep.equal({ ok: false, version: 1 });
+    }
+    const read = await store.read('x');
+    expect([read.version, read.allocations.map((a) => a.owner)]).to.deep.equal([1, ['a']]);
+    expect(await store.listAudit('x', 'p', 10)).to.deep.equal([]);
+    await store.close();
+  });
+
   it('runs its migrations once when several replicas start at once', async () => {
     const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore({ url })));
     const pg = new Pool({ connectionString: url });

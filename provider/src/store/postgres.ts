@@ -1,4 +1,4 @@
-import { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient, QueryResult } from 'pg';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { migrate } from './postgres/migrations';
 import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from './store';
@@ -8,9 +8,11 @@ import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace }
  * store (versions per space, rows stamped with the version that wrote them, tombstones for
  * delta reads, history purged after HISTORY versions), made safe for many writers by the
  * database itself:
- *   - a commit is one transaction whose first statement is the compare-and-swap on the space
- *     row (`UPDATE ... WHERE version = expected`); the row lock it takes makes concurrent
- *     commits of one space queue, and each re-checks the version once the lock is free;
+ *   - a commit is one transaction whose first step is the compare-and-swap on the space row
+ *     (`UPDATE ... WHERE version = expected`); the row lock it takes makes concurrent commits
+ *     of one space queue, and each re-checks the version once the lock is free. The usual
+ *     commit is a single statement whose writes happen only if the swap returned its row;
+ *     others (several runs of writes, a history purge) are BEGIN, statements, COMMIT;
  *   - a read is one statement, so it sees one snapshot: never half of another commit;
  *   - an exclusion constraint refuses two live overlapping blocks in a space (migrations.ts).
  *
@@ -65,18 +67,29 @@ export class PostgresStore implements Store {
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {
+    const version = request.expectedVersion + 1;
+    const runs = runsOfOneKind(request.writes);
+    // The usual commit (one run of writes, no history to purge) is one statement: one round
+    // trip instead of five (BEGIN, swap, writes, audit, COMMIT), atomic on its own.
+    if (runs.length <= 1 && version % HISTORY !== 0) {
+      const q = new Sql();
+      const steps = [`cas AS (${swapSql(q, request)})`];
+      for (const run of runs) steps.push(`writes AS (${writeSql(q, request.space, version, run, SWAPPED)})`);
+      if (request.audit.length > 0) steps.push(`audit AS (${auditSql(q, request.space, request.audit, SWAPPED)})`);
+      const { rows } = await this.pool.query<{ version: string }>(`WITH ${steps.join(',\n')}\nSELECT version FROM cas`, q.values);
+      if (rows.length === 0) return { ok: false, version: await this.currentVersion(this.pool, request.space) };
+      return { ok: true, version: Number(rows[0].version) };
+    }
     const client = await this.pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
-      const version = await this.swapVersion(client, request);
-      if (version === undefined) {
+      if ((await run(client, (q) => swapSql(q, request))).rows.length === 0) {
         await client.query('ROLLBACK');
-        const { rows } = await client.query<{ version: string }>('SELECT version FROM ipam_spaces WHERE name = $1', [request.space]);
-        return { ok: false, version: rows.length === 0 ? 0 : Number(rows[0].version) };
+        return { ok: false, version: await this.currentVersion(client, request.space) };
       }
-      await applyWrites(client, request.space, version, request.writes);
-      if (request.audit.length > 0) await insertAudit(client, request.space, request.audit);
+      for (const writes of runs) await run(client, (q) => writeSql(q, request.space, version, writes, 'TRUE'));
+      if (request.audit.length > 0) await run(client, (q) => auditSql(q, request.space, request.audit, 'TRUE'));
       if (version % HISTORY === 0) await purgeHistory(client, request.space, version - HISTORY);
       await client.query('COMMIT');
       return { ok: true, version };
@@ -119,19 +132,10 @@ export class PostgresStore implements Store {
     if (!this.pool.ended) await this.pool.end();
   }
 
-  /** The compare-and-swap: the new version if the space was at the expected one, else undefined. */
-  private async swapVersion(client: PoolClient, request: CommitRequest): Promise<number | undefined> {
-    const { rows } =
-      request.expectedVersion === 0
-        ? await client.query<{ version: string }>(
-            'INSERT INTO ipam_spaces (name, version) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING RETURNING version',
-            [request.space],
-          )
-        : await client.query<{ version: string }>(
-            'UPDATE ipam_spaces SET version = version + 1 WHERE name = $1 AND version = $2 RETURNING version',
-            [request.space, request.expectedVersion],
-          );
-    return rows.length === 0 ? undefined : Number(rows[0].version);
+  /** The space's version now, after a lost compare-and-swap. */
+  private async currentVersion(db: Pool | PoolClient, space: string): Promise<number> {
+    const { rows } = await db.query<{ version: string }>('SELECT version FROM ipam_spaces WHERE name = $1', [space]);
+    return rows.length === 0 ? 0 : Number(rows[0].version);
   }
 }
 
@@ -157,53 +161,74 @@ const READ_SPACE = `
   UNION ALL
   SELECT 'allocation', a.pool, a.owner, a.body, NULL, NULL FROM s JOIN ipam_allocations a ON a.space = $1 AND a.body IS NOT NULL WHERE NOT s.delta`;
 
+/** SQL text and its parameters, built together: param() adds a value and gives its placeholder. */
+class Sql {
+  readonly values: unknown[] = [];
+
+  param(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** Runs one statement built by `build` on the transaction's connection. */
+function run(client: PoolClient, build: (q: Sql) => string): Promise<QueryResult> {
+  const q = new Sql();
+  const text = build(q);
+  return client.query(text, q.values);
+}
+
 /**
- * Applies a commit's writes in order with as few statements as possible: each run of
- * consecutive writes of one kind, touching distinct rows, becomes one statement over arrays
- * whose rows are applied in their order (WITH ORDINALITY ... ORDER BY), which is the same as
- * applying them one by one; the exclusion constraint is checked row by row either way. A
- * round trip per row is what limited throughput, not the database's work.
+ * In the one-statement commit, what lets a write happen: the compare-and-swap (the `cas` step)
+ * returned its row. Reading cas's output also makes it run before the writes, so a lost swap
+ * writes nothing (and trips no constraint) and the engine can catch up and decide again.
  */
-async function applyWrites(client: PoolClient, space: string, version: number, writes: StoreWrite[]): Promise<void> {
-  for (const run of runsOfOneKind(writes)) {
-    switch (run[0].type) {
-      case 'putPool': {
-        const pools = run.map((w) => (w as Extract<StoreWrite, { type: 'putPool' }>).pool);
-        await client.query(
-          `INSERT INTO ipam_pools (space, name, body, rev)
-           SELECT $1, u.name, u.body, $2 FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS u(name, body, n) ORDER BY u.n
-           ON CONFLICT (space, name) DO UPDATE SET body = excluded.body, rev = excluded.rev`,
-          [space, version, pools.map((p) => p.name), pools.map((p) => JSON.stringify(p))],
-        );
-        break;
-      }
-      case 'deletePool':
-        await client.query('UPDATE ipam_pools SET body = NULL, rev = $1 WHERE space = $2 AND name = ANY($3::text[])', [
-          version,
-          space,
-          run.map((w) => (w as Extract<StoreWrite, { type: 'deletePool' }>).name),
-        ]);
-        break;
-      case 'putAllocation': {
-        const rows = run.map((w) => (w as Extract<StoreWrite, { type: 'putAllocation' }>).allocation);
-        await client.query(
-          `INSERT INTO ipam_allocations (space, pool, owner, cidr, body, rev)
-           SELECT $1, u.pool, u.owner, u.cidr::cidr, u.body, $2
-           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(pool, owner, cidr, body, n) ORDER BY u.n
-           ON CONFLICT (space, pool, owner) DO UPDATE SET cidr = excluded.cidr, body = excluded.body, rev = excluded.rev`,
-          [space, version, rows.map((a) => a.pool), rows.map((a) => a.owner), rows.map((a) => a.cidr), rows.map((a) => JSON.stringify(a))],
-        );
-        break;
-      }
-      case 'deleteAllocation': {
-        const keys = run.map((w) => w as Extract<StoreWrite, { type: 'deleteAllocation' }>);
-        await client.query(
-          `UPDATE ipam_allocations SET cidr = NULL, body = NULL, rev = $1
-           WHERE space = $2 AND (pool, owner) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
-          [version, space, keys.map((k) => k.pool), keys.map((k) => k.owner)],
-        );
-        break;
-      }
+const SWAPPED = 'EXISTS (SELECT FROM cas)';
+
+/** The compare-and-swap: returns one row, the new version, if the space was at the expected one. */
+function swapSql(q: Sql, request: CommitRequest): string {
+  const space = q.param(request.space);
+  return request.expectedVersion === 0
+    ? `INSERT INTO ipam_spaces (name, version) VALUES (${space}, 1) ON CONFLICT (name) DO NOTHING RETURNING version`
+    : `UPDATE ipam_spaces SET version = version + 1 WHERE name = ${space} AND version = ${q.param(request.expectedVersion)} RETURNING version`;
+}
+
+/**
+ * One statement for a run of consecutive writes of one kind touching distinct rows (see
+ * runsOfOneKind), over arrays whose rows are applied in their order (WITH ORDINALITY ... ORDER
+ * BY), which is the same as applying them one by one; the exclusion constraint is checked row
+ * by row either way. A round trip per row is what limited throughput, not the database's work.
+ * It writes only where `gate` holds.
+ */
+function writeSql(q: Sql, space: string, version: number, run: StoreWrite[], gate: string): string {
+  switch (run[0].type) {
+    case 'putPool': {
+      const pools = run.map((w) => (w as Extract<StoreWrite, { type: 'putPool' }>).pool);
+      return `INSERT INTO ipam_pools (space, name, body, rev)
+        SELECT ${q.param(space)}, u.name, u.body, ${q.param(version)}
+        FROM unnest(${q.param(pools.map((p) => p.name))}::text[], ${q.param(pools.map((p) => JSON.stringify(p)))}::text[]) WITH ORDINALITY AS u(name, body, n)
+        WHERE ${gate} ORDER BY u.n
+        ON CONFLICT (space, name) DO UPDATE SET body = excluded.body, rev = excluded.rev`;
+    }
+    case 'deletePool': {
+      const names = run.map((w) => (w as Extract<StoreWrite, { type: 'deletePool' }>).name);
+      return `UPDATE ipam_pools SET body = NULL, rev = ${q.param(version)}
+        WHERE space = ${q.param(space)} AND name = ANY(${q.param(names)}::text[]) AND ${gate}`;
+    }
+    case 'putAllocation': {
+      const rows = run.map((w) => (w as Extract<StoreWrite, { type: 'putAllocation' }>).allocation);
+      return `INSERT INTO ipam_allocations (space, pool, owner, cidr, body, rev)
+        SELECT ${q.param(space)}, u.pool, u.owner, u.cidr::cidr, u.body, ${q.param(version)}
+        FROM unnest(${q.param(rows.map((a) => a.pool))}::text[], ${q.param(rows.map((a) => a.owner))}::text[],
+          ${q.param(rows.map((a) => a.cidr))}::text[], ${q.param(rows.map((a) => JSON.stringify(a)))}::text[]) WITH ORDINALITY AS u(pool, owner, cidr, body, n)
+        WHERE ${gate} ORDER BY u.n
+        ON CONFLICT (space, pool, owner) DO UPDATE SET cidr = excluded.cidr, body = excluded.body, rev = excluded.rev`;
+    }
+    case 'deleteAllocation': {
+      const keys = run.map((w) => w as Extract<StoreWrite, { type: 'deleteAllocation' }>);
+      return `UPDATE ipam_allocations SET cidr = NULL, body = NULL, rev = ${q.param(version)}
+        WHERE space = ${q.param(space)} AND (pool, owner) IN (SELECT * FROM unnest(${q.param(keys.map((k) => k.pool))}::text[], ${q.param(keys.map((k) => k.owner))}::text[]))
+          AND ${gate}`;
     }
   }
 }
@@ -226,24 +251,14 @@ function runsOfOneKind(writes: StoreWrite[]): StoreWrite[][] {
   return runs;
 }
 
-/** All audit events of a commit in one statement; WITH ORDINALITY keeps their order in the ids. */
-async function insertAudit(client: PoolClient, space: string, events: AuditEvent[]): Promise<void> {
-  await client.query(
-    `INSERT INTO ipam_audit (space, pool, at, actor, action, owner, cidr)
-     SELECT $1, e.pool, e.at, e.actor, e.action, e.owner, e.cidr
-     FROM unnest($2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
-       AS e(pool, at, actor, action, owner, cidr, n)
-     ORDER BY e.n`,
-    [
-      space,
-      events.map((e) => e.pool),
-      events.map((e) => e.at),
-      events.map((e) => e.actor),
-      events.map((e) => e.action),
-      events.map((e) => e.owner ?? null),
-      events.map((e) => e.cidr ?? null),
-    ],
-  );
+/** All audit events of a commit in one statement, where `gate` holds; WITH ORDINALITY keeps their order in the ids. */
+function auditSql(q: Sql, space: string, events: AuditEvent[], gate: string): string {
+  return `INSERT INTO ipam_audit (space, pool, at, actor, action, owner, cidr)
+    SELECT ${q.param(space)}, e.pool, e.at, e.actor, e.action, e.owner, e.cidr
+    FROM unnest(${q.param(events.map((e) => e.pool))}::text[], ${q.param(events.map((e) => e.at))}::timestamptz[], ${q.param(events.map((e) => e.actor))}::text[],
+      ${q.param(events.map((e) => e.action))}::text[], ${q.param(events.map((e) => e.owner ?? null))}::text[], ${q.param(events.map((e) => e.cidr ?? null))}::text[])
+      WITH ORDINALITY AS e(pool, at, actor, action, owner, cidr, n)
+    WHERE ${gate} ORDER BY e.n`;
 }
 
 async function purgeHistory(client: PoolClient, space: string, horizon: number): Promise<void> {
