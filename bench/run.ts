@@ -6,7 +6,8 @@
  *
  * and calls `report` once per figure. Every figure goes to stdout as one JSON line; progress and
  * the closing summary (each figure, its ratio to its baseline, against its target) go to stderr,
- * so `npm run bench > out.jsonl` keeps only the figures.
+ * so `npm run -s bench > out.jsonl` keeps only the figures (without -s, npm adds its own
+ * "> pulumi-ipam@... bench" banner lines to stdout).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
