@@ -34,6 +34,7 @@ export async function run(report: Report): Promise<void> {
     rate: round((ARGS.count / r.elapsedMs) * 1000),
     rateUnit: 'allocations/s',
     baseline: first,
+    baselineName: `allocations/s of the same run over the first ${ARGS.window} (empty pool)`,
     ratio: round(last / first),
     ratioOf: `allocations/s over the last ${ARGS.window} (pool holding ${ARGS.count - ARGS.window}) / over the first ${ARGS.window} (empty pool)`,
     windowRates: r.windowRates,
