@@ -1,5 +1,6 @@
-import { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import axios, { AxiosInstance, isAxiosError } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { ConsistencyReport } from '../allocator/consistency';
 import { checkName, checkOwner, checkSpace } from '../engine/validate';
 import { IpamError, ipamErrorFromJSON } from '../errors';
@@ -35,12 +36,6 @@ export interface HttpIpamOptions {
   ca?: string | Buffer;
 }
 
-/** A status and its body: parsed JSON, the text when it is not JSON, undefined when empty. */
-interface Answer {
-  status: number;
-  body: unknown;
-}
-
 interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
@@ -62,25 +57,29 @@ interface Call {
  * happened counts as done. 4xx answers are final.
  */
 export class HttpIpam implements IpamApi {
-  private readonly base: string;
-  private readonly headers: Record<string, string>;
-  private readonly timeoutMs: number;
-  private readonly httpAgent: HttpAgent;
-  private readonly httpsAgent: HttpsAgent;
+  private readonly http: AxiosInstance;
+  private readonly agents: (HttpAgent | HttpsAgent)[];
   private readonly retries: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
 
   constructor(private readonly options: HttpIpamOptions) {
-    // Keep-alive: one connection per concurrent caller, reused for every request after it.
-    this.httpAgent = new HttpAgent({ keepAlive: true });
-    this.httpsAgent = new HttpsAgent({ keepAlive: true, ca: options.ca });
-    this.base = options.server.replace(/\/+$/, '');
-    this.headers = options.token === undefined ? { accept: 'application/json' } : { accept: 'application/json', authorization: `Bearer ${options.token}` };
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    const httpAgent = new HttpAgent({ keepAlive: true });
+    const httpsAgent = new HttpsAgent({ keepAlive: true, ca: options.ca });
+    this.agents = [httpAgent, httpsAgent];
     this.retries = options.retries ?? 4;
     this.retryBaseMs = options.retryBaseMs ?? 100;
     this.retryMaxMs = options.retryMaxMs ?? 2_000;
+    this.http = axios.create({
+      baseURL: options.server.replace(/\/+$/, ''),
+      timeout: options.timeoutMs ?? 30_000,
+      httpAgent,
+      httpsAgent,
+      maxRedirects: 0,
+      proxy: false,
+      validateStatus: () => true,
+      headers: options.token === undefined ? {} : { authorization: `Bearer ${options.token}` },
+    });
   }
 
   async createPool(input: CreatePoolInput): Promise<PoolInfo> {
@@ -158,31 +157,35 @@ export class HttpIpam implements IpamApi {
   }
 
   async close(): Promise<void> {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    for (const agent of this.agents) agent.destroy();
   }
 
   private async call<T>(call: Call): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= this.retries;
-      let response: Answer;
+      let response;
       try {
-        response = await this.send(call);
+        response = await this.http.request({
+          method: call.method,
+          url: call.path,
+          params: definedOnly(call.query),
+          data: call.body,
+          headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
+        });
       } catch (e) {
-        // No answer at all (refused, reset, timed out, TLS refused): worth another attempt.
-        if (!last) {
+        if (!last && isAxiosError(e) && e.response === undefined) {
           await this.backoff(attempt);
           continue;
         }
         throw this.unreachable(e);
       }
-      if (response.status < 300) return response.body as T;
+      if (response.status < 300) return response.data as T;
       if (response.status >= 500 && !last) {
         await this.backoff(attempt);
         continue;
       }
       const error =
-        ipamErrorFromJSON(response.body) ??
+        ipamErrorFromJSON(response.data) ??
         new IpamError(
           response.status >= 500 ? 'STORE_UNAVAILABLE' : 'INVALID_INPUT',
           `server: ${this.options.server} answered ${call.method} ${call.path} with HTTP ${response.status} and no problem details; is it an ipam service?`,
@@ -193,47 +196,13 @@ export class HttpIpam implements IpamApi {
     }
   }
 
-  /**
-   * One attempt with node:http(s) directly: the JSON body out, the status and body back.
-   * Rejects only when there is no complete answer; the timeout is per attempt, counted while
-   * the connection is idle (as a socket timeout), and fails with ECONNABORTED.
-   */
-  private send(call: Call): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const url = new URL(`${this.base}${call.path}${queryString(call.query)}`);
-      const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-      const headers: Record<string, string | number> = { ...this.headers };
-      if (body !== undefined) {
-        headers['content-type'] = 'application/json';
-        headers['content-length'] = Buffer.byteLength(body);
-      }
-      const https = url.protocol === 'https:';
-      const request = (https ? httpsRequest : httpRequest)(
-        url,
-        { method: call.method, headers, agent: https ? this.httpsAgent : this.httpAgent },
-        (response: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', reject);
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: parseBody(Buffer.concat(chunks).toString('utf8')) }));
-        },
-      );
-      request.setTimeout(this.timeoutMs, () =>
-        request.destroy(Object.assign(new Error(`timeout of ${this.timeoutMs}ms exceeded`), { code: 'ECONNABORTED' })),
-      );
-      request.on('error', reject);
-      request.end(body);
-    });
-  }
-
   private backoff(attempt: number): Promise<void> {
     const cap = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempt);
     return new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
   }
 
   private unreachable(e: unknown): IpamError {
-    const code = (e as { code?: unknown } | null)?.code;
-    const reason = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+    const reason = isAxiosError(e) ? (e.code ?? e.message) : e instanceof Error ? e.message : String(e);
     return new IpamError('STORE_UNAVAILABLE', `server: cannot reach the IPAM service at ${this.options.server} (${reason}) after ${this.retries + 1} attempts`, 'server');
   }
 }
@@ -245,21 +214,7 @@ const poolPath = (ref: PoolRef): string => `/v1/spaces/${seg(checkSpace(ref.spac
 const ownerPath = (ref: OwnerRef): string => `${poolPath(ref)}/allocations/${seg(checkOwner(ref.owner))}`;
 const slicePath = (ref: SliceRef): string => `/v1/namespaces/${seg(checkSpace(ref.namespace, 'namespace'))}/slices/${seg(checkName(ref.name, 'name'))}`;
 
-/** "?a=1&b=x" of the defined entries, or "" when there are none. */
-function queryString(query: Call['query']): string {
-  if (query === undefined) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.append(key, String(value));
-  const text = params.toString();
-  return text === '' ? '' : `?${text}`;
-}
-
-/** The body as JSON when it parses, else the text itself (a proxy's HTML page), undefined when empty. */
-function parseBody(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
+function definedOnly(query: Call['query']): Record<string, string | number> | undefined {
+  if (query === undefined) return undefined;
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string | number>;
 }
