@@ -47,8 +47,9 @@ function parseWith(parse: () => bigint, text: string): bigint | undefined {
 
 export function formatAddress(address: Address): string {
   if (address.family === 4) {
-    const v = address.value;
-    return [24n, 16n, 8n, 0n].map((shift) => ((v >> shift) & 0xffn).toString()).join('.');
+    // An IPv4 address fits a number: no bigint shifts, no array (this runs for every record written).
+    const v = Number(address.value);
+    return `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
   }
   const hextets: string[] = [];
   for (let shift = 112n; shift >= 0n; shift -= 16n) hextets.push(((address.value >> shift) & 0xffffn).toString(16));
