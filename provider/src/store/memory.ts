@@ -140,12 +140,17 @@ function deltaFromLog(state: MemorySpace, since: number): SpaceRead {
 /**
  * Deep copy of plain JSON data, which is all a store holds (strings, numbers, booleans, arrays,
  * plain objects). A hand-written walk: structuredClone serialises and deserialises, which costs
- * more than the allocation a record describes.
+ * more than the allocation a record describes. Object.assign copies a level in one step (V8
+ * clones the object's shape rather than adding its properties one by one); only the nested
+ * objects (a write's record, a record's labels) need another level.
  */
 function copy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(copy) as T;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key]);
+  const out = Object.assign({}, value) as Record<string, unknown>;
+  for (const key in out) {
+    const field = out[key];
+    if (typeof field === 'object' && field !== null) out[key] = copy(field);
+  }
   return out as T;
 }
