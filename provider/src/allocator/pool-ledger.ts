@@ -30,6 +30,9 @@ const compareExpiry = (a: [number, string], b: [number, string]): number =>
  *   - `fresh`: space nobody has ever held (every allocation, live or released, is occupied);
  *   - `grantable`: space a new owner may get now (released blocks past their grace period are free).
  * Preferring `fresh` over `grantable` is seed 000's "fresh space before reclaimable space".
+ * The two differ only once a released block's grace period has ended: until then `grantable`
+ * is `fresh` itself (one index to update per change, not two), and the first expiry gives it
+ * its own copy (O(1): the B-trees are copy-on-write).
  * Expiry is driven by the time the caller passes to advance(): the ledger never reads a clock.
  */
 export class PoolLedger {
@@ -40,7 +43,8 @@ export class PoolLedger {
   readonly allocations = new Map<string, LedgerAllocation>();
   readonly children = new Map<string, Cidr>();
   readonly fresh: FreeSpace;
-  readonly grantable: FreeSpace;
+  /** The grantable index once it differs from `fresh` (a block has expired); see `grantable`. */
+  private reclaimable: FreeSpace | undefined;
   /** Every occupant by start address; occupants never overlap, so one map answers "who holds X". */
   private readonly occupants = new BTree<bigint, Occupant>(undefined, compareBigints);
   /** Released, not yet expired allocations by (expiry time, owner). */
@@ -55,12 +59,16 @@ export class PoolLedger {
     this.graceMs = record.gracePeriodSeconds * 1000;
     const order = orderOf(this.cidr);
     this.fresh = new FreeSpace(this.cidr.start, order);
-    this.grantable = new FreeSpace(this.cidr.start, order);
     for (const text of record.reserved) this.addReserved(parseCidr(text), false);
     if (record.gateway !== undefined) {
       const gateway = hostCidr(parseAddress(record.gateway));
       if (this.occupantsIn(gateway).length === 0) this.addReserved(gateway, true);
     }
+  }
+
+  /** Space a new owner may get now. Read it, never change it: the ledger keeps it in step. */
+  get grantable(): FreeSpace {
+    return this.reclaimable ?? this.fresh;
   }
 
   get addressSums(): Readonly<typeof this.sums> {
@@ -102,7 +110,7 @@ export class PoolLedger {
       for (const entry of this.allocations.values()) {
         if (entry.expired && !this.isExpired(entry.record, nowMs)) {
           entry.expired = false;
-          this.grantable.occupy(entry.cidr.start, orderOf(entry.cidr));
+          this.reclaimable!.occupy(entry.cidr.start, orderOf(entry.cidr));
           this.expiries.set([this.expiryOf(entry.record), entry.record.owner], true);
           this.sums.expired -= blockSize(entry.cidr);
         }
@@ -115,7 +123,8 @@ export class PoolLedger {
       this.expiries.delete(first);
       const entry = this.allocations.get(first[1])!;
       entry.expired = true;
-      this.grantable.release(entry.cidr.start, orderOf(entry.cidr));
+      this.reclaimable ??= this.fresh.clone();
+      this.reclaimable.release(entry.cidr.start, orderOf(entry.cidr));
       this.sums.expired += blockSize(entry.cidr);
     }
   }
@@ -128,7 +137,7 @@ export class PoolLedger {
   addAllocation(record: AllocationRecord, cidr: Cidr = parseCidr(record.cidr)): void {
     const order = orderOf(cidr);
     this.fresh.occupy(cidr.start, order);
-    this.grantable.occupy(cidr.start, order);
+    this.reclaimable?.occupy(cidr.start, order);
     this.occupants.set(cidr.start, { type: 'allocation', cidr, owner: record.owner });
     this.allocations.set(record.owner, { record, cidr, expired: false });
     if (record.status === 'released') {
@@ -149,7 +158,7 @@ export class PoolLedger {
     this.allocations.delete(owner);
     this.occupants.delete(entry.cidr.start);
     this.fresh.release(entry.cidr.start, order);
-    if (!entry.expired) this.grantable.release(entry.cidr.start, order);
+    if (!entry.expired) this.reclaimable?.release(entry.cidr.start, order);
     if (entry.record.status === 'released') {
       this.sums.released -= blockSize(entry.cidr);
       this.sums.releasedCount -= 1;
@@ -164,7 +173,7 @@ export class PoolLedger {
 
   addChild(name: string, cidr: Cidr): void {
     this.fresh.occupy(cidr.start, orderOf(cidr));
-    this.grantable.occupy(cidr.start, orderOf(cidr));
+    this.reclaimable?.occupy(cidr.start, orderOf(cidr));
     this.occupants.set(cidr.start, { type: 'child', cidr, name });
     this.children.set(name, cidr);
     this.sums.children += blockSize(cidr);
@@ -176,7 +185,7 @@ export class PoolLedger {
     this.children.delete(name);
     this.occupants.delete(cidr.start);
     this.fresh.release(cidr.start, orderOf(cidr));
-    this.grantable.release(cidr.start, orderOf(cidr));
+    this.reclaimable?.release(cidr.start, orderOf(cidr));
     this.sums.children -= blockSize(cidr);
   }
 
@@ -187,7 +196,7 @@ export class PoolLedger {
 
   private addReserved(cidr: Cidr, gateway: boolean): void {
     this.fresh.occupy(cidr.start, orderOf(cidr));
-    this.grantable.occupy(cidr.start, orderOf(cidr));
+    this.reclaimable?.occupy(cidr.start, orderOf(cidr));
     this.occupants.set(cidr.start, { type: 'reserved', cidr, gateway });
     this.sums.reserved += blockSize(cidr);
   }
