@@ -133,15 +133,15 @@ export class EngineCore {
       try {
         committed = await this.store.commit({ space, expectedVersion: state.version, writes, audit });
       } catch (e) {
-        if (isIpamError(e) && e.code === 'LEDGER_TOO_LARGE' && batch.length > 1) {
-          // The store refused the whole commit before writing anything. Decide each operation
-          // alone, so one allocation too many does not fail the releases batched with it.
-          state.rollbackTo(0);
+        state.rollbackTo(0);
+        if (refusedBeforeWriting(e)) {
+          // Nothing was written and the cache is still current. Decide each operation alone, so
+          // one allocation too many does not fail the releases batched with it.
+          if (batch.length === 1) return settleAll(batch, e);
           for (const op of batch) await this.runBatch(space, cache, [op]);
           return;
         }
         // The commit may or may not have happened: forget the cache, reload it next time.
-        state.rollbackTo(0);
         state.loaded = false;
         return settleAll(batch, storeError(e, this.store.kind));
       }
@@ -175,6 +175,11 @@ function settle(batch: PendingOp[], outcomes: Outcome[]): void {
 
 function settleAll(batch: PendingOp[], error: unknown): void {
   for (const op of batch) op.reject(error);
+}
+
+/** A store's typed refusal of a commit's content (Store.commit): nothing was written. */
+function refusedBeforeWriting(e: unknown): boolean {
+  return isIpamError(e) && e.code !== 'STORE_UNAVAILABLE';
 }
 
 function storeError(e: unknown, kind: string): unknown {

@@ -22,7 +22,9 @@ export interface Store {
   /**
    * Applies the writes, in order, atomically, if and only if the space is still at
    * `expectedVersion`; the space is then at expectedVersion + 1. Otherwise changes nothing and
-   * says so: the engine catches up and decides again.
+   * says so: the engine catches up and decides again. Throws an IpamError other than
+   * STORE_UNAVAILABLE only to refuse the writes themselves before applying any (the Kubernetes
+   * ledger's LEDGER_TOO_LARGE); any other failure may or may not have been applied.
    */
   commit(request: CommitRequest): Promise<CommitResult>;
 
