@@ -1,4 +1,5 @@
-import { IpamApi } from '../model/api';
+import { IpamApi, SliceRef } from '../model/api';
+import { DEFAULT_SPACE } from '../model/records';
 import { parseAddress } from '../net/address';
 import { OptionSpec, ParsedOptions, UsageError, parseDuration, parseInteger, parseLabels } from './args';
 import {
@@ -93,6 +94,8 @@ const int = (ctx: CommandContext, name: string): number | undefined =>
   ctx.options[name] === undefined ? undefined : parseInteger(ctx.options[name] as string, name);
 const str = (ctx: CommandContext, name: string): string | undefined => ctx.options[name] as string | undefined;
 const list = (ctx: CommandContext, name: string): string[] | undefined => ctx.options[name] as string[] | undefined;
+/** The slice NAME of a `slice` command, in the command's namespace (a slice always has one). */
+const sliceRef = (ctx: CommandContext): SliceRef => ({ namespace: ctx.space ?? DEFAULT_SPACE, name: ctx.args[0] });
 
 function gatewayOption(ctx: CommandContext): boolean | string | undefined {
   if (ctx.options['no-gateway'] === true) {
@@ -285,8 +288,7 @@ export const COMMANDS: Command[] = [
     options: ['size', 'cluster', 'grace-hours'],
     async run(ctx) {
       const slice = await ctx.api.syncSlice({
-        namespace: ctx.space ?? 'default',
-        name: ctx.args[0],
+        ...sliceRef(ctx),
         sliceSubnet: ctx.args[1],
         subnetSize: int(ctx, 'size') as number,
         clusters: list(ctx, 'cluster') ?? [],
@@ -302,7 +304,7 @@ export const COMMANDS: Command[] = [
     args: ['NAME'],
     options: [],
     async run(ctx) {
-      const slice = await ctx.api.getSlice({ namespace: ctx.space ?? 'default', name: ctx.args[0] });
+      const slice = await ctx.api.getSlice(sliceRef(ctx));
       return { json: slice, text: sliceText(slice) };
     },
   },
@@ -313,7 +315,7 @@ export const COMMANDS: Command[] = [
     args: ['NAME'],
     options: [],
     async run(ctx) {
-      await ctx.api.deleteSlice({ namespace: ctx.space ?? 'default', name: ctx.args[0] });
+      await ctx.api.deleteSlice(sliceRef(ctx));
       return { json: { deleted: ctx.args[0] }, text: `slice ${ctx.args[0]} deleted` };
     },
   },
