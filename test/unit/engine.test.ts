@@ -51,14 +51,15 @@ describe('engine', () => {
       store.failReads = true;
       store.inner.listSpaces = () => Promise.reject(new Error('connection refused'));
       store.inner.listAudit = () => Promise.reject(new Error('connection refused'));
-      const calls: Promise<unknown>[] = [
-        ipam.listPools({ space: 'default' }),
-        ipam.listPools(),
-        ipam.find({ ip: '10.0.0.1' }),
-        ipam.check({ pool: 'p' }),
-        ipam.listAudit({ pool: 'p' }),
+      // Called one at a time: a rejection nobody awaits yet would be reported as unhandled.
+      const calls: (() => Promise<unknown>)[] = [
+        () => ipam.listPools({ space: 'default' }),
+        () => ipam.listPools(),
+        () => ipam.find({ ip: '10.0.0.1' }),
+        () => ipam.check({ pool: 'p' }),
+        () => ipam.listAudit({ pool: 'p' }),
       ];
-      for (const call of calls) await expectIpamError(call, 'STORE_UNAVAILABLE', 'the memory state backend failed: connection refused');
+      for (const call of calls) await expectIpamError(call(), 'STORE_UNAVAILABLE', 'the memory state backend failed: connection refused');
     });
 
     it('checks the pool name before looking the pool up', async () => {
@@ -192,6 +193,8 @@ describe('engine', () => {
         [ipam.allocate({ pool: 'missing', owner: 'a' }), 'POOL_NOT_FOUND', 'pool: no pool "missing" in address space "default"; list pools with `ipam pool list`'],
         [ipam.createPool({ name: 'c', parent: 'missing', prefixLength: 24 }), 'POOL_NOT_FOUND', 'parent: no pool "missing" in address space "default"; list pools with `ipam pool list`'],
       ];
+      // Submitted together (one batch); each is marked handled now, and checked in turn below.
+      for (const [promise] of cases) promise.catch(() => undefined);
       for (const [promise, code, message] of cases) await expectIpamError(promise, code, message);
       expect(await ipam.listPools()).to.deep.equal([]);
       await ipam.createPool({ name: 'p', cidr: '10.0.0.0/24' });
