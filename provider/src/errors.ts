@@ -35,6 +35,11 @@ export const ERROR_CATALOGUE = {
   CIDR_UNAVAILABLE: { status: 409, title: 'Requested block is taken' },
   RESERVED_ADDRESS: { status: 409, title: 'Address is reserved' },
   OWNER_CONFLICT: { status: 409, title: 'Owner already holds a different block' },
+  // A pool, slice or client address made by another stack (or CLI user, or token): not adopted,
+  // changed or deleted unless the request opts in to sharing it.
+  CREATOR_MISMATCH: { status: 409, title: 'Held by another creator' },
+  // A Pulumi resource recorded in another backend instance than the one the provider talks to.
+  BACKEND_MISMATCH: { status: 409, title: 'Resource is held by another backend' },
 
   // The HTTP service (provider/src/server): requests refused before they reach the engine.
   // Each is a 4xx with a code, never a 500, and never changes state.

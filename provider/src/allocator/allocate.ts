@@ -15,6 +15,8 @@ export interface AllocationRequest {
   cidr?: Cidr;
   /** A preferred block: granted if free, else the pool's strategy chooses. */
   prefer?: Cidr;
+  /** Recorded on a new record (who first allocated it). */
+  creator?: string;
   description?: string;
   labels?: Record<string, string>;
 }
@@ -287,6 +289,7 @@ function newRecord(ledger: PoolLedger, request: AllocationRequest, block: Cidr, 
     status: 'allocated',
     allocatedAt: now,
   };
+  if (request.creator !== undefined) record.creator = request.creator;
   if (request.description !== undefined) record.description = request.description;
   if (request.labels !== undefined) record.labels = request.labels;
   return record;

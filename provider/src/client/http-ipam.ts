@@ -5,10 +5,12 @@ import { ConsistencyReport } from '../allocator/consistency';
 import { checkName, checkOwner, checkSpace } from '../engine/validate';
 import { IpamError, ipamErrorFromJSON } from '../errors';
 import {
+  ActingFor,
   AllocateInput,
   AllocationInfo,
   Availability,
   AvailabilityInput,
+  BackendInfo,
   CreatePoolInput,
   FindResult,
   IpamApi,
@@ -92,8 +94,8 @@ export class HttpIpam implements IpamApi {
     return this.call({ method: 'PATCH', path: poolPath({ space, pool }), body });
   }
 
-  async deletePool(ref: PoolRef): Promise<void> {
-    await this.call({ method: 'DELETE', path: poolPath(ref), doneIfRetryFinds: 'POOL_NOT_FOUND' });
+  async deletePool(ref: PoolRef & ActingFor): Promise<void> {
+    await this.call({ method: 'DELETE', path: poolPath(ref), query: { creator: ref.creator }, doneIfRetryFinds: 'POOL_NOT_FOUND' });
   }
 
   async getPool(ref: PoolRef & { prefixLength?: number }): Promise<PoolInfo> {
@@ -110,8 +112,8 @@ export class HttpIpam implements IpamApi {
     return this.call({ method: 'PUT', path: ownerPath({ space, pool, owner }), body });
   }
 
-  async release(input: OwnerRef): Promise<AllocationInfo> {
-    return this.call({ method: 'POST', path: `${ownerPath(input)}/release` });
+  async release(input: OwnerRef & ActingFor): Promise<AllocationInfo> {
+    return this.call({ method: 'POST', path: `${ownerPath(input)}/release`, query: { creator: input.creator } });
   }
 
   async getAllocation(input: OwnerRef): Promise<AllocationInfo | undefined> {
@@ -152,8 +154,14 @@ export class HttpIpam implements IpamApi {
     return this.call({ method: 'GET', path: slicePath(ref) });
   }
 
-  async deleteSlice(ref: SliceRef): Promise<void> {
-    await this.call({ method: 'DELETE', path: slicePath(ref), doneIfRetryFinds: 'POOL_NOT_FOUND' });
+  async deleteSlice(ref: SliceRef & ActingFor): Promise<void> {
+    await this.call({ method: 'DELETE', path: slicePath(ref), query: { creator: ref.creator }, doneIfRetryFinds: 'POOL_NOT_FOUND' });
+  }
+
+  /** The service's store, as the service names it; the location is the service itself. */
+  async backend(ref: { space?: string }): Promise<BackendInfo> {
+    const info = await this.call<BackendInfo>({ method: 'GET', path: '/v1/backend', query: { space: checkSpace(ref.space) } });
+    return { id: info.id, kind: info.kind, location: `the IPAM service at ${this.options.server} (${info.kind})` };
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,11 @@
 import { AllocationRequest, planAllocation, planBlock, planRelease } from '../allocator/allocate';
-import { LedgerAllocation } from '../allocator/pool-ledger';
+import { LedgerAllocation, PoolLedger } from '../allocator/pool-ledger';
 import { IpamError } from '../errors';
-import { AllocateInput, Availability, AvailabilityInput, OwnerRef } from '../model/api';
+import { ActingFor, AllocateInput, Availability, AvailabilityInput, OwnerRef } from '../model/api';
+import { AllocationKind } from '../model/records';
 import { parseAddress } from '../net/address';
 import { Cidr, hostCidr, parseCidr } from '../net/cidr';
+import { assertCreator, creatorFor } from './creators';
 import { SpaceTx } from './space-tx';
 import { checkDescription, checkLabels, checkName, checkOwner } from './validate';
 
@@ -11,6 +13,10 @@ import { checkDescription, checkLabels, checkName, checkOwner } from './validate
 export function allocate(tx: SpaceTx, input: AllocateInput): LedgerAllocation {
   const ledger = tx.pool(checkName(input.pool, 'pool'));
   const request = toRequest(input);
+  const held = ledger.allocations.get(request.owner);
+  if (held !== undefined) assertCreator(held.record, input, 'adopt', holdingOf(ledger, request.owner), ownerHint(request.kind));
+  // A returning owner keeps the creator it had; a new one records who asked.
+  request.creator = held?.record.creator ?? creatorFor(input, tx.actor);
   const plan = planAllocation(ledger, request, tx.nowMs);
   if (plan.action === 'write') {
     for (const owner of plan.reclaim) tx.deleteAllocation(ledger.record.name, owner, 'reclaim');
@@ -20,9 +26,11 @@ export function allocate(tx: SpaceTx, input: AllocateInput): LedgerAllocation {
 }
 
 /** Marks an allocation released; its block stays held for the owner during the grace period. Returns the owner's ledger entry. */
-export function release(tx: SpaceTx, input: OwnerRef): LedgerAllocation {
+export function release(tx: SpaceTx, input: OwnerRef & ActingFor): LedgerAllocation {
   const ledger = tx.pool(checkName(input.pool, 'pool'));
   const owner = checkOwner(input.owner);
+  const held = ledger.allocations.get(owner);
+  if (held !== undefined) assertCreator(held.record, input, 'release', holdingOf(ledger, owner));
   const plan = planRelease(ledger, owner, tx.nowMs);
   if (plan.action === 'write') tx.putAllocation(plan.record, plan.block, 'release');
   return ledger.allocations.get(owner)!;
@@ -44,6 +52,16 @@ export function isAvailable(tx: SpaceTx, input: AvailabilityInput): Availability
     }
     throw e;
   }
+}
+
+/** `the address of "alice" in pool "vpn"`: what a creator mismatch is about. */
+function holdingOf(ledger: PoolLedger, owner: string): string {
+  const held = ledger.allocations.get(owner)!;
+  return `the ${held.record.kind === 'host' ? 'address' : 'block'} of owner "${owner}" in pool "${ledger.record.name}" (${held.record.cidr})`;
+}
+
+function ownerHint(kind: AllocationKind): string {
+  return kind === 'host' ? 'choose another clientId' : 'choose another owner key';
 }
 
 function toRequest(input: AllocateInput): AllocationRequest {

@@ -1,10 +1,12 @@
 import { checkConsistency, ConsistencyReport } from '../allocator/consistency';
 import { IpamError } from '../errors';
 import {
+  ActingFor,
   AllocateInput,
   AllocationInfo,
   Availability,
   AvailabilityInput,
+  BackendInfo,
   CreatePoolInput,
   FindResult,
   IpamApi,
@@ -62,8 +64,8 @@ export class Ipam implements IpamApi {
     return this.core.run(space, this.actor, (tx) => poolInfo(space, tx.pool(updatePool(tx, input).name), tx.nowMs));
   }
 
-  async deletePool(ref: PoolRef): Promise<void> {
-    return this.core.run(checkSpace(ref.space), this.actor, (tx) => deletePool(tx, ref.pool));
+  async deletePool(ref: PoolRef & ActingFor): Promise<void> {
+    return this.core.run(checkSpace(ref.space), this.actor, (tx) => deletePool(tx, ref.pool, ref));
   }
 
   async getPool(ref: PoolRef & { prefixLength?: number }): Promise<PoolInfo> {
@@ -90,7 +92,7 @@ export class Ipam implements IpamApi {
     });
   }
 
-  async release(input: OwnerRef): Promise<AllocationInfo> {
+  async release(input: OwnerRef & ActingFor): Promise<AllocationInfo> {
     const space = checkSpace(input.space);
     return this.core.run(space, this.actor, (tx) => {
       const entry = release(tx, input);
@@ -178,8 +180,13 @@ export class Ipam implements IpamApi {
     return this.core.run(space, this.actor, (tx) => sliceInfo(space, sliceLedger(tx, ref), tx.nowMs));
   }
 
-  async deleteSlice(ref: SliceRef): Promise<void> {
+  async deleteSlice(ref: SliceRef & ActingFor): Promise<void> {
     return this.core.run(checkSpace(ref.namespace, 'namespace'), this.actor, (tx) => deleteSlice(tx, ref));
+  }
+
+  async backend(ref: { space?: string }): Promise<BackendInfo> {
+    const space = checkSpace(ref.space);
+    return this.core.direct((store) => store.identity(space));
   }
 
   close(): Promise<void> {

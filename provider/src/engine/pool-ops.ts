@@ -1,9 +1,10 @@
 import { planBlock } from '../allocator/allocate';
 import { PoolLedger } from '../allocator/pool-ledger';
 import { IpamError } from '../errors';
-import { CreatePoolInput, UpdatePoolInput } from '../model/api';
+import { ActingFor, CreatePoolInput, UpdatePoolInput } from '../model/api';
 import { PoolKind, PoolRecord } from '../model/records';
 import { Cidr, bitsOf, formatCidr, overlaps, parseCidr } from '../net/cidr';
+import { assertCreator, creatorFor } from './creators';
 import { SpaceTx } from './space-tx';
 import {
   checkCidrWithin,
@@ -28,7 +29,10 @@ export function createPool(tx: SpaceTx, input: CreatePoolInput, kind: PoolKind =
   const parent = input.parent === undefined ? undefined : tx.pool(checkName(input.parent, 'parent'), 'parent');
   const owner = input.owner === undefined ? undefined : checkOwner(input.owner);
   const existing = tx.state.ledger(name);
-  if (existing !== undefined) return sameOrConflict(existing, input, parent, kind, owner);
+  if (existing !== undefined) {
+    assertCreator(existing.record, input, 'adopt', describePool(tx, existing.record));
+    return sameOrConflict(existing, input, parent, kind, owner);
+  }
 
   let cidr: Cidr;
   if (parent === undefined) {
@@ -51,6 +55,7 @@ export function createPool(tx: SpaceTx, input: CreatePoolInput, kind: PoolKind =
   const record = buildRecord(input, name, cidr, kind, tx.now);
   if (parent !== undefined) record.parent = parent.record.name;
   if (owner !== undefined) record.owner = owner;
+  record.creator = creatorFor(input, tx.actor);
   tx.putPool(record, 'create-pool');
   return record;
 }
@@ -58,6 +63,7 @@ export function createPool(tx: SpaceTx, input: CreatePoolInput, kind: PoolKind =
 export function updatePool(tx: SpaceTx, input: UpdatePoolInput): PoolRecord {
   const ledger = tx.pool(checkName(input.pool, 'pool'));
   const old = ledger.record;
+  assertCreator(old, input, 'change', describePool(tx, old));
   const next: PoolRecord = structuredClone(old);
   if (input.strategy !== undefined) next.strategy = checkStrategy(input.strategy);
   if (input.gracePeriodSeconds !== undefined) next.gracePeriodSeconds = checkGracePeriod(input.gracePeriodSeconds);
@@ -79,9 +85,10 @@ export function updatePool(tx: SpaceTx, input: UpdatePoolInput): PoolRecord {
   return next;
 }
 
-/** Deletes a pool; refused while it has child pools or live allocations (seed 001), naming them. */
-export function deletePool(tx: SpaceTx, name: string): void {
+/** Deletes a pool; refused while it has child pools or live allocations, naming them, or when another creator made it. */
+export function deletePool(tx: SpaceTx, name: string, request: ActingFor = {}): void {
   const ledger = tx.pool(checkName(name, 'pool'));
+  assertCreator(ledger.record, request, 'delete', describePool(tx, ledger.record));
   if (ledger.children.size > 0) {
     const children = [...ledger.children].map(([child, cidr]) => `"${child}" (${formatCidr(cidr)})`);
     throw new IpamError(
@@ -187,6 +194,11 @@ function checkNewReservationsFree(ledger: PoolLedger, next: PoolRecord): void {
 function setOptional<K extends 'description' | 'labels'>(record: PoolRecord, key: K, value: PoolRecord[K] | undefined): void {
   if (value === undefined) delete record[key];
   else record[key] = value;
+}
+
+/** `pool "office" in address space "team-a"`, or `slice "blue" in namespace "kubeslice"`. */
+export function describePool(tx: SpaceTx, record: PoolRecord): string {
+  return record.kind === 'slice' ? `slice "${record.name}" in namespace "${tx.space}"` : `pool "${record.name}" in address space "${tx.space}"`;
 }
 
 function listSome(items: string[]): string {

@@ -2,10 +2,11 @@ import { PoolLedger } from '../allocator/pool-ledger';
 import { validateGracePeriodHours, validateSliceSubnet, validateSubnetSize } from '../allocator/slice-rules';
 import { poolStats } from '../allocator/stats';
 import { IpamError } from '../errors';
-import { SliceInfo, SliceInput, SliceRef } from '../model/api';
+import { ActingFor, SliceInfo, SliceInput, SliceRef } from '../model/api';
 import { formatCidr } from '../net/cidr';
 import { allocate, release } from './allocation-ops';
-import { createPool, updatePool } from './pool-ops';
+import { assertCreator } from './creators';
+import { createPool, describePool, updatePool } from './pool-ops';
 import { SpaceTx } from './space-tx';
 import { checkName, checkOwner } from './validate';
 
@@ -24,28 +25,32 @@ export function syncSlice(tx: SpaceTx, input: SliceInput): string {
   const graceHours = validateGracePeriodHours(input.gracePeriodHours);
   const clusters = checkClusters(input.clusters);
   const existing = tx.state.ledger(name);
+  const creator = input.creator;
   if (existing === undefined) {
     createPool(
       tx,
-      { name, cidr: formatCidr(slice), defaultPrefixLength: subnetSize, gracePeriodSeconds: graceHours * 3600, strategy: 'first-fit' },
+      { name, cidr: formatCidr(slice), defaultPrefixLength: subnetSize, gracePeriodSeconds: graceHours * 3600, strategy: 'first-fit', creator },
       'slice',
     );
   } else {
+    // Another stack's slice of the same name would release this one's clusters on every sync.
+    if (existing.record.kind === 'slice') assertCreator(existing.record, input, 'change', describePool(tx, existing.record), 'give the slice another name or namespace');
     checkSameSlice(existing, name, formatCidr(slice), subnetSize);
     if (existing.record.gracePeriodSeconds !== graceHours * 3600) {
-      updatePool(tx, { pool: name, gracePeriodSeconds: graceHours * 3600 });
+      updatePool(tx, { pool: name, gracePeriodSeconds: graceHours * 3600, creator });
     }
   }
-  for (const cluster of clusters) allocate(tx, { pool: name, owner: cluster, prefixLength: subnetSize });
+  for (const cluster of clusters) allocate(tx, { pool: name, owner: cluster, prefixLength: subnetSize, creator });
   const listed = new Set(clusters);
   for (const entry of [...tx.pool(name).allocations.values()]) {
-    if (entry.record.status === 'allocated' && !listed.has(entry.record.owner)) release(tx, { pool: name, owner: entry.record.owner });
+    if (entry.record.status === 'allocated' && !listed.has(entry.record.owner)) release(tx, { pool: name, owner: entry.record.owner, creator });
   }
   return name;
 }
 
-export function deleteSlice(tx: SpaceTx, ref: SliceRef): void {
+export function deleteSlice(tx: SpaceTx, ref: SliceRef & ActingFor): void {
   const ledger = sliceLedger(tx, ref);
+  assertCreator(ledger.record, ref, 'delete', describePool(tx, ledger.record));
   for (const owner of [...ledger.allocations.keys()]) tx.deleteAllocation(ledger.record.name, owner, 'delete-pool');
   tx.deletePool(ledger.record.name);
 }
@@ -69,6 +74,7 @@ export function sliceInfo(namespace: string, ledger: PoolLedger, nowMs: number):
   return {
     namespace,
     name: ledger.record.name,
+    ...(ledger.record.creator === undefined ? {} : { creator: ledger.record.creator }),
     sliceSubnet: ledger.record.cidr,
     subnetSize,
     gracePeriodHours: ledger.record.gracePeriodSeconds / 3600,

@@ -14,12 +14,12 @@ import { AllocationKind, AllocationRecord, AuditEvent, PoolRecord, Strategy } fr
 export interface IpamApi {
   createPool(input: CreatePoolInput): Promise<PoolInfo>;
   updatePool(input: UpdatePoolInput): Promise<PoolInfo>;
-  deletePool(ref: PoolRef): Promise<void>;
+  deletePool(ref: PoolRef & ActingFor): Promise<void>;
   getPool(ref: PoolRef & { prefixLength?: number }): Promise<PoolInfo>;
   listPools(filter?: { space?: string }): Promise<PoolInfo[]>;
 
   allocate(input: AllocateInput): Promise<AllocationInfo>;
-  release(input: OwnerRef): Promise<AllocationInfo>;
+  release(input: OwnerRef & ActingFor): Promise<AllocationInfo>;
   getAllocation(input: OwnerRef): Promise<AllocationInfo | undefined>;
   listAllocations(ref: PoolRef): Promise<AllocationInfo[]>;
   isAvailable(input: AvailabilityInput): Promise<Availability>;
@@ -31,9 +31,44 @@ export interface IpamApi {
   /** Creates or updates a KubeSlice slice and brings its cluster subnets in line with `clusters`. */
   syncSlice(input: SliceInput): Promise<SliceInfo>;
   getSlice(ref: SliceRef): Promise<SliceInfo>;
-  deleteSlice(ref: SliceRef): Promise<void>;
+  deleteSlice(ref: SliceRef & ActingFor): Promise<void>;
+
+  /**
+   * Which backend instance holds the space: a stable id (kept by a copied SQLite file, the same
+   * through the HTTP service as in process) and where it is, for messages. Pulumi resources
+   * record the id, so a refresh or a destroy against another backend fails instead of finding
+   * nothing.
+   */
+  backend(ref: { space?: string }): Promise<BackendInfo>;
 
   close(): Promise<void>;
+}
+
+/**
+ * Who a change is for. A request that names its creator (a Pulumi stack always does) may not
+ * take over, change, release or delete a pool, slice or client address that another creator
+ * made (CREATOR_MISMATCH); requests that name none (the `ipam` command, scripts) are not held
+ * to it, so an operator can always clean up.
+ */
+export interface ActingFor {
+  creator?: string;
+}
+
+/** A create or allocate that may share what another creator made (Pulumi's `adopt: true`). */
+export interface MayAdopt extends ActingFor {
+  adopt?: boolean;
+}
+
+export interface BackendInfo {
+  /**
+   * Stable id of the backend instance. Undefined only on Kubernetes for a namespace that holds
+   * no IPAM state yet (its id is that of the namespace's ledger object).
+   */
+  id?: string;
+  /** "sqlite", "postgres", "kubernetes", "memory". */
+  kind: string;
+  /** Where it is, in words: "the SQLite file /srv/ipam/state.db". Never holds a secret. */
+  location: string;
 }
 
 export interface PoolRef {
@@ -45,7 +80,7 @@ export interface OwnerRef extends PoolRef {
   owner: string;
 }
 
-export interface CreatePoolInput {
+export interface CreatePoolInput extends MayAdopt {
   space?: string;
   name: string;
   /** The pool's block. Omit it together with `parent` + `prefixLength` to carve the next free block. */
@@ -68,7 +103,7 @@ export interface CreatePoolInput {
 }
 
 /** Fields that may change in place; absent = unchanged, null = cleared. */
-export interface UpdatePoolInput extends PoolRef {
+export interface UpdatePoolInput extends PoolRef, ActingFor {
   strategy?: Strategy;
   gateway?: boolean | string | null;
   reserved?: string[];
@@ -78,7 +113,7 @@ export interface UpdatePoolInput extends PoolRef {
   labels?: Record<string, string> | null;
 }
 
-export interface AllocateInput extends OwnerRef {
+export interface AllocateInput extends OwnerRef, MayAdopt {
   /** "prefix" (a block, the default) or "host" (one address). */
   kind?: AllocationKind;
   prefixLength?: number;
@@ -140,7 +175,7 @@ export interface SliceRef {
   name: string;
 }
 
-export interface SliceInput extends SliceRef {
+export interface SliceInput extends SliceRef, ActingFor {
   sliceSubnet: string;
   subnetSize: number;
   clusters: string[];
@@ -156,6 +191,8 @@ export interface SliceClusterAllocation {
 }
 
 export interface SliceInfo extends SliceRef {
+  /** Who created the slice (see PoolRecord.creator). */
+  creator?: string;
   sliceSubnet: string;
   subnetSize: number;
   gracePeriodHours: number;

@@ -29,6 +29,12 @@ export interface PoolRecord {
   kind: PoolKind;
   /** Owner key of the claim that carved this pool from its parent (SubnetPoolClaim asPool). */
   owner?: string;
+  /**
+   * Who created the pool: a Pulumi stack ("pulumi:project/stack"), a CLI user ("cli:alice"), a
+   * service token's name. Requests that say who they are for may not change or delete a pool of
+   * another creator (see engine/creators.ts); absent on pools made before creators were recorded.
+   */
+  creator?: string;
   description?: string;
   labels?: Record<string, string>;
   createdAt: string;
@@ -46,6 +52,8 @@ export interface AllocationRecord {
   status: AllocationStatus;
   allocatedAt: string;
   releasedAt?: string;
+  /** Who first allocated it (see PoolRecord.creator); kept across release and return. */
+  creator?: string;
   description?: string;
   labels?: Record<string, string>;
 }

@@ -5,7 +5,9 @@ import {
   allocateBody,
   auditQuery,
   availabilityQuery,
+  backendQuery,
   createPoolBody,
+  creatorQuery,
   emptyQuery,
   findQuery,
   getPoolQuery,
@@ -56,6 +58,14 @@ const SLICE = '/v1/namespaces/{namespace}/slices/{name}';
 
 export const ROUTES: Route[] = [
   route({
+    method: 'GET', path: '/v1/backend', operationId: 'backend', summary: 'The id and kind of the store behind the service (per namespace on Kubernetes)',
+    scope: 'read', params: noParams, query: backendQuery, status: 200,
+    handle: async (api, { query }) => {
+      const { id, kind } = await api.backend({ space: query.space });
+      return { id, kind };
+    },
+  }),
+  route({
     method: 'GET', path: '/v1/pools', operationId: 'listAllPools', summary: 'List the pools of every address space (or of ?space=)',
     scope: 'read', params: noParams, query: listPoolsQuery, status: 200,
     handle: (api, { query }) => api.listPools({ space: query.space }),
@@ -83,8 +93,8 @@ export const ROUTES: Route[] = [
   }),
   route({
     method: 'DELETE', path: POOL, operationId: 'deletePool', summary: 'Delete a pool; refused while it has live allocations or child pools',
-    scope: 'write', params: poolParams, query: emptyQuery, status: 204,
-    handle: (api, { params }) => api.deletePool(params),
+    scope: 'write', params: poolParams, query: creatorQuery, status: 204,
+    handle: (api, { params, query }) => api.deletePool({ ...params, creator: query.creator }),
   }),
   route({
     method: 'GET', path: `${POOL}/allocations`, operationId: 'listAllocations', summary: 'The allocations of a pool, live and released',
@@ -116,8 +126,8 @@ export const ROUTES: Route[] = [
   route({
     method: 'POST', path: `${POOL}/allocations/{owner}/release`, operationId: 'release',
     summary: "Release an owner's allocation; its block is held for the owner during the grace period",
-    scope: 'write', params: ownerParams, query: emptyQuery, status: 200, operation: 'release',
-    handle: (api, { params }) => api.release(params),
+    scope: 'write', params: ownerParams, query: creatorQuery, status: 200, operation: 'release',
+    handle: (api, { params, query }) => api.release({ ...params, creator: query.creator }),
   }),
   route({
     method: 'GET', path: `${POOL}/availability`, operationId: 'isAvailable', summary: 'Could a new owner get this block or address now?',
@@ -152,7 +162,7 @@ export const ROUTES: Route[] = [
   }),
   route({
     method: 'DELETE', path: SLICE, operationId: 'deleteSlice', summary: 'Delete a slice and all its cluster subnets',
-    scope: 'write', params: sliceParams, query: emptyQuery, status: 204,
-    handle: (api, { params }) => api.deleteSlice(params),
+    scope: 'write', params: sliceParams, query: creatorQuery, status: 204,
+    handle: (api, { params, query }) => api.deleteSlice({ ...params, creator: query.creator }),
   }),
 ];

@@ -37,6 +37,8 @@ export const createPoolBody = z.strictObject({
   prefixLength: whole('with parent and no cidr: size of the block to carve').optional(),
   prefer: text('with parent and no cidr: a block to try first').optional(),
   owner: text('idempotency key of the claim carving this pool').optional(),
+  creator: text('who the pool is for (a Pulumi stack: "pulumi:project/stack"); another creator may not change or delete it').optional(),
+  adopt: z.boolean().describe('share a pool of the same definition that another creator made, instead of refusing').optional(),
   strategy: strategy.describe('how blocks are chosen').optional(),
   gateway: z.union([z.boolean(), z.string()]).describe('true: the first host; or an address inside the pool').optional(),
   reserved: z.array(z.string()).describe('CIDRs or "first-last" ranges never handed out').optional(),
@@ -47,6 +49,7 @@ export const createPoolBody = z.strictObject({
 });
 
 export const updatePoolBody = z.strictObject({
+  creator: text('who the change is for; refused when another creator made the pool').optional(),
   strategy: strategy.describe('how blocks are chosen').optional(),
   gateway: z.union([z.boolean(), z.string(), z.null()]).describe('true: the first host; an address; null or false: none').optional(),
   reserved: z.array(z.string()).describe('replaces the reserved ranges').optional(),
@@ -62,6 +65,8 @@ export const allocateBody = z.strictObject({
   cidr: text('prefix kind: this exact block, or an error').optional(),
   address: text('host kind: this exact address, or an error').optional(),
   prefer: text('a block or address to try first; falls back to the pool strategy').optional(),
+  creator: text('who the allocation is for; recorded on a new one, and an owner held by another creator is refused').optional(),
+  adopt: z.boolean().describe('share the allocation of this owner that another creator made, instead of refusing').optional(),
   description: text('free text').optional(),
   labels: labels.optional(),
 });
@@ -71,6 +76,7 @@ export const syncSliceBody = z.strictObject({
   subnetSize: whole('prefix length of each cluster subnet'),
   clusters: z.array(z.string()).describe('the clusters of the slice; others are released'),
   gracePeriodHours: whole('how long a released cluster subnet is held (1 to 168)').optional(),
+  creator: text('who the slice is for; a slice of another creator is refused').optional(),
 });
 
 export const emptyQuery = z.strictObject({});
@@ -78,6 +84,8 @@ export const listPoolsQuery = z.strictObject({ space: text('only pools of this a
 export const getPoolQuery = z.strictObject({ prefixLength: queryInteger('also count free and available blocks of this size').optional() });
 export const availabilityQuery = z.strictObject({ cidr: text('a block ("10.0.4.0/24") or an address ("10.0.0.7")') });
 export const findQuery = z.strictObject({ ip: text('the address to look up'), space: text('only this address space').optional() });
+export const creatorQuery = z.strictObject({ creator: text('who the release or delete is for; refused when another creator made it').optional() });
+export const backendQuery = z.strictObject({ space: text('address space (the id of a Kubernetes backend is per namespace)').optional() });
 export const auditQuery = z.strictObject({ limit: queryInteger('at most this many events (default 100)').optional() });
 
 export const problemSchema = z

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from './store';
 
@@ -31,6 +33,7 @@ export class MemoryStore implements Store {
   readonly kind = 'memory';
   private readonly spaces = new Map<string, MemorySpace>();
   private closed = false;
+  private readonly id = randomUUID();
 
   async read(space: string, since?: number): Promise<SpaceRead> {
     this.assertOpen();
@@ -64,6 +67,10 @@ export class MemoryStore implements Store {
     state.audit.push(...request.audit.map(copy));
     state.version += 1;
     return { ok: true, version: state.version };
+  }
+
+  async identity(): Promise<BackendInfo> {
+    return { id: this.id, kind: this.kind, location: 'the memory of this process' };
   }
 
   async listSpaces(): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { Pool, PoolClient, QueryResult } from 'pg';
+import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { migrate } from './postgres/migrations';
 import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from './store';
@@ -37,13 +38,26 @@ export async function openPostgresStore(config: PostgresConfig): Promise<Store> 
     await pool.end();
     throw e;
   }
-  return new PostgresStore(pool);
+  return new PostgresStore(pool, describeUrl(config.url));
+}
+
+/** `the PostgreSQL database ipam on db.internal:5432`: the URL without its credentials. */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `the PostgreSQL database ${decodeURIComponent(u.pathname.replace(/^\//, '')) || '(default)'} on ${u.host || 'the local socket'}`;
+  } catch {
+    return 'a PostgreSQL database';
+  }
 }
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly location = 'a PostgreSQL database',
+  ) {}
 
   async read(space: string, since?: number): Promise<SpaceRead> {
     const { rows } = await this.pool.query<{ kind: string; pool: string | null; name: string | null; body: string | null; version: string | null; delta: boolean | null }>(
@@ -122,6 +136,11 @@ export class PostgresStore implements Store {
       if (r.cidr !== null) event.cidr = r.cidr;
       return event;
     });
+  }
+
+  async identity(): Promise<BackendInfo> {
+    const { rows } = await this.pool.query<{ value: string }>("SELECT value FROM ipam_meta WHERE key = 'backend_id'");
+    return { id: rows[0].value, kind: this.kind, location: this.location };
   }
 
   async ping(): Promise<void> {

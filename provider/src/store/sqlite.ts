@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from './store';
 
@@ -18,7 +20,7 @@ import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace }
  * survives kill -9; it can lose the last commits on power loss).
  */
 const HISTORY = 1024;
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export type SqliteSync = 'full' | 'normal';
 
@@ -72,6 +74,11 @@ export class SqliteStore implements Store {
       if (r.cidr !== null) event.cidr = r.cidr;
       return event;
     });
+  }
+
+  async identity(): Promise<BackendInfo> {
+    const row = this.statements.backendId.get() as { value: string };
+    return { id: row.value, kind: this.kind, location: `the SQLite file ${this.file}` };
   }
 
   async ping(): Promise<void> {
@@ -190,7 +197,10 @@ function migrate(db: Database.Database): void {
         action TEXT NOT NULL, owner TEXT, cidr TEXT
       );
       CREATE INDEX IF NOT EXISTS audit_by_pool ON audit (space, pool, id);
+      -- Schema 2: the file's backend id, made once; a copy of the file keeps it.
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('backend_id', ?)").run(randomUUID());
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }
@@ -220,5 +230,6 @@ function prepare(db: Database.Database) {
     purgeAllocations: db.prepare('DELETE FROM allocations WHERE space = ? AND body IS NULL AND rev <= ?'),
     audit: db.prepare('INSERT INTO audit (space, pool, at, actor, action, owner, cidr) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     listAudit: db.prepare('SELECT pool, at, actor, action, owner, cidr FROM audit WHERE space = ? AND pool = ? ORDER BY id DESC LIMIT ?'),
+    backendId: db.prepare("SELECT value FROM meta WHERE key = 'backend_id'"),
   };
 }

@@ -1,3 +1,4 @@
+import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 
 /**
@@ -32,6 +33,13 @@ export interface Store {
 
   /** Newest first. */
   listAudit(space: string, pool: string, limit: number): Promise<AuditEvent[]>;
+
+  /**
+   * Which backend instance holds `space` (IpamApi.backend): an id made once, at random, and kept
+   * with the data itself (a SQLite file's meta table, the PostgreSQL database, the namespace's
+   * ledger object), so a copy of the data keeps it and a new, empty backend never has it.
+   */
+  identity(space: string): Promise<BackendInfo>;
 
   /** Resolves when the backend answers (readiness probes). */
   ping(): Promise<void>;

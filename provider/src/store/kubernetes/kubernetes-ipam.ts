@@ -45,6 +45,7 @@ export class KubernetesIpam implements IpamApi {
   syncSlice: IpamApi['syncSlice'] = (input) => this.settled(this.engine.syncSlice(input));
   getSlice: IpamApi['getSlice'] = (ref) => this.settled(this.engine.getSlice(ref));
   deleteSlice: IpamApi['deleteSlice'] = (ref) => this.settled(this.engine.deleteSlice(ref));
+  backend: IpamApi['backend'] = (ref) => this.engine.backend(this.inSpace(ref));
 
   close(): Promise<void> {
     return this.engine.close();

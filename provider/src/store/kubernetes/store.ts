@@ -1,3 +1,4 @@
+import { BackendInfo } from '../../model/api';
 import { DEFAULT_SPACE, AuditEvent } from '../../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store, emptySpace } from '../store';
 import { KubeClient, KubeApiError, isAlreadyExists, isConflict } from './client';
@@ -116,6 +117,13 @@ export class KubernetesStore implements Store {
       .filter((event) => event.pool === pool)
       .reverse()
       .slice(0, limit);
+  }
+
+  /** The id of the namespace's IpamLedger object (its uid): none while the namespace holds no state. */
+  async identity(space: string): Promise<BackendInfo> {
+    let ledger = this.ledgers.get(space);
+    if (ledger?.object === undefined) ledger = await this.guard(() => this.load(space));
+    return { id: ledger.object?.metadata.uid, kind: this.kind, location: `the IpamLedger of namespace "${space}" on ${this.client.server}` };
   }
 
   async ping(): Promise<void> {

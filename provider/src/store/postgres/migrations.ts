@@ -56,6 +56,16 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
           EXCLUDE USING gist (cidr inet_ops WITH &&, space WITH =) WHERE (body IS NOT NULL);
     `,
   },
+  {
+    version: 3,
+    name: 'backend-id',
+    sql: `
+      -- The database's backend id, made once: Pulumi resources record it, so a stack pointed at
+      -- another database fails loudly instead of finding nothing.
+      CREATE TABLE ipam_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO ipam_meta (key, value) VALUES ('backend_id', gen_random_uuid()::text);
+    `,
+  },
 ];
 
 // Any fixed 64-bit number: the advisory lock that serialises migrations of this schema.
