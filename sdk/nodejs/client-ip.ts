@@ -1,6 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { providerFor } from './provider';
-import { resourceProps } from './props';
+import { dynamicArgs } from './props';
 
 export interface ClientIpArgs {
   /** The pool to take the address from. */
@@ -11,14 +10,24 @@ export interface ClientIpArgs {
   clientId: pulumi.Input<string>;
   /** A specific address: granted if free, else an error. */
   address?: pulumi.Input<string>;
+  /**
+   * Share the address of this clientId that another stack (or the ipam command) allocated,
+   * instead of failing; deleting the resource then leaves the address to its creator.
+   */
+  adopt?: pulumi.Input<boolean>;
 }
 
-/** One address for a client, skipping network, broadcast and gateway (seed 003). */
+/** One address for a client (a VPN peer, a VM), skipping network, broadcast and gateway. */
 export class ClientIp extends pulumi.dynamic.Resource {
   declare readonly pool: pulumi.Output<string>;
   declare readonly space: pulumi.Output<string>;
   declare readonly clientId: pulumi.Output<string>;
   declare readonly address: pulumi.Output<string | undefined>;
+  declare readonly adopt: pulumi.Output<boolean | undefined>;
+  /** The stack this resource acts for ("pulumi:project/stack"), kept across stack renames. */
+  declare readonly creator: pulumi.Output<string | undefined>;
+  /** Id of the backend instance that holds it. */
+  declare readonly backendId: pulumi.Output<string>;
   declare readonly ip: pulumi.Output<string>;
   declare readonly cidr: pulumi.Output<string>;
   declare readonly gateway: pulumi.Output<string | undefined>;
@@ -27,6 +36,6 @@ export class ClientIp extends pulumi.dynamic.Resource {
   declare readonly poolCidr: pulumi.Output<string>;
 
   constructor(name: string, args: ClientIpArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerFor('ClientIp'), name, resourceProps('ClientIp', { ...args }), opts, 'ipam', 'ClientIp');
+    super(...dynamicArgs('ClientIp', name, { ...args }, opts));
   }
 }

@@ -1,22 +1,27 @@
 import * as pulumi from '@pulumi/pulumi';
+import { URN_INPUT } from '../../provider/src/dynamic/identity';
 import { ResourceKind, SPECS, outputNames } from '../../provider/src/dynamic/specs';
+import { providerFor } from './provider';
 
 /**
- * The property bag handed to pulumi.dynamic.Resource: every output the resource will have
- * (undefined until the provider fills it, which is how Pulumi learns to expose it as an
- * Output property) overlaid with the inputs the program gave.
+ * The arguments of pulumi.dynamic.Resource for one of our resources: the kind's provider, and
+ * the property bag: every output the resource will have (undefined until the provider fills
+ * it, which is how Pulumi learns to expose it as an Output property) overlaid with the inputs
+ * the program gave, plus the resource's own URN, which a dynamic provider is otherwise never
+ * told and from which its check derives the defaults (name, owner key, creator).
  */
-export function resourceProps(kind: ResourceKind, inputs: Record<string, unknown>): pulumi.Inputs {
+export function dynamicArgs(
+  kind: ResourceKind,
+  name: string,
+  inputs: Record<string, unknown>,
+  opts: pulumi.CustomResourceOptions | undefined,
+): [pulumi.dynamic.ResourceProvider, string, pulumi.Inputs, pulumi.CustomResourceOptions | undefined, string, string] {
   const props: pulumi.Inputs = {};
-  for (const name of outputNames(kind)) props[name] = undefined;
-  for (const [name, value] of Object.entries(inputs)) {
-    if (!(name in SPECS[kind].inputs)) throw new Error(`${kind}: "${name}" is not an input; inputs are ${Object.keys(SPECS[kind].inputs).join(', ')}`);
-    props[name] = value;
+  for (const output of outputNames(kind)) props[output] = undefined;
+  for (const [input, value] of Object.entries(inputs)) {
+    if (!(input in SPECS[kind].inputs)) throw new Error(`${kind}: "${input}" is not an input; inputs are ${Object.keys(SPECS[kind].inputs).join(', ')}`);
+    props[input] = value;
   }
-  return props;
-}
-
-/** Default owner key of a claim: unique per project, stack and resource name. */
-export function defaultOwner(resourceName: string): string {
-  return `${pulumi.getProject()}/${pulumi.getStack()}/${resourceName}`;
+  props[URN_INPUT] = pulumi.createUrn(name, `pulumi-nodejs:dynamic/ipam:${kind}`, opts?.parent);
+  return [providerFor(kind), name, props, opts, 'ipam', kind];
 }

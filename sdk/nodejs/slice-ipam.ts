@@ -1,10 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
-import { providerFor } from './provider';
-import { resourceProps } from './props';
+import { dynamicArgs } from './props';
 import type { SliceClusterAllocation } from '../../provider/src/model/api';
 
 export interface SliceIpamArgs {
-  /** Slice name. Defaults to the resource name. */
+  /** Slice name. Defaults to the resource name (kept when the resource is renamed). */
   sliceName?: pulumi.Input<string>;
   /** Namespace of the slice; a sliceSubnet is unique per namespace. Default: stack config ipam:namespace, else "default". */
   namespace?: pulumi.Input<string>;
@@ -18,10 +17,10 @@ export interface SliceIpamArgs {
   gracePeriodHours?: pulumi.Input<number>;
 }
 
-/** One cluster's subnet in a slice, as the engine reports it (seed 000's allocatedSubnets). */
+/** One cluster's subnet in a slice, as KubeSlice's SliceIpam status lists it (allocatedSubnets). */
 export type { SliceClusterAllocation };
 
-/** Per-cluster subnets of a KubeSlice slice (seed 000). */
+/** Per-cluster subnets of a KubeSlice slice: sequential, released with a grace period, given back to a cluster that rejoins. */
 export class SliceIpam extends pulumi.dynamic.Resource {
   declare readonly sliceName: pulumi.Output<string>;
   declare readonly namespace: pulumi.Output<string>;
@@ -29,12 +28,16 @@ export class SliceIpam extends pulumi.dynamic.Resource {
   declare readonly subnetSize: pulumi.Output<number>;
   declare readonly clusters: pulumi.Output<string[]>;
   declare readonly gracePeriodHours: pulumi.Output<number | undefined>;
+  /** The stack this resource acts for ("pulumi:project/stack"), kept across stack renames. */
+  declare readonly creator: pulumi.Output<string | undefined>;
+  /** Id of the backend instance that holds it. */
+  declare readonly backendId: pulumi.Output<string>;
   declare readonly allocations: pulumi.Output<SliceClusterAllocation[]>;
   declare readonly clusterSubnets: pulumi.Output<Record<string, string>>;
   declare readonly availableSubnets: pulumi.Output<number>;
   declare readonly totalSubnets: pulumi.Output<number>;
 
   constructor(name: string, args: SliceIpamArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerFor('SliceIpam'), name, resourceProps('SliceIpam', { ...args, sliceName: args.sliceName ?? name }), opts, 'ipam', 'SliceIpam');
+    super(...dynamicArgs('SliceIpam', name, { ...args }, opts));
   }
 }

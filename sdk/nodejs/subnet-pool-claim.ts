@@ -1,6 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { providerFor } from './provider';
-import { defaultOwner, resourceProps } from './props';
+import { dynamicArgs } from './props';
 
 export interface SubnetPoolClaimArgs {
   /** The pool to claim from. */
@@ -18,13 +17,15 @@ export interface SubnetPoolClaimArgs {
   /** Name of the child pool when asPool. Defaults to the resource name. */
   poolName?: pulumi.Input<string>;
   /**
-   * Idempotency key: the same key always gets the same block. Defaults to
-   * "project/stack/resource name"; set it to adopt a block allocated elsewhere (e.g. `ipam alloc --owner`).
+   * Idempotency key: the same key always gets the same block. Defaults to "project/stack/name"
+   * (with the parent component types before the name for a child), kept when the resource or
+   * the stack is renamed. Name a key to share a block allocated elsewhere (`ipam alloc --owner`):
+   * deleting the claim then leaves that block to whoever allocated it.
    */
   owner?: pulumi.Input<string>;
 }
 
-/** A block of a requested size carved from a pool (seed 001's SubnetPoolClaim). */
+/** A block of a requested size carved from a pool; with asPool, itself a pool. */
 export class SubnetPoolClaim extends pulumi.dynamic.Resource {
   declare readonly pool: pulumi.Output<string>;
   declare readonly space: pulumi.Output<string>;
@@ -42,11 +43,12 @@ export class SubnetPoolClaim extends pulumi.dynamic.Resource {
   declare readonly gateway: pulumi.Output<string | undefined>;
   declare readonly boundPoolName: pulumi.Output<string | undefined>;
   declare readonly phase: pulumi.Output<string>;
+  /** The stack this resource acts for ("pulumi:project/stack"), kept across stack renames. */
+  declare readonly creator: pulumi.Output<string | undefined>;
+  /** Id of the backend instance that holds it. */
+  declare readonly backendId: pulumi.Output<string>;
 
   constructor(name: string, args: SubnetPoolClaimArgs, opts?: pulumi.CustomResourceOptions) {
-    // The child pool takes the resource name unless asPool is plainly off.
-    const poolName = args.poolName ?? (args.asPool === undefined || args.asPool === false ? undefined : name);
-    const inputs = { ...args, owner: args.owner ?? defaultOwner(name), poolName };
-    super(providerFor('SubnetPoolClaim'), name, resourceProps('SubnetPoolClaim', inputs), opts, 'ipam', 'SubnetPoolClaim');
+    super(...dynamicArgs('SubnetPoolClaim', name, { ...args }, opts));
   }
 }

@@ -1,9 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
-import { providerFor } from './provider';
-import { resourceProps } from './props';
+import { dynamicArgs } from './props';
 
 export interface SubnetPoolArgs {
-  /** Pool name, unique in its space. Defaults to the resource name. */
+  /** Pool name, unique in its space. Defaults to the resource name (kept when the resource is renamed). */
   name?: pulumi.Input<string>;
   /** Address space (a Kubernetes namespace on that backend). Default: stack config ipam:namespace, else "default". */
   space?: pulumi.Input<string>;
@@ -23,6 +22,12 @@ export interface SubnetPoolArgs {
   gracePeriodSeconds?: pulumi.Input<number>;
   description?: pulumi.Input<string>;
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Share a pool of this name and definition that another stack (or the ipam command) created,
+   * instead of failing; it stays its creator's to change and delete, and deleting this resource
+   * leaves it in place.
+   */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /** A block of address space from which claims and client IPs are allocated. */
@@ -38,6 +43,11 @@ export class SubnetPool extends pulumi.dynamic.Resource {
   declare readonly gracePeriodSeconds: pulumi.Output<number | undefined>;
   declare readonly description: pulumi.Output<string | undefined>;
   declare readonly labels: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly adopt: pulumi.Output<boolean | undefined>;
+  /** The stack this resource acts for ("pulumi:project/stack"), kept across stack renames. */
+  declare readonly creator: pulumi.Output<string | undefined>;
+  /** Id of the backend instance that holds it. */
+  declare readonly backendId: pulumi.Output<string>;
   declare readonly network: pulumi.Output<string>;
   declare readonly netmask: pulumi.Output<string>;
   declare readonly prefixLength: pulumi.Output<number>;
@@ -51,6 +61,6 @@ export class SubnetPool extends pulumi.dynamic.Resource {
   declare readonly utilization: pulumi.Output<number>;
 
   constructor(name: string, args: SubnetPoolArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerFor('SubnetPool'), name, resourceProps('SubnetPool', { ...args, name: args.name ?? name }), opts, 'ipam', 'SubnetPool');
+    super(...dynamicArgs('SubnetPool', name, { ...args }, opts));
   }
 }

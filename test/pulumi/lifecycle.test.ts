@@ -85,7 +85,7 @@ describe('Pulumi provider lifecycle (real provider host)', function () {
     expect(allocations.map((a) => `${a.cidr} ${a.status}`)).to.deep.equal(['10.0.0.0/26 allocated']);
   });
 
-  it('a pool whose CIDR changes is replaced (delete first: same name); with claims in it the delete is refused', async () => {
+  it('a pool whose CIDR changes is replaced, deleting first; claims that take its name from it are replaced with it', async () => {
     await stack.up(() => {
       pool();
     });
@@ -95,15 +95,32 @@ describe('Pulumi provider lifecycle (real provider host)', function () {
     expect(summary(replaced.steps)).to.deep.equal(['replace net [cidr] delete-first']);
     expect((await backend.getPool({ pool: 'net' })).cidr).to.equal('10.1.0.0/16');
 
-    await stack.up(() => {
-      const net = pool({ cidr: '10.1.0.0/16' });
-      new sdk.SubnetPoolClaim('web', { pool: net.name });
-    });
-    const refused = await failure(stack.up(() => {
-      const net = pool({ cidr: '10.2.0.0/16' });
-      new sdk.SubnetPoolClaim('web', { pool: net.name });
-    }));
-    expect(refused).to.contain('POOL_IN_USE: pool "net" still has 1 live allocation(s): "life/test/web" (10.1.0.0/24); release them first');
+    const withClaim = (cidr: string) => () => {
+      const net = pool({ cidr });
+      return { web: new sdk.SubnetPoolClaim('web', { pool: net.name }).cidr };
+    };
+    await stack.up(withClaim('10.1.0.0/16'));
+    // As the engine does: web's pool comes from net, so its Diff with that input unknown says
+    // replace, and web is deleted before net, then both are created again.
+    const preview = await stack.preview(withClaim('10.2.0.0/16'));
+    expect(summary(preview.steps)).to.deep.equal(['replace net [cidr] delete-first', 'replace web [pool] delete-first']);
+    const up = await stack.up(withClaim('10.2.0.0/16'));
+    expect(summary(up.steps)).to.deep.equal(['replace net [cidr] delete-first', 'replace web [pool] delete-first']);
+    expect(up.outputs.web).to.equal('10.2.0.0/24');
+    expect((await backend.listAllocations({ pool: 'net' })).map((a) => a.cidr)).to.deep.equal(['10.2.0.0/24']);
+  });
+
+  it('claims that name their pool by a plain string (dependsOn only orders them) block replacing the pool while they hold blocks', async () => {
+    const program = (cidr: string) => () => {
+      const net = pool({ cidr });
+      new sdk.SubnetPoolClaim('web', { pool: 'net' }, { dependsOn: [net] });
+      new sdk.SubnetPoolClaim('raw', { pool: 'net', cidr: cidr.replace('.0.0/16', '.9.0/24') }, { dependsOn: [net] });
+    };
+    await stack.up(program('10.1.0.0/16'));
+    const refused = await failure(stack.up(program('10.2.0.0/16')));
+    expect(refused).to.contain('POOL_IN_USE: pool "net" still has 2 live allocation(s)');
+    expect(refused).to.contain('"life/test/raw" (10.1.9.0/24)');
+    expect((await backend.getPool({ pool: 'net' })).cidr).to.equal('10.1.0.0/16');
   });
 
   it('tolerates values unknown at preview, and replaces a claim whose pool may change', async () => {
@@ -193,6 +210,11 @@ describe('Pulumi provider lifecycle (real provider host)', function () {
     expect(adopted.outputs.cidr).to.equal('10.0.42.0/24');
     const after = await backend.getAllocation({ pool: 'net', owner: 'legacy-web' });
     expect(after!.allocatedAt).to.equal(legacy.allocatedAt);
+    // The block is shared with whoever allocated it: the claim's delete leaves it to them.
+    await stack.up(() => {
+      pool();
+    });
+    expect((await backend.getAllocation({ pool: 'net', owner: 'legacy-web' }))!.status).to.equal('allocated');
   });
 
   it('a claim with asPool becomes a child pool that other resources allocate from', async () => {

@@ -22,7 +22,7 @@ export class FaultyStore implements Store {
   }
   listSpaces = () => this.inner.listSpaces();
   listAudit = (s: string, p: string, l: number) => this.inner.listAudit(s, p, l);
-  identity = (space: string) => this.inner.identity(space);
+  identity = () => this.inner.identity();
   ping = () => this.inner.ping();
   close = () => this.inner.close();
 }

@@ -1,4 +1,5 @@
 import { isIpamError } from '../errors';
+import { ResourceIdentity, URN_INPUT, keepOrDefault, parseUrn, stackCreator } from './identity';
 import { FieldType, ResourceKind, SPECS } from './specs';
 import { Props, isUnknown } from './values';
 
@@ -58,6 +59,33 @@ export function checkInputs(kind: ResourceKind, news: Props, fieldChecks: Record
     }
   }
   return { inputs, failures };
+}
+
+/** Defaults of fields a program may leave out, from the resource's identity (its URN). */
+export type IdentityDefaults = Record<string, (identity: ResourceIdentity | undefined) => unknown>;
+
+/**
+ * Check of a resource: the defaults filled in (kept from the resource's old inputs when it has
+ * them, see keepOrDefault), then checkInputs. The creator (the stack that first created the
+ * resource) is kept the same way and travels with the inputs, so it is in the state and
+ * survives a stack rename; a program cannot set it.
+ */
+export function checkResource(
+  kind: ResourceKind,
+  urn: string | undefined,
+  olds: Props,
+  news: Props,
+  defaults: IdentityDefaults,
+  fieldChecks: Record<string, FieldCheck>,
+): CheckResult {
+  const given = { ...news };
+  delete given[URN_INPUT];
+  const identity = typeof urn === 'string' && !isUnknown(urn) ? parseUrn(urn) : undefined;
+  const fallbacks = Object.fromEntries(Object.entries(defaults).map(([name, fallback]) => [name, () => fallback(identity)]));
+  const result = checkInputs(kind, keepOrDefault(olds, given, fallbacks), fieldChecks);
+  const creator = typeof olds.creator === 'string' ? olds.creator : identity === undefined ? undefined : stackCreator(identity);
+  if (creator !== undefined) result.inputs.creator = creator;
+  return result;
 }
 
 function wrongType(type: FieldType, value: unknown): string | undefined {

@@ -1,12 +1,15 @@
-import { isIpamError } from '../errors';
+import { IpamError, isIpamError } from '../errors';
 import { NetworkFacts } from '../net/facts';
 import { CheckResult } from './check';
 import { DiffResult } from './diff';
 import { Props } from './values';
 
-/** What Pulumi's dynamic provider host calls, per resource kind. */
+/**
+ * What Pulumi calls, per resource kind. `urn` is the resource's own URN: the engine sends it to
+ * a provider plugin; for the dynamic resources the SDK passes it along with the inputs.
+ */
 export interface ResourceHandler {
-  check(olds: Props, news: Props): Promise<CheckResult>;
+  check(urn: string | undefined, olds: Props, news: Props): Promise<CheckResult>;
   diff(id: string, olds: Props, news: Props): Promise<DiffResult>;
   create(inputs: Props): Promise<{ id: string; outs: Props }>;
   read(id: string, props: Props): Promise<{ id: string; props: Props }>;
@@ -17,10 +20,15 @@ export interface ResourceHandler {
 /** A refresh that finds the resource gone: Pulumi drops it from the state on an empty ID. */
 export const GONE = { id: '', props: {} };
 
+/** An IpamError as Pulumi shows it: an Error whose message starts with the code. */
+export function pulumiError(e: IpamError): Error {
+  return new Error(`${e.code}: ${e.message}`);
+}
+
 /**
- * Runs a backend call for Pulumi: an IpamError becomes an Error whose message starts with its
- * code, which is what `pulumi up` prints; `tolerated` codes (already deleted, say) resolve to
- * undefined instead, so deletes and refreshes are idempotent.
+ * Runs a backend call for Pulumi: an IpamError becomes the error `pulumi up` prints; `tolerated`
+ * codes (already deleted, say) resolve to undefined instead, so deletes and refreshes are
+ * idempotent.
  */
 export async function backend<T>(call: () => Promise<T>, tolerated: string[] = []): Promise<T | undefined> {
   try {
@@ -28,7 +36,7 @@ export async function backend<T>(call: () => Promise<T>, tolerated: string[] = [
   } catch (e) {
     if (isIpamError(e)) {
       if (tolerated.includes(e.code)) return undefined;
-      throw new Error(`${e.code}: ${e.message}`);
+      throw pulumiError(e);
     }
     throw e;
   }

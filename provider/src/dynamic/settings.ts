@@ -26,7 +26,27 @@ const KEYS: Record<string, keyof BackendSettings> = {
 let configured: BackendSettings = {};
 let opened: { key: string; api: Promise<IpamApi> } | undefined;
 
-export function configure(config: ConfigSource): void {
+/**
+ * Pulumi CLIs before 3.139 give a dynamic provider no namespaced config in Configure, only the
+ * PULUMI_CONFIG variable of its process (a JSON object of the stack's config, secrets decrypted).
+ * When Configure carries no ipam:* key, that is where the stack's ipam:* settings are.
+ */
+export function withConfigFromEnv(config: ConfigSource, env: NodeJS.ProcessEnv = process.env): ConfigSource {
+  const carries = [...Object.keys(KEYS), 'ipam:backend'].some((key) => config.get(key) !== undefined);
+  if (carries || env.PULUMI_CONFIG === undefined) return config;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(env.PULUMI_CONFIG);
+  } catch {
+    return config;
+  }
+  if (parsed === null || typeof parsed !== 'object') return config;
+  const fromEnv = parsed as Record<string, unknown>;
+  return { get: (key) => (typeof fromEnv[key] === 'string' ? (fromEnv[key] as string) : config.get(key)) };
+}
+
+export function configure(given: ConfigSource): void {
+  const config = withConfigFromEnv(given);
   const settings: BackendSettings = {};
   for (const [key, field] of Object.entries(KEYS)) {
     const value = config.get(key);

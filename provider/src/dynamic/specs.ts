@@ -47,6 +47,25 @@ const SPACE: InputSpec = {
   defaulted: 'stack config ipam:namespace, else "default"',
 };
 
+const ADOPT: InputSpec = {
+  type: 'boolean',
+  description:
+    'Share what another stack (or the ipam command) already created under this name instead of failing: the resource then uses it as it is, ' +
+    'and deleting the resource leaves it in place for its creator.',
+};
+
+/** Outputs every resource has: who created what it stands for, and which backend holds it. */
+const IDENTITY: Record<string, OutputSpec> = {
+  creator: {
+    type: 'string',
+    description:
+      'The stack this resource acts for ("pulumi:project/stack"), kept across stack renames: what it creates records it as creator, and it changes, ' +
+      'releases or deletes only what it created.',
+    optional: true,
+  },
+  backendId: { type: 'string', description: 'Id of the backend instance that holds it; refresh, diff and delete against another backend fail instead of finding nothing.' },
+};
+
 const NETWORK_FACTS: Record<string, OutputSpec> = {
   network: { type: 'string', description: 'Network address.' },
   netmask: { type: 'string', description: 'Netmask in address form.' },
@@ -61,7 +80,7 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
     kind: 'SubnetPool',
     description: 'A block of address space (IPv4 or IPv6), optionally nested in a parent pool, from which claims and client IPs are allocated.',
     inputs: {
-      name: { type: 'string', description: 'Pool name, unique in its space. Defaults to the resource name.', replace: true, defaulted: 'the resource name' },
+      name: { type: 'string', description: 'Pool name, unique in its space. Defaults to the resource name (kept when the resource is renamed).', replace: true, defaulted: 'the resource name' },
       space: SPACE,
       cidr: { type: 'string', description: 'The pool block, e.g. 10.0.0.0/16. Host bits must be zero.', required: true, replace: true },
       parentPool: { type: 'string', description: 'Parent pool in the same space; the block is carved from it.', replace: true },
@@ -72,8 +91,10 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
       gracePeriodSeconds: { type: 'integer', description: 'How long a released block stays held for its owner (default 86400, max 604800).' },
       description: { type: 'string', description: 'Free text.' },
       labels: { type: 'map', description: 'Labels.' },
+      adopt: ADOPT,
     },
     outputs: {
+      ...IDENTITY,
       ...NETWORK_FACTS,
       gatewayAddress: { type: 'string', description: 'The gateway address, when the pool has one.', optional: true },
       total: { type: 'string', description: 'Addresses in the pool.' },
@@ -93,20 +114,28 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
       preferredCidr: { type: 'string', description: "A block to try first, falling back to the pool's strategy when taken." },
       asPool: { type: 'boolean', description: 'Make the claimed block a child pool named poolName.', replace: true },
       poolName: { type: 'string', description: 'Name of the child pool when asPool (default: the resource name).', replace: true },
-      owner: { type: 'string', description: 'Idempotency key (default project/stack/resource name): the same key always gets the same block.', replace: true, defaulted: 'project/stack/resource name' },
+      owner: {
+        type: 'string',
+        description:
+          'Idempotency key: the same key always gets the same block. Default project/stack/resource name (with the parent component types before the name for a child), ' +
+          'kept when the resource or the stack is renamed. Naming a key shares the block with whoever else names it, such as a block allocated with `ipam alloc --owner`.',
+        replace: true,
+        defaulted: 'project/stack/resource name',
+      },
     },
     outputs: {
+      ...IDENTITY,
       ...NETWORK_FACTS,
       gateway: { type: 'string', description: "The pool's gateway address, when it has one.", optional: true },
       boundPoolName: { type: 'string', description: 'The child pool, when asPool.', optional: true },
-      phase: { type: 'string', description: 'Bound once the block is granted (seed 001).' },
+      phase: { type: 'string', description: 'Bound once the block is granted, as a Kubernetes subnet claim reports it.' },
     },
   },
   SliceIpam: {
     kind: 'SliceIpam',
     description: 'Per-cluster subnets of a KubeSlice slice: allocated sequentially, released with a grace period, given back to a cluster that rejoins.',
     inputs: {
-      sliceName: { type: 'string', description: 'Slice name (default: the resource name).', replace: true, defaulted: 'the resource name' },
+      sliceName: { type: 'string', description: 'Slice name (default: the resource name, kept when the resource is renamed).', replace: true, defaulted: 'the resource name' },
       namespace: { type: 'string', description: 'Namespace of the slice; sliceSubnet is unique per namespace.', replace: true, defaulted: 'stack config ipam:namespace, else "default"' },
       sliceSubnet: { type: 'string', description: 'Private IPv4 block, /8 to /28.', required: true, replace: true },
       subnetSize: { type: 'integer', description: 'Prefix length of each cluster subnet, 16 to 30, longer than the slice prefix.', required: true, replace: true },
@@ -114,6 +143,7 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
       gracePeriodHours: { type: 'integer', description: 'Hours a released subnet is held for its cluster (1 to 168, default 24).' },
     },
     outputs: {
+      ...IDENTITY,
       allocations: { type: 'object[]', items: 'SliceClusterAllocation', description: 'Per cluster: clusterName, subnet, status (Allocated or Released), allocatedAt, releasedAt.' },
       clusterSubnets: { type: 'map', description: 'Subnet of each allocated cluster, by cluster name.' },
       availableSubnets: { type: 'integer', description: 'Subnets not held by an allocated cluster.' },
@@ -128,8 +158,10 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
       space: SPACE,
       clientId: { type: 'string', description: 'The client: its idempotency key; the same client always gets the same address.', required: true, replace: true },
       address: { type: 'string', description: 'A specific address: granted if free, else an error.', replace: true },
+      adopt: ADOPT,
     },
     outputs: {
+      ...IDENTITY,
       ip: { type: 'string', description: 'The address.' },
       cidr: { type: 'string', description: 'The address as a /32 or /128.' },
       gateway: { type: 'string', description: "The pool's gateway, when it has one.", optional: true },

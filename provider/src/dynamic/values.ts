@@ -36,10 +36,3 @@ function canonical(value: unknown): unknown {
   }
   return value;
 }
-
-/** Fills inputs the user left out (null or undefined) with their defaults. */
-export function withDefaults(news: Props, defaults: Props): Props {
-  const filled = { ...news };
-  for (const [name, value] of Object.entries(defaults)) if (filled[name] === undefined || filled[name] === null) filled[name] = value;
-  return filled;
-}

@@ -28,13 +28,13 @@ export function checkCreator(value: unknown): string {
  * another creator; `rename` is the way out that needs no sharing ("choose another clientId"). Adopting (a create or allocate that finds it already there) is allowed when
  * the request opts in; changing, releasing and deleting stay with the creator.
  */
-export function assertCreator(holder: { creator?: string }, request: MayAdopt, act: CreatorAct, what: string, rename = 'choose another name'): void {
+export function assertCreator(holder: { creator?: string }, request: MayAdopt, act: CreatorAct, what: string, rename?: string): void {
   if (request.creator === undefined || holder.creator === undefined) return;
   if (checkCreator(request.creator) === holder.creator) return;
   if (act === 'adopt' && request.adopt === true) return;
   const fix =
     act === 'adopt'
-      ? `${rename}, or set adopt: true to share it (it stays its creator's to change and delete)`
-      : `only its creator can ${act} it; a resource that shares it (adopt: true) leaves it in place when it is deleted`;
+      ? `${rename ?? 'choose another name'}, or set adopt: true to share it (it stays its creator's to change and delete)`
+      : `only its creator can ${act} it${rename === undefined ? '' : `; ${rename}`}`;
   throw new IpamError('CREATOR_MISMATCH', `${what} was created by ${holder.creator}, not by ${request.creator}; ${fix}`, 'creator');
 }

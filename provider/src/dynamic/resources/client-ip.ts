@@ -1,13 +1,20 @@
 import { checkName, checkOwner, checkSpace } from '../../engine/validate';
+import { IpamError } from '../../errors';
 import { AllocationInfo, PoolInfo } from '../../model/api';
 import { normalizeAddress } from '../../net/address';
-import { checkInputs } from '../check';
+import { backendOf, checkBackend } from '../backend-identity';
+import { checkResource } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, str } from '../handler';
+import { GONE, ResourceHandler, backend, pulumiError, str } from '../handler';
 import { defaultSpace, ipamApi } from '../settings';
-import { Props, defined, isUnknown, withDefaults } from '../values';
+import { Props, defined, isUnknown } from '../values';
 
-/** Seed 003's client address: the clientId is the owner key, so a client always gets its address back. */
+/**
+ * One address for a client (a VPN peer, a VM): the clientId is the owner key, so a client always
+ * gets its address back. A client id is named by the user, so two stacks may name the same one:
+ * the second is refused unless it says `adopt: true`, and then its delete leaves the address to
+ * the stack that allocated it.
+ */
 const FIELD_CHECKS = {
   pool: (v: string) => checkName(v, 'pool'),
   space: (v: string) => checkSpace(v),
@@ -15,9 +22,10 @@ const FIELD_CHECKS = {
   address: (v: string) => normalizeAddress(v, 'address'),
 };
 
-function outputs(inputs: Props, a: AllocationInfo, pool: PoolInfo): Props {
+function outputs(inputs: Props, a: AllocationInfo, pool: PoolInfo, backendId: string | undefined): Props {
   return defined({
     ...inputs,
+    backendId,
     ip: a.address,
     cidr: a.cidr,
     gateway: a.gateway,
@@ -28,13 +36,27 @@ function outputs(inputs: Props, a: AllocationInfo, pool: PoolInfo): Props {
 }
 
 const ref = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'pool')!, owner: str(props, 'clientId')! });
+const acting = (props: Props) => ({ creator: str(props, 'creator'), adopt: props.adopt === true });
+const what = (props: Props) => `the address of client "${str(props, 'clientId')}" in pool "${str(props, 'pool')}"`;
+
+/** The outputs of the address as the backend holds it now; undefined when it is gone. */
+async function current(props: Props): Promise<Props | undefined> {
+  const api = await ipamApi();
+  await checkBackend(ipamApi, props, str(props, 'space'), what(props));
+  const { id: backendId } = await backendOf(api, str(props, 'space'));
+  const a = await backend(() => api.getAllocation(ref(props)), ['POOL_NOT_FOUND']);
+  if (a === undefined || a.status !== 'allocated') return undefined;
+  const pool = (await backend(() => api.getPool({ space: a.space, pool: a.pool })))!;
+  return outputs(props, a, pool, backendId);
+}
 
 export const clientIp: ResourceHandler = {
-  async check(_olds, news) {
-    return checkInputs('ClientIp', withDefaults(news, { space: defaultSpace() }), FIELD_CHECKS);
+  async check(urn, olds, news) {
+    return checkResource('ClientIp', urn, olds, news, { space: () => defaultSpace() }, FIELD_CHECKS);
   },
 
   async diff(_id, olds, news) {
+    await checkBackend(ipamApi, olds, str(olds, 'space'), what(olds));
     return diffInputs('ClientIp', olds, news, (o, n) =>
       ['space', 'pool', 'clientId'].every((k) => o[k] === n[k] || isUnknown(n[k])),
     );
@@ -42,25 +64,30 @@ export const clientIp: ResourceHandler = {
 
   async create(inputs) {
     const api = await ipamApi();
-    const a = (await backend(() => api.allocate({ ...ref(inputs), kind: 'host', address: str(inputs, 'address') })))!;
+    const a = (await backend(() => api.allocate({ ...ref(inputs), kind: 'host', address: str(inputs, 'address'), ...acting(inputs) })))!;
     const pool = (await backend(() => api.getPool({ space: a.space, pool: a.pool })))!;
-    return { id: `${a.space}/${a.pool}/${a.owner}`, outs: outputs(inputs, a, pool) };
+    const { id: backendId } = await backendOf(api, a.space);
+    return { id: `${a.space}/${a.pool}/${a.owner}`, outs: outputs(inputs, a, pool, backendId) };
   },
 
   async read(id, props) {
-    const api = await ipamApi();
-    const a = await backend(() => api.getAllocation(ref(props)), ['POOL_NOT_FOUND']);
-    if (a === undefined || a.status !== 'allocated') return GONE;
-    const pool = (await backend(() => api.getPool({ space: a.space, pool: a.pool })))!;
-    return { id, props: outputs(props, a, pool) };
+    const outs = await current(props);
+    return outs === undefined ? GONE : { id, props: outs };
   },
 
   async update(_id, olds, news) {
-    return { outs: defined({ ...olds, ...news }) };
+    // Only `adopt` changes in place; the outputs are the new inputs and what the backend holds.
+    const outs = await current({ ...news, backendId: olds.backendId });
+    if (outs === undefined) {
+      throw pulumiError(new IpamError('ALLOCATION_NOT_FOUND', `${what(news)} is gone from the backend; run \`pulumi refresh\`, then \`pulumi up\` allocates it again`, 'clientId'));
+    }
+    return { outs };
   },
 
   async delete(_id, props) {
     const api = await ipamApi();
-    await backend(() => api.release(ref(props)), ['POOL_NOT_FOUND', 'ALLOCATION_NOT_FOUND']);
+    await checkBackend(ipamApi, props, str(props, 'space'), what(props));
+    const tolerated = ['POOL_NOT_FOUND', 'ALLOCATION_NOT_FOUND', ...(props.adopt === true ? ['CREATOR_MISMATCH'] : [])];
+    await backend(() => api.release({ ...ref(props), creator: str(props, 'creator') }), tolerated);
   },
 };

@@ -3,14 +3,19 @@ import { checkName, checkOwner, checkSpace } from '../../engine/validate';
 import { IpamError } from '../../errors';
 import { SliceInfo } from '../../model/api';
 import { formatCidr, overlaps } from '../../net/cidr';
-import { checkInputs } from '../check';
+import { backendOf, checkBackend } from '../backend-identity';
+import { checkResource } from '../check';
 import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, str } from '../handler';
 import { defaultSpace, ipamApi } from '../settings';
-import { Props, defined, isUnknown, withDefaults } from '../values';
+import { Props, defined, isUnknown } from '../values';
 import { knownCidr } from './subnet-pool';
 
-/** Seed 000's SliceIpam: one sync per create or update brings the slice in line with `clusters`. */
+/**
+ * KubeSlice's per-cluster subnets: one sync per create or update brings the slice in line with
+ * `clusters`. A slice belongs to the stack that created it: another stack's SliceIpam of the same
+ * name and namespace is refused, or the two would release each other's clusters on every `up`.
+ */
 const FIELD_CHECKS = {
   sliceName: (v: string) => checkName(v, 'sliceName'),
   namespace: (v: string) => checkSpace(v, 'namespace'),
@@ -34,9 +39,10 @@ const FIELD_CHECKS = {
   gracePeriodHours: (v: number) => validateGracePeriodHours(v),
 };
 
-function outputs(inputs: Props, slice: SliceInfo): Props {
+function outputs(inputs: Props, slice: SliceInfo, backendId: string | undefined): Props {
   return defined({
     ...inputs,
+    backendId,
     allocations: slice.allocatedSubnets.map((a) => defined({ ...a })),
     clusterSubnets: Object.fromEntries(slice.allocatedSubnets.filter((a) => a.status === 'Allocated').map((a) => [a.clusterName, a.subnet])),
     availableSubnets: slice.availableSubnets,
@@ -45,26 +51,34 @@ function outputs(inputs: Props, slice: SliceInfo): Props {
 }
 
 const ref = (props: Props) => ({ namespace: str(props, 'namespace')!, name: str(props, 'sliceName')! });
+const what = (props: Props) => `slice "${str(props, 'sliceName')}" in namespace "${str(props, 'namespace')}"`;
 
-async function sync(inputs: Props): Promise<SliceInfo> {
+/** Brings the slice in line with the inputs; `olds` are the resource's state, when it has one. */
+async function sync(inputs: Props, olds: Props = {}): Promise<Props> {
   const api = await ipamApi();
-  return (await backend(() =>
+  // Before anything changes: an update must not sync a slice of the same name in another backend.
+  await checkBackend(ipamApi, olds, str(inputs, 'namespace'), what(inputs));
+  const slice = (await backend(() =>
     api.syncSlice({
       ...ref(inputs),
       sliceSubnet: str(inputs, 'sliceSubnet')!,
       subnetSize: inputs.subnetSize as number,
       clusters: inputs.clusters as string[],
       gracePeriodHours: inputs.gracePeriodHours as number | undefined,
+      creator: str(inputs, 'creator'),
     }),
   ))!;
+  const { id: backendId } = await backendOf(api, slice.namespace);
+  return outputs(inputs, slice, backendId);
 }
 
 export const sliceIpam: ResourceHandler = {
-  async check(_olds, news) {
-    return checkInputs('SliceIpam', withDefaults(news, { namespace: defaultSpace() }), FIELD_CHECKS);
+  async check(urn, olds, news) {
+    return checkResource('SliceIpam', urn, olds, news, { sliceName: (id) => id?.name, namespace: () => defaultSpace() }, FIELD_CHECKS);
   },
 
   async diff(_id, olds, news) {
+    await checkBackend(ipamApi, olds, str(olds, 'namespace'), what(olds));
     return diffInputs('SliceIpam', olds, news, (o, n) => {
       if (o.namespace !== n.namespace && !isUnknown(n.namespace)) return false;
       if (o.sliceName === n.sliceName || isUnknown(n.sliceName)) return true;
@@ -74,12 +88,14 @@ export const sliceIpam: ResourceHandler = {
   },
 
   async create(inputs) {
-    const slice = await sync(inputs);
-    return { id: `${slice.namespace}/${slice.name}`, outs: outputs(inputs, slice) };
+    const outs = await sync(inputs);
+    return { id: `${str(inputs, 'namespace')}/${str(inputs, 'sliceName')}`, outs };
   },
 
   async read(id, props) {
     const api = await ipamApi();
+    await checkBackend(ipamApi, props, str(props, 'namespace'), what(props));
+    const { id: backendId } = await backendOf(api, str(props, 'namespace'));
     const slice = await backend(() => api.getSlice(ref(props)), ['POOL_NOT_FOUND']);
     if (slice === undefined) return GONE;
     // The clusters that hold a subnet now, in the order the program listed them.
@@ -87,15 +103,16 @@ export const sliceIpam: ResourceHandler = {
     const listed = (props.clusters as string[] | undefined) ?? [];
     const clusters = [...listed.filter((c) => allocated.includes(c)), ...allocated.filter((c) => !listed.includes(c))];
     const truth = { ...props, sliceSubnet: slice.sliceSubnet, subnetSize: slice.subnetSize, clusters };
-    return { id, props: outputs(truth, slice) };
+    return { id, props: outputs(truth, slice, backendId) };
   },
 
-  async update(_id, _olds, news) {
-    return { outs: outputs(news, await sync(news)) };
+  async update(_id, olds, news) {
+    return { outs: await sync(news, olds) };
   },
 
   async delete(_id, props) {
     const api = await ipamApi();
-    await backend(() => api.deleteSlice(ref(props)), ['POOL_NOT_FOUND']);
+    await checkBackend(ipamApi, props, str(props, 'namespace'), what(props));
+    await backend(() => api.deleteSlice({ ...ref(props), creator: str(props, 'creator') }), ['POOL_NOT_FOUND']);
   },
 };

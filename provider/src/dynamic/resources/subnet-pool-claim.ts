@@ -3,16 +3,23 @@ import { IpamError } from '../../errors';
 import { AllocationInfo, PoolInfo } from '../../model/api';
 import { normalizeCidr, parseCidr } from '../../net/cidr';
 import { networkFacts } from '../../net/facts';
-import { checkInputs } from '../check';
+import { backendOf, checkBackend } from '../backend-identity';
+import { IdentityDefaults, checkResource } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, blockOutputs, num, str } from '../handler';
+import { GONE, ResourceHandler, backend, blockOutputs, num, pulumiError, str } from '../handler';
+import { defaultOwner } from '../identity';
 import { defaultSpace, ipamApi } from '../settings';
-import { Props, defined, isUnknown, withDefaults } from '../values';
+import { Props, defined, isUnknown } from '../values';
 import { knownCidr } from './subnet-pool';
 
 /**
- * A claim is an allocation from a pool, keyed by its owner (default project/stack/resource), or,
- * with asPool, a child pool carved from it (seed 001's SubnetPoolClaim bound to a SubnetPool).
+ * A claim is an allocation from a pool, keyed by its owner (by default derived from the URN, so
+ * unique in the stack), or, with asPool, a child pool carved from it, as a Kubernetes
+ * SubnetPoolClaim binds to a SubnetPool.
+ *
+ * Claims always share (adopt): an owner key the program names is meant to be shared (a block
+ * allocated with `ipam alloc --owner`), and a default key cannot meet another stack's. Deleting a
+ * claim whose block another creator allocated leaves the block to that creator.
  */
 const FIELD_CHECKS = {
   pool: (v: string) => checkName(v, 'pool'),
@@ -32,23 +39,51 @@ const FIELD_CHECKS = {
 
 const isPool = (props: Props): boolean => props.asPool === true;
 
-function allocationOutputs(inputs: Props, a: AllocationInfo): Props {
-  return defined({ ...inputs, cidr: a.cidr, ...blockOutputs(networkFacts(parseCidr(a.cidr))), gateway: a.gateway, phase: 'Bound' });
+function allocationOutputs(inputs: Props, a: AllocationInfo, backendId: string | undefined): Props {
+  return defined({ ...inputs, backendId, cidr: a.cidr, ...blockOutputs(networkFacts(parseCidr(a.cidr))), gateway: a.gateway, phase: 'Bound' });
 }
 
-function childPoolOutputs(inputs: Props, pool: PoolInfo): Props {
-  return defined({ ...inputs, cidr: pool.cidr, ...blockOutputs(pool.facts), gateway: pool.gateway, boundPoolName: pool.name, phase: 'Bound' });
+function childPoolOutputs(inputs: Props, pool: PoolInfo, backendId: string | undefined): Props {
+  return defined({
+    ...inputs,
+    backendId,
+    cidr: pool.cidr,
+    ...blockOutputs(pool.facts),
+    gateway: pool.gateway,
+    boundPoolName: pool.name,
+    phase: 'Bound',
+  });
 }
 
 const owner = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'pool')!, owner: str(props, 'owner')! });
 const child = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'poolName')! });
+const acting = (props: Props) => ({ creator: str(props, 'creator'), adopt: true });
+const what = (props: Props) =>
+  isPool(props) ? `child pool "${str(props, 'poolName')}" of pool "${str(props, 'pool')}"` : `the block of owner "${str(props, 'owner')}" in pool "${str(props, 'pool')}"`;
+
+/** The outputs of the claim as the backend holds it now; undefined when it is gone. */
+async function current(props: Props): Promise<Props | undefined> {
+  const api = await ipamApi();
+  await checkBackend(ipamApi, props, str(props, 'space'), what(props));
+  const { id: backendId } = await backendOf(api, str(props, 'space'));
+  if (isPool(props)) {
+    const pool = await backend(() => api.getPool(child(props)), ['POOL_NOT_FOUND']);
+    return pool === undefined || pool.parent !== props.pool ? undefined : childPoolOutputs(props, pool, backendId);
+  }
+  const a = await backend(() => api.getAllocation(owner(props)), ['POOL_NOT_FOUND']);
+  return a === undefined || a.status !== 'allocated' ? undefined : allocationOutputs(props, a, backendId);
+}
 
 export const subnetPoolClaim: ResourceHandler = {
-  async check(_olds, news) {
-    return checkInputs('SubnetPoolClaim', withDefaults(news, { space: defaultSpace() }), FIELD_CHECKS);
+  async check(urn, olds, news) {
+    const defaults: IdentityDefaults = { owner: (id) => id && defaultOwner(id), space: () => defaultSpace() };
+    // The child pool takes the resource name unless asPool is plainly off.
+    if (news.asPool !== undefined && news.asPool !== false) defaults.poolName = (id) => id?.name;
+    return checkResource('SubnetPoolClaim', urn, olds, news, defaults, FIELD_CHECKS);
   },
 
   async diff(_id, olds, news) {
+    await checkBackend(ipamApi, olds, str(olds, 'space'), what(olds));
     return diffInputs('SubnetPoolClaim', olds, news, (o, n) => {
       if (o.space !== n.space && !isUnknown(n.space)) return false;
       if (isPool(o) && isPool(n)) return o.poolName === n.poolName || isUnknown(n.poolName);
@@ -68,34 +103,39 @@ export const subnetPoolClaim: ResourceHandler = {
           prefixLength: num(inputs, 'prefixLength'),
           prefer: str(inputs, 'preferredCidr'),
           owner: str(inputs, 'owner'),
+          ...acting(inputs),
         }),
       ))!;
-      return { id: `${pool.space}/${pool.name}`, outs: childPoolOutputs(inputs, pool) };
+      const { id: backendId } = await backendOf(api, pool.space);
+      return { id: `${pool.space}/${pool.name}`, outs: childPoolOutputs(inputs, pool, backendId) };
     }
     const a = (await backend(() =>
-      api.allocate({ ...owner(inputs), prefixLength: num(inputs, 'prefixLength'), cidr: str(inputs, 'cidr'), prefer: str(inputs, 'preferredCidr') }),
+      api.allocate({ ...owner(inputs), prefixLength: num(inputs, 'prefixLength'), cidr: str(inputs, 'cidr'), prefer: str(inputs, 'preferredCidr'), ...acting(inputs) }),
     ))!;
-    return { id: `${a.space}/${a.pool}/${a.owner}`, outs: allocationOutputs(inputs, a) };
+    const { id: backendId } = await backendOf(api, a.space);
+    return { id: `${a.space}/${a.pool}/${a.owner}`, outs: allocationOutputs(inputs, a, backendId) };
   },
 
   async read(id, props) {
-    const api = await ipamApi();
-    if (isPool(props)) {
-      const pool = await backend(() => api.getPool(child(props)), ['POOL_NOT_FOUND']);
-      return pool === undefined || pool.parent !== props.pool ? GONE : { id, props: childPoolOutputs(props, pool) };
-    }
-    const a = await backend(() => api.getAllocation(owner(props)), ['POOL_NOT_FOUND']);
-    return a === undefined || a.status !== 'allocated' ? GONE : { id, props: allocationOutputs(props, a) };
+    const outs = await current(props);
+    return outs === undefined ? GONE : { id, props: outs };
   },
 
   async update(_id, olds, news) {
-    // Only preferredCidr can change in place, and it only matters when a block is first chosen.
-    return { outs: defined({ ...olds, ...news }) };
+    // Only preferredCidr changes in place, and it matters only when a block is first chosen:
+    // the outputs are the new inputs and the block the backend holds (never the old inputs).
+    const outs = await current({ ...news, backendId: olds.backendId });
+    if (outs === undefined) {
+      throw pulumiError(new IpamError('ALLOCATION_NOT_FOUND', `${what(news)} is gone from the backend; run \`pulumi refresh\`, then \`pulumi up\` claims it again`, 'owner'));
+    }
+    return { outs };
   },
 
   async delete(_id, props) {
     const api = await ipamApi();
-    if (isPool(props)) await backend(() => api.deletePool(child(props)), ['POOL_NOT_FOUND']);
-    else await backend(() => api.release(owner(props)), ['POOL_NOT_FOUND', 'ALLOCATION_NOT_FOUND']);
+    await checkBackend(ipamApi, props, str(props, 'space'), what(props));
+    const leftToCreator = ['POOL_NOT_FOUND', 'CREATOR_MISMATCH'];
+    if (isPool(props)) await backend(() => api.deletePool({ ...child(props), creator: str(props, 'creator') }), leftToCreator);
+    else await backend(() => api.release({ ...owner(props), creator: str(props, 'creator') }), [...leftToCreator, 'ALLOCATION_NOT_FOUND']);
   },
 };

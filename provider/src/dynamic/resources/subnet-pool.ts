@@ -3,11 +3,12 @@ import { DEFAULT_GRACE_SECONDS, Strategy } from '../../model/records';
 import { PoolInfo } from '../../model/api';
 import { Cidr, normalizeCidr, overlaps, parseCidr } from '../../net/cidr';
 import { normalizeAddress } from '../../net/address';
-import { checkInputs } from '../check';
+import { backendOf, checkBackend } from '../backend-identity';
+import { checkResource } from '../check';
 import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, blockOutputs, str } from '../handler';
 import { defaultSpace, ipamApi } from '../settings';
-import { Props, defined, isUnknown, withDefaults } from '../values';
+import { Props, defined, isUnknown } from '../values';
 
 /** The pool block, when the inputs hold a known, valid one. */
 export function knownCidr(inputs: Props, field = 'cidr'): Cidr | undefined {
@@ -41,9 +42,10 @@ const FIELD_CHECKS = {
   labels: (v: Record<string, string>) => checkLabels(v),
 };
 
-function outputs(inputs: Props, pool: PoolInfo): Props {
+function outputs(inputs: Props, pool: PoolInfo, backendId: string | undefined): Props {
   return defined({
     ...inputs,
+    backendId,
     ...blockOutputs(pool.facts),
     gatewayAddress: pool.gateway,
     total: pool.stats.total,
@@ -54,13 +56,17 @@ function outputs(inputs: Props, pool: PoolInfo): Props {
 }
 
 const ref = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'name')! });
+/** Who the request is for: the stack (`creator`, in the inputs and outputs); sharing another's pool when adopt. */
+const acting = (props: Props) => ({ creator: str(props, 'creator'), adopt: props.adopt === true });
+const what = (props: Props) => `pool "${str(props, 'name')}" in address space "${str(props, 'space')}"`;
 
 export const subnetPool: ResourceHandler = {
-  async check(_olds, news) {
-    return checkInputs('SubnetPool', withDefaults(news, { space: defaultSpace() }), FIELD_CHECKS);
+  async check(urn, olds, news) {
+    return checkResource('SubnetPool', urn, olds, news, { name: (id) => id?.name, space: () => defaultSpace() }, FIELD_CHECKS);
   },
 
   async diff(_id, olds, news) {
+    await checkBackend(ipamApi, olds, str(olds, 'space'), what(olds));
     return diffInputs('SubnetPool', olds, news, (o, n) => {
       if (o.space !== n.space && !isUnknown(n.space)) return false;
       if (o.name === n.name || isUnknown(n.name)) return true;
@@ -84,13 +90,17 @@ export const subnetPool: ResourceHandler = {
         gracePeriodSeconds: inputs.gracePeriodSeconds as number | undefined,
         description: str(inputs, 'description'),
         labels: inputs.labels as Record<string, string> | undefined,
+        ...acting(inputs),
       }),
     ))!;
-    return { id: `${pool.space}/${pool.name}`, outs: outputs(inputs, pool) };
+    const { id: backendId } = await backendOf(api, pool.space);
+    return { id: `${pool.space}/${pool.name}`, outs: outputs(inputs, pool, backendId) };
   },
 
   async read(id, props) {
     const api = await ipamApi();
+    await checkBackend(ipamApi, props, str(props, 'space'), what(props));
+    const { id: backendId } = await backendOf(api, str(props, 'space'));
     const pool = await backend(() => api.getPool(ref(props)), ['POOL_NOT_FOUND']);
     if (pool === undefined) return GONE;
     // The backend's truth for every input it holds; the gateway keeps the form it was given in.
@@ -107,15 +117,20 @@ export const subnetPool: ResourceHandler = {
       gracePeriodSeconds: props.gracePeriodSeconds === undefined && pool.gracePeriodSeconds === DEFAULT_GRACE_SECONDS ? undefined : pool.gracePeriodSeconds,
       description: pool.description,
       labels: pool.labels,
+      adopt: props.adopt,
+      creator: props.creator,
     });
-    return { id, props: outputs(truth, pool) };
+    return { id, props: outputs(truth, pool, backendId) };
   },
 
-  async update(_id, _olds, news) {
+  async update(_id, olds, news) {
     const api = await ipamApi();
+    await checkBackend(ipamApi, olds, str(news, 'space'), what(news));
+    const { id: backendId } = await backendOf(api, str(news, 'space'));
     const pool = (await backend(() =>
       api.updatePool({
         ...ref(news),
+        creator: str(news, 'creator'),
         strategy: (news.strategy as Strategy | undefined) ?? 'first-fit',
         gateway: (news.gateway as boolean | string | undefined) ?? null,
         reserved: (news.reserved as string[] | undefined) ?? [],
@@ -125,11 +140,13 @@ export const subnetPool: ResourceHandler = {
         labels: (news.labels as Record<string, string> | undefined) ?? null,
       }),
     ))!;
-    return { outs: outputs(news, pool) };
+    return { outs: outputs(news, pool, backendId) };
   },
 
   async delete(_id, props) {
     const api = await ipamApi();
-    await backend(() => api.deletePool(ref(props)), ['POOL_NOT_FOUND']);
+    await checkBackend(ipamApi, props, str(props, 'space'), what(props));
+    // An adopted pool stays with its creator: the engine refuses the delete, and that is the answer.
+    await backend(() => api.deletePool({ ...ref(props), creator: str(props, 'creator') }), props.adopt === true ? ['POOL_NOT_FOUND', 'CREATOR_MISMATCH'] : ['POOL_NOT_FOUND']);
   },
 };
