@@ -56,6 +56,9 @@ export const ERROR_CATALOGUE = {
   // The state backend.
   CONTENTION: { status: 503, title: 'Too much contention' },
   STORE_UNAVAILABLE: { status: 503, title: 'State backend unavailable' },
+  // Rows the backend holds contradict each other (two holders of one block): nothing is decided
+  // on such a space until a person repairs it; `ipam check` lists what is wrong.
+  STATE_CORRUPTED: { status: 500, title: 'Stored state is inconsistent' },
   LEDGER_TOO_LARGE: { status: 507, title: 'Address space ledger too large' },
 } as const;
 

@@ -20,6 +20,9 @@ type Sdk = ReturnType<LocalStack['sdk']>;
 const summary = (steps: Step[]) =>
   steps.map((s) => `${s.op} ${s.name}${s.replaces ? ` [${s.replaces.join(',')}]${s.deleteBeforeReplace ? ' delete-first' : ''}` : ''}`).sort();
 
+/** The catalogue code a Pulumi error message starts with. */
+const codeOf = (message: string) => /^[A-Z_]+(?=: )/m.exec(message)?.[0];
+
 async function failure(run: Promise<unknown>): Promise<string> {
   const error = await run.then(() => undefined, (e: Error) => e);
   expect(error, 'expected the run to fail').to.be.instanceOf(Error);
@@ -196,7 +199,9 @@ describe('Pulumi identity: resources stay tied to the backend that holds them (r
     const mismatch =
       `BACKEND_MISMATCH: pool "net" in address space "default" was created in backend ${backendId}, but the provider is configured for the SQLite file ${local}, ` +
       'whose backend id is ';
-    expect(await failure(stack.preview(program(sdk)))).to.contain(mismatch);
+    const preview = await failure(stack.preview(program(sdk)));
+    expect(codeOf(preview)).to.equal('BACKEND_MISMATCH');
+    expect(preview).to.contain(mismatch);
     expect(await failure(stack.refresh())).to.contain('BACKEND_MISMATCH: ');
     expect(await failure(stack.destroy())).to.contain('BACKEND_MISMATCH: ');
     expect(stack.resources).to.have.length(4);

@@ -166,6 +166,16 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       );
     });
 
+    it('names the backend holding a written space by one id, the same through another handle', async () => {
+      await store.commit({ space: 'ident', expectedVersion: 0, writes: [{ type: 'putPool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
+      const mine = await store.identity('ident');
+      expect(mine.id).to.be.a('string').with.length.greaterThan(8);
+      expect(mine.kind).to.equal(store.kind);
+      const other = await h.reopen();
+      expect((await other.identity('ident')).id).to.equal(mine.id);
+      await other.close();
+    });
+
     it('lists the audit trail of a pool, newest first, bounded', async () => {
       const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
       for (let i = 0; i < 3; i++) {

@@ -1,7 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ipam } from '../../provider/src/engine/ipam';
 import { SqliteStore } from '../../provider/src/store/sqlite';
+import { expectIpamError } from '../support/expect-error';
 import { storeContract } from './contract';
 
 storeContract('sqlite file', () => {
@@ -12,4 +16,68 @@ storeContract('sqlite file', () => {
     processConfig: () => ({ type: 'sqlite', file }),
     enforcesUniqueBlocks: true,
   };
+});
+
+describe('SQLite state file: which files become state', () => {
+  const tablesOf = (file: string): unknown[] => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return [db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all(), db.pragma('user_version', { simple: true })];
+    } finally {
+      db.close();
+    }
+  };
+
+  it('an empty file (touch state.db) becomes a state file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ipam-sqlite-')), 'state.db');
+    writeFileSync(file, '');
+    await new SqliteStore(file).close();
+    expect(tablesOf(file)).to.deep.equal([['allocations', 'audit', 'meta', 'pools', 'spaces'], 2]);
+  });
+
+  it('has a backend id made once: the same when opened again, kept by a copy, different for another file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ipam-sqlite-'));
+    const first = new SqliteStore(join(dir, 'state.db'));
+    const id = (await first.identity()).id;
+    await first.close();
+    expect(id).to.match(/^[0-9a-f-]{36}$/);
+    copyFileSync(join(dir, 'state.db'), join(dir, 'copy.db'));
+    for (const [file, same] of [['state.db', true], ['copy.db', true], ['other.db', false]] as const) {
+      const store = new SqliteStore(join(dir, file));
+      const info = await store.identity();
+      await store.close();
+      expect(info.id === id, file).to.equal(same);
+      expect(info).to.deep.include({ kind: 'sqlite', location: `the SQLite file ${join(dir, file)}` });
+    }
+  });
+
+  it('upgrades a schema 1 file in place: its state stays and it gets a backend id', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ipam-sqlite-')), 'state.db');
+    const store = new SqliteStore(file);
+    await Ipam.create(store).createPool({ name: 'corp', cidr: '10.0.0.0/16' });
+    await store.close();
+    const db = new Database(file);
+    db.exec('DROP TABLE meta');
+    db.pragma('user_version = 1');
+    db.close();
+    const reopened = new SqliteStore(file);
+    expect((await reopened.identity()).id).to.match(/^[0-9a-f-]{36}$/);
+    expect((await Ipam.create(reopened).listPools()).map((p) => p.name)).to.deep.equal(['corp']);
+    await reopened.close();
+    expect(tablesOf(file)[1]).to.equal(2);
+  });
+
+  it('a file with tables of its own and no ipam schema is refused by name and left untouched', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ipam-sqlite-')), 'inventory.db');
+    const db = new Database(file);
+    db.exec('CREATE TABLE hosts (name TEXT); CREATE TABLE racks (id INTEGER)');
+    db.close();
+    await expectIpamError(
+      Promise.resolve().then(() => new SqliteStore(file)),
+      'INVALID_INPUT',
+      `state: ${file} is not a pulumi-ipam state file: it holds another application's tables (hosts, racks) and no ipam schema; ` +
+        'nothing was written to it. Point the state (--state, IPAM_STATE, ipam:state, or serve --db) at a new file or an existing ipam state file',
+    );
+    expect(tablesOf(file)).to.deep.equal([['hosts', 'racks'], 0]);
+  });
 });

@@ -25,6 +25,12 @@ export interface OraclePool {
   reserved: Set<number>;
 }
 
+/** A block named by the request, as an offset like every `start` here. */
+export interface NamedBlock {
+  start: number;
+  mode: 'exact' | 'prefer';
+}
+
 export type OracleResult = { ok: true; start: number; size: number } | { ok: false; code: string };
 
 export class Oracle {
@@ -88,26 +94,61 @@ export class Oracle {
     return best;
   }
 
-  allocate(owner: string, size: number, kind: 'prefix' | 'host', now: number): OracleResult {
+  /**
+   * A request by size and strategy, or naming a block: `named.mode` "exact" is the `cidr` or
+   * `address` field (that block or an error), "prefer" is the `prefer` field (that block if a
+   * new owner may take it, else the strategy).
+   */
+  allocate(owner: string, size: number, kind: 'prefix' | 'host', now: number, named?: NamedBlock): OracleResult {
     const held = this.allocations.get(owner);
     if (held !== undefined) {
-      const same = held.size === size && held.kind === kind;
+      const same = held.size === size && held.kind === kind && (named?.mode !== 'exact' || named.start === held.start);
       if (held.status === 'allocated') return same ? { ok: true, start: held.start, size } : { ok: false, code: 'OWNER_CONFLICT' };
+      // A released owner asking for its own block again gets it back, grace period over or not.
       if (same) {
         this.allocations.set(owner, { ...held, status: 'allocated', releasedAt: 0 });
         return { ok: true, start: held.start, size };
       }
     }
+    if (named !== undefined) {
+      if (kind === 'host' && this.excluded(named.start)) return { ok: false, code: 'RESERVED_ADDRESS' };
+      const refusal = this.refusal(named.start, size, now, owner);
+      if (refusal === undefined) return this.grant(owner, named.start, size, kind);
+      if (named.mode === 'exact') return { ok: false, code: refusal };
+    }
     for (const tier of ['fresh', 'grantable'] as const) {
       const start = this.search(size, kind, tier, now, owner);
-      if (start === undefined) continue;
-      for (const a of [...this.allocations.values()]) {
-        if (a.owner !== owner && a.start < start + size && start < a.start + a.size) this.allocations.delete(a.owner);
-      }
-      this.allocations.set(owner, { owner, start, size, kind, status: 'allocated', releasedAt: 0 });
-      return { ok: true, start, size };
+      if (start !== undefined) return this.grant(owner, start, size, kind);
     }
     return { ok: false, code: 'POOL_EXHAUSTED' };
+  }
+
+  /**
+   * Why a new owner may not take this block now, from its lowest address up: a reserved address,
+   * or a holder that is live or released within its grace period (held for its owner). Released
+   * blocks past their grace period and the requester's own block do not stand in the way.
+   */
+  private refusal(start: number, size: number, now: number, owner?: string): 'RESERVED_ADDRESS' | 'CIDR_UNAVAILABLE' | undefined {
+    for (let address = start; address < start + size; address++) {
+      if (this.pool.reserved.has(address - this.pool.start)) return 'RESERVED_ADDRESS';
+      if (this.held(address, 'grantable', now, owner)) return 'CIDR_UNAVAILABLE';
+    }
+    return undefined;
+  }
+
+  /** The owner takes the block; released blocks it overlaps (past their grace period) are reclaimed. */
+  private grant(owner: string, start: number, size: number, kind: 'prefix' | 'host'): OracleResult {
+    for (const a of [...this.allocations.values()]) {
+      if (a.owner !== owner && a.start < start + size && start < a.start + a.size) this.allocations.delete(a.owner);
+    }
+    this.allocations.set(owner, { owner, start, size, kind, status: 'allocated', releasedAt: 0 });
+    return { ok: true, start, size };
+  }
+
+  /** Could a new owner get this block (a host address when `kind` is host) now? */
+  available(start: number, size: number, kind: 'prefix' | 'host', now: number): boolean {
+    if (kind === 'host' && this.excluded(start)) return false;
+    return this.refusal(start, size, now) === undefined;
   }
 
   release(owner: string, now: number): OracleResult {

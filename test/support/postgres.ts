@@ -20,6 +20,10 @@ export interface PostgresCluster {
   port: number;
   /** A fresh empty database on the cluster; returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** An outage: stops the server (fast shutdown, open connections are cut), keeping its data and port. */
+  pause(): void;
+  /** Ends the outage: starts the server again on the same port with the same data. */
+  resume(): void;
   stop(): void;
 }
 
@@ -81,15 +85,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Postgr
     '-c max_connections=200',
     ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
   ].join(' ');
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
+  const start = (): void => run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
+  start();
 
   let stopped = false;
+  let paused = false;
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
     process.removeListener('exit', stop);
     try {
-      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      if (!paused) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -102,6 +108,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Postgr
     url,
     port,
     stop,
+    pause() {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+      paused = true;
+    },
+    resume() {
+      start();
+      paused = false;
+    },
     async createDatabase(name: string): Promise<string> {
       if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`database name ${name}: lowercase letters, digits and _ only`);
       const client = new Client({ connectionString: url });

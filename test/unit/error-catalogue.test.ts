@@ -49,6 +49,7 @@ const TRIGGERS: Partial<Record<ErrorCode, (ipam: Ipam) => Promise<unknown>>> = {
   CIDR_UNAVAILABLE: (ipam) => ipam.allocate({ pool: 'p', owner: 'o', cidr: '10.0.0.64/26' }),
   RESERVED_ADDRESS: (ipam) => ipam.allocate({ pool: 'child', owner: 'o', kind: 'host', address: '10.0.0.128' }),
   OWNER_CONFLICT: (ipam) => ipam.allocate({ pool: 'p', owner: 'held', prefixLength: 27 }),
+  CREATOR_MISMATCH: (ipam) => ipam.deletePool({ pool: 'child', creator: 'pulumi:another/stack' }),
 };
 
 describe('error catalogue', () => {

@@ -18,6 +18,8 @@ import { serveCommand } from './serve-command';
 export interface Output {
   json: unknown;
   text: string;
+  /** 1 when the command ran but found problems (`check`), so scripts need not parse the output; default 0. */
+  exitCode?: number;
 }
 
 export interface CommandContext {
@@ -266,7 +268,7 @@ export const COMMANDS: Command[] = [
     options: [],
     async run(ctx) {
       const report = await ctx.api.check({ space: ctx.space, pool: ctx.args[0] });
-      return { json: report, text: checkText(report) };
+      return { json: report, text: checkText(report), exitCode: report.ok ? 0 : 1 };
     },
   },
   {

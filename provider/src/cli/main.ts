@@ -13,7 +13,10 @@ export interface CliIo {
   cwd: string;
 }
 
-/** Exit codes: 0 done, 1 the IPAM refused or failed (typed error), 2 the command line is wrong. */
+/**
+ * Exit codes: 0 done, 1 the IPAM refused or failed (typed error) or `check` found problems,
+ * 2 the command line is wrong.
+ */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let json = argv.includes('--json');
   let api: IpamApi | undefined;
@@ -50,7 +53,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const space = (options.space ?? options.namespace ?? settings.namespace) as string | undefined;
     const output = await command.run({ api: api as IpamApi, args, options, space });
     io.stdout(`${json ? JSON.stringify(output.json, null, 2) : output.text}\n`);
-    return 0;
+    return output.exitCode ?? 0;
   } catch (e) {
     const usage = e instanceof UsageError;
     const error = usage ? { code: 'USAGE', message: e.message } : toIpamError(e).toJSON();

@@ -74,7 +74,7 @@ export class EngineCore {
   run<T>(space: string, actor: string, fn: (tx: SpaceTx) => T): Promise<T> {
     let cache = this.spaces.get(space);
     if (cache === undefined) {
-      cache = { state: new SpaceState(), queue: [], draining: false };
+      cache = { state: new SpaceState(space), queue: [], draining: false };
       this.spaces.set(space, cache);
     }
     const queued = cache;

@@ -1,6 +1,7 @@
-import { PoolLedger } from '../allocator/pool-ledger';
-import { AllocationRecord, PoolRecord } from '../model/records';
-import { Cidr, parseCidr } from '../net/cidr';
+import { Occupant, PoolLedger } from '../allocator/pool-ledger';
+import { IpamError } from '../errors';
+import { AllocationRecord, DEFAULT_SPACE, PoolRecord } from '../model/records';
+import { Cidr, contains, formatCidr, parseCidr } from '../net/cidr';
 import { SpaceRead } from '../store/store';
 
 /**
@@ -14,6 +15,9 @@ export class SpaceState {
   loaded = false;
   readonly pools = new Map<string, PoolLedger>();
   private readonly undoLog: (() => void)[] = [];
+
+  /** `space` names the address space in the errors about its stored rows. */
+  constructor(readonly space: string = DEFAULT_SPACE) {}
 
   mark(): number {
     return this.undoLog.length;
@@ -88,9 +92,12 @@ export class SpaceState {
 
   /**
    * Brings the state to the store's version. Removals go first, then pools (parents before
-   * children), then allocations, so no step ever sees two holders of one block.
+   * children), then allocations, so no step ever sees two holders of one block. Rows that
+   * still contradict each other (a corrupted or hand-edited store) are refused as
+   * STATE_CORRUPTED naming the row, and leave the state unloaded: the next read is whole.
    */
   apply(read: SpaceRead): void {
+    this.loaded = false;
     if (read.full) {
       this.pools.clear();
     } else {
@@ -98,17 +105,76 @@ export class SpaceState {
       for (const record of read.allocations) this.pools.get(record.pool)?.removeAllocation(record.owner);
       for (const name of read.deletedPools) this.deletePool(name);
     }
-    for (const record of parentsFirst(read.pools)) this.putPool(record);
-    for (const record of read.allocations) this.pools.get(record.pool)?.addAllocation(record);
+    for (const record of parentsFirst(read.pools)) this.loadPool(record);
+    for (const record of read.allocations) {
+      const ledger = this.pools.get(record.pool);
+      if (ledger !== undefined) this.loadAllocation(ledger, record);
+    }
     this.version = read.version;
     this.loaded = true;
     this.settle();
+  }
+
+  /** putPool for a stored row: its parent must be loaded and have room for it. */
+  private loadPool(record: PoolRecord): void {
+    if (record.parent !== undefined && !this.pools.has(record.name)) {
+      const parent = this.pools.get(record.parent);
+      if (parent === undefined) throw this.corrupted(record.name, `its parent pool "${record.parent}" is not stored`);
+      this.checkRoom(parent, parseCidr(record.cidr), `child pool "${record.name}" (${record.cidr})`);
+    }
+    try {
+      this.putPool(record);
+    } catch (e) {
+      // A rebuilt pool whose new reserved ranges or gateway land on a stored holder.
+      throw this.corrupted(record.name, `its definition (${record.cidr}) contradicts what it holds: ${(e as Error).message}`);
+    }
+  }
+
+  /** addAllocation for a stored row: its block must lie in the pool and be held by nobody else. */
+  private loadAllocation(ledger: PoolLedger, record: AllocationRecord): void {
+    const label = `the allocation of "${record.owner}" (${record.cidr})`;
+    let cidr: Cidr;
+    try {
+      cidr = parseCidr(record.cidr);
+    } catch (e) {
+      throw this.corrupted(ledger.record.name, `${label} is not a block: ${(e as Error).message}`);
+    }
+    this.checkRoom(ledger, cidr, label);
+    ledger.addAllocation(record, cidr);
+  }
+
+  private checkRoom(ledger: PoolLedger, cidr: Cidr, label: string): void {
+    const pool = ledger.record.name;
+    if (!contains(ledger.cidr, cidr)) throw this.corrupted(pool, `${label} is outside the pool (${ledger.record.cidr})`);
+    const holder = ledger.occupantsIn(cidr)[0];
+    if (holder !== undefined) throw this.corrupted(pool, `${label} overlaps ${describe(holder)}`);
+  }
+
+  private corrupted(pool: string, problem: string): IpamError {
+    const check = `ipam check ${pool}${this.space === DEFAULT_SPACE ? '' : ` --space ${this.space}`}`;
+    return new IpamError(
+      'STATE_CORRUPTED',
+      `pool "${pool}" in address space "${this.space}": the stored state is inconsistent: ${problem}. ` +
+        `Nothing was changed; run \`${check}\` to list every problem, then repair the state (restore a backup, or remove the bad row)`,
+    );
   }
 
   private requireLedger(name: string): PoolLedger {
     const ledger = this.pools.get(name);
     if (ledger === undefined) throw new Error(`internal: pool "${name}" is not in the space state`);
     return ledger;
+  }
+}
+
+function describe(holder: Occupant): string {
+  const block = formatCidr(holder.cidr);
+  switch (holder.type) {
+    case 'allocation':
+      return `the allocation of "${holder.owner}" (${block})`;
+    case 'child':
+      return `child pool "${holder.name}" (${block})`;
+    case 'reserved':
+      return holder.gateway ? `the gateway (${block})` : `the reserved range ${block}`;
   }
 }
 

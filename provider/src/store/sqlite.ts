@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { IpamError } from '../errors';
 import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
+import { OpenedFile, closeStateFile, openStateFile, refuseForeignFile, sqliteFailure } from './sqlite-file';
 import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from './store';
 
 /**
@@ -18,9 +18,11 @@ import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace }
  * Durability: synchronous=FULL by default, so an acknowledged allocation survives a power cut,
  * not only a process crash. IPAM_SQLITE_SYNC=normal trades that for speed (WAL + NORMAL still
  * survives kill -9; it can lose the last commits on power loss).
+ *
+ * A file this user may only read is opened read-only (reads work, writes are refused by name);
+ * SQLite failures reach the user as STORE_UNAVAILABLE naming the file and the cause (sqlite-file.ts).
  */
 const HISTORY = 1024;
-const SCHEMA_VERSION = 2;
 
 export type SqliteSync = 'full' | 'normal';
 
@@ -32,6 +34,7 @@ export interface SqliteOptions {
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
+  private readonly opened: OpenedFile;
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepare>;
   // Made once: better-sqlite3 builds four wrappers with their properties for every transaction().
@@ -42,32 +45,48 @@ export class SqliteStore implements Store {
     readonly file: string,
     options: SqliteOptions = {},
   ) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    // busy_timeout first: switching to WAL needs a lock that another process may hold.
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${(options.synchronous ?? syncFromEnv()).toUpperCase()}`);
-    migrate(this.db);
-    this.statements = prepare(this.db);
+    const synchronous = (options.synchronous ?? syncFromEnv()).toUpperCase();
+    this.opened = openStateFile(file);
+    this.db = this.opened.db;
+    try {
+      // busy_timeout first: switching to WAL needs a lock that another process may hold.
+      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+      if (this.opened.readOnly === undefined) this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${synchronous}`);
+      migrate(this.db, file, this.opened.readOnly !== undefined);
+      this.statements = prepare(this.db);
+    } catch (e) {
+      closeStateFile(this.opened);
+      throw sqliteFailure(e, file, 'reading');
+    }
     this.readTx = this.db.transaction((space: string, since?: number) => this.readNow(space, since));
     this.commitTx = this.db.transaction((request: CommitRequest) => this.commitNow(request));
   }
 
   async read(space: string, since?: number): Promise<SpaceRead> {
-    return this.readTx(space, since);
+    return this.reading(() => this.readTx(space, since));
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {
-    return this.commitTx.immediate(request);
+    if (this.opened.readOnly !== undefined) {
+      throw new IpamError(
+        'STORE_UNAVAILABLE',
+        `state file ${this.file} is open read-only (${this.opened.readOnly.reason}): reads work, writes need a writable file; nothing was written`,
+      );
+    }
+    try {
+      return this.commitTx.immediate(request);
+    } catch (e) {
+      throw sqliteFailure(e, this.file, 'writing');
+    }
   }
 
   async listSpaces(): Promise<string[]> {
-    return (this.statements.spaces.all() as { name: string }[]).map((r) => r.name);
+    return this.reading(() => (this.statements.spaces.all() as { name: string }[]).map((r) => r.name));
   }
 
   async listAudit(space: string, pool: string, limit: number): Promise<AuditEvent[]> {
-    const rows = this.statements.listAudit.all(space, pool, limit) as Record<string, string | null>[];
+    const rows = this.reading(() => this.statements.listAudit.all(space, pool, limit) as Record<string, string | null>[]);
     return rows.map((r) => {
       const event: AuditEvent = { at: r.at!, pool: r.pool!, action: r.action as AuditEvent['action'], actor: r.actor! };
       if (r.owner !== null) event.owner = r.owner;
@@ -77,16 +96,25 @@ export class SqliteStore implements Store {
   }
 
   async identity(): Promise<BackendInfo> {
-    const row = this.statements.backendId.get() as { value: string };
-    return { id: row.value, kind: this.kind, location: `the SQLite file ${this.file}` };
+    const hasMeta = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+    const row = hasMeta ? (this.db.prepare("SELECT value FROM meta WHERE key = 'backend_id'").get() as { value: string } | undefined) : undefined;
+    return { id: row?.value, kind: this.kind, location: `the SQLite file ${this.file}` };
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.reading(() => this.statements.spaces.get());
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    closeStateFile(this.opened);
+  }
+
+  private reading<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (e) {
+      throw sqliteFailure(e, this.file, 'reading');
+    }
   }
 
   /** Inside BEGIN IMMEDIATE: the compare-and-swap on the space version, then the writes. */
@@ -166,43 +194,68 @@ function syncFromEnv(): SqliteSync {
   return value;
 }
 
-function migrate(db: Database.Database): void {
+/**
+ * The schema, one step per version: STEPS[v] takes a file from user_version v to v + 1. To
+ * change the schema, add a step at the end; every file catches up step by step.
+ */
+const STEPS: ((db: Database.Database) => void)[] = [createTables, addBackendId];
+const SCHEMA_VERSION = STEPS.length;
+
+function migrate(db: Database.Database, file: string, readOnly: boolean): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(`state file schema v${current} is newer than this pulumi-ipam (v${SCHEMA_VERSION}); upgrade pulumi-ipam`);
   }
   if (current === SCHEMA_VERSION) return;
+  if (current === 0) refuseForeignFile(db, file);
+  // A read-only file from before backend ids (schema 1) still reads; it just has no id to report.
+  if (readOnly && current >= 1) return;
+  if (readOnly) {
+    throw new IpamError(
+      'STORE_UNAVAILABLE',
+      `state file ${file} is read-only and has schema v${current}, older than this pulumi-ipam's v${SCHEMA_VERSION}: open it once with write access to upgrade it`,
+    );
+  }
   db.transaction(() => {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS spaces (
-        name TEXT PRIMARY KEY,
-        version INTEGER NOT NULL,
-        history_from INTEGER NOT NULL DEFAULT 0
-      );
-      CREATE TABLE IF NOT EXISTS pools (
-        space TEXT NOT NULL, name TEXT NOT NULL, body TEXT, rev INTEGER NOT NULL,
-        PRIMARY KEY (space, name)
-      );
-      CREATE INDEX IF NOT EXISTS pools_by_rev ON pools (space, rev);
-      CREATE TABLE IF NOT EXISTS allocations (
-        space TEXT NOT NULL, pool TEXT NOT NULL, owner TEXT NOT NULL, cidr TEXT, body TEXT, rev INTEGER NOT NULL,
-        PRIMARY KEY (space, pool, owner)
-      );
-      CREATE INDEX IF NOT EXISTS allocations_by_rev ON allocations (space, rev);
-      -- Last line of defence: one block is never held twice in a space, whatever the engine did.
-      CREATE UNIQUE INDEX IF NOT EXISTS allocations_unique_block ON allocations (space, cidr) WHERE body IS NOT NULL;
-      CREATE TABLE IF NOT EXISTS audit (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        space TEXT NOT NULL, pool TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,
-        action TEXT NOT NULL, owner TEXT, cidr TEXT
-      );
-      CREATE INDEX IF NOT EXISTS audit_by_pool ON audit (space, pool, id);
-      -- Schema 2: the file's backend id, made once; a copy of the file keeps it.
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    `);
-    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('backend_id', ?)").run(randomUUID());
+    // Read again under the write lock: another process may have migrated the file meanwhile.
+    const from = db.pragma('user_version', { simple: true }) as number;
+    for (let version = from; version < SCHEMA_VERSION; version++) STEPS[version](db);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
+}
+
+function createTables(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS spaces (
+      name TEXT PRIMARY KEY,
+      version INTEGER NOT NULL,
+      history_from INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE IF NOT EXISTS pools (
+      space TEXT NOT NULL, name TEXT NOT NULL, body TEXT, rev INTEGER NOT NULL,
+      PRIMARY KEY (space, name)
+    );
+    CREATE INDEX IF NOT EXISTS pools_by_rev ON pools (space, rev);
+    CREATE TABLE IF NOT EXISTS allocations (
+      space TEXT NOT NULL, pool TEXT NOT NULL, owner TEXT NOT NULL, cidr TEXT, body TEXT, rev INTEGER NOT NULL,
+      PRIMARY KEY (space, pool, owner)
+    );
+    CREATE INDEX IF NOT EXISTS allocations_by_rev ON allocations (space, rev);
+    -- Last line of defence: one block is never held twice in a space, whatever the engine did.
+    CREATE UNIQUE INDEX IF NOT EXISTS allocations_unique_block ON allocations (space, cidr) WHERE body IS NOT NULL;
+    CREATE TABLE IF NOT EXISTS audit (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      space TEXT NOT NULL, pool TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,
+      action TEXT NOT NULL, owner TEXT, cidr TEXT
+    );
+    CREATE INDEX IF NOT EXISTS audit_by_pool ON audit (space, pool, id);
+  `);
+}
+
+/** Schema 2: the file's backend id, made once at random; a copy of the file keeps it. */
+function addBackendId(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('backend_id', ?)").run(randomUUID());
 }
 
 function prepare(db: Database.Database) {
@@ -230,6 +283,5 @@ function prepare(db: Database.Database) {
     purgeAllocations: db.prepare('DELETE FROM allocations WHERE space = ? AND body IS NULL AND rev <= ?'),
     audit: db.prepare('INSERT INTO audit (space, pool, at, actor, action, owner, cidr) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     listAudit: db.prepare('SELECT pool, at, actor, action, owner, cidr FROM audit WHERE space = ? AND pool = ? ORDER BY id DESC LIMIT ?'),
-    backendId: db.prepare("SELECT value FROM meta WHERE key = 'backend_id'"),
   };
 }

@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { Ipam } from '../../provider/src/engine/ipam';
+import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
+import { MemoryStore } from '../../provider/src/store/memory';
+import { expectIpamError } from '../support/expect-error';
+
+/**
+ * Rows a store holds that contradict each other (a bad restore, a hand edit, a bug elsewhere)
+ * are refused when the engine loads them, naming the pool, the row and its block, and pointing
+ * at `ipam check`; the allocator's own "internal" assertion never reaches a user.
+ */
+const pool = (name: string, cidr: string, extra: Partial<PoolRecord> = {}): PoolRecord => ({
+  name,
+  cidr,
+  strategy: 'first-fit',
+  reserved: [],
+  gracePeriodSeconds: 86400,
+  kind: 'pool',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  ...extra,
+});
+const allocation = (poolName: string, owner: string, cidr: string): AllocationRecord => ({
+  pool: poolName,
+  owner,
+  cidr,
+  kind: 'prefix',
+  status: 'allocated',
+  allocatedAt: '2026-01-01T00:00:00.000Z',
+});
+
+/** Writes rows straight to the store, past the engine, as a corrupting process would. */
+async function writeRaw(store: MemoryStore, space: string, writes: Parameters<MemoryStore['commit']>[0]['writes']): Promise<void> {
+  const { version } = await store.read(space);
+  expect((await store.commit({ space, expectedVersion: version, writes, audit: [] })).ok).to.equal(true);
+}
+
+const repair = (check: string): string =>
+  `Nothing was changed; run \`${check}\` to list every problem, then repair the state (restore a backup, or remove the bad row)`;
+
+describe('engine: corrupted stored state', () => {
+  it('an allocation overlapping another, loaded whole: STATE_CORRUPTED naming pool, owners and blocks', async () => {
+    const store = new MemoryStore();
+    await writeRaw(store, 'default', [
+      { type: 'putPool', pool: pool('corp', '10.0.0.0/16') },
+      { type: 'putAllocation', allocation: allocation('corp', 'web', '10.0.0.0/24') },
+      { type: 'putAllocation', allocation: allocation('corp', 'db', '10.0.0.64/26') },
+    ]);
+    await expectIpamError(
+      Ipam.create(store).allocate({ pool: 'corp', owner: 'new', prefixLength: 24 }),
+      'STATE_CORRUPTED',
+      'pool "corp" in address space "default": the stored state is inconsistent: the allocation of "db" (10.0.0.64/26) overlaps ' +
+        `the allocation of "web" (10.0.0.0/24). ${repair('ipam check corp')}`,
+    );
+  });
+
+  it('a row arriving in a delta (another process wrote it) is refused too, and the next read is whole again', async () => {
+    const store = new MemoryStore();
+    const ipam = Ipam.create(store);
+    await ipam.createPool({ name: 'vpn', space: 'team-a', cidr: '10.8.0.0/24', gateway: true });
+    await ipam.allocate({ pool: 'vpn', space: 'team-a', owner: 'alice', kind: 'host' });
+    await writeRaw(store, 'team-a', [{ type: 'putAllocation', allocation: { ...allocation('vpn', 'mallory', '10.8.0.1/32'), kind: 'host' } }]);
+    const message =
+      'pool "vpn" in address space "team-a": the stored state is inconsistent: the allocation of "mallory" (10.8.0.1/32) overlaps ' +
+      `the gateway (10.8.0.1/32). ${repair('ipam check vpn --space team-a')}`;
+    await expectIpamError(ipam.getPool({ pool: 'vpn', space: 'team-a' }), 'STATE_CORRUPTED', message);
+    // Not a half-applied cache: asked again, the engine reloads and refuses the same way.
+    await expectIpamError(ipam.getPool({ pool: 'vpn', space: 'team-a' }), 'STATE_CORRUPTED', message);
+    await writeRaw(store, 'team-a', [{ type: 'deleteAllocation', pool: 'vpn', owner: 'mallory' }]);
+    expect((await ipam.listAllocations({ pool: 'vpn', space: 'team-a' })).map((a) => a.owner)).to.deep.equal(['alice']);
+  });
+
+  it('a child pool outside its parent, and an allocation outside its pool, are named', async () => {
+    const store = new MemoryStore();
+    await writeRaw(store, 'default', [
+      { type: 'putPool', pool: pool('world', '10.0.0.0/8') },
+      { type: 'putPool', pool: pool('stray', '11.0.0.0/16', { parent: 'world' }) },
+    ]);
+    await expectIpamError(
+      Ipam.create(store).listPools(),
+      'STATE_CORRUPTED',
+      `pool "world" in address space "default": the stored state is inconsistent: child pool "stray" (11.0.0.0/16) is outside the pool (10.0.0.0/8). ${repair('ipam check world')}`,
+    );
+    const other = new MemoryStore();
+    await writeRaw(other, 'default', [
+      { type: 'putPool', pool: pool('corp', '10.0.0.0/16') },
+      { type: 'putAllocation', allocation: allocation('corp', 'far', '192.168.0.0/24') },
+    ]);
+    await expectIpamError(
+      Ipam.create(other).listPools(),
+      'STATE_CORRUPTED',
+      `pool "corp" in address space "default": the stored state is inconsistent: the allocation of "far" (192.168.0.0/24) is outside the pool (10.0.0.0/16). ${repair('ipam check corp')}`,
+    );
+  });
+});
