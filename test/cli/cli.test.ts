@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../provider/src/cli/main';
 import { runTs } from '../support/processes';
@@ -26,6 +26,9 @@ function cli(dir: string, env: NodeJS.ProcessEnv = {}) {
   };
 }
 
+/** The creator the command records: `cli:` and the user running the tests. */
+const ME = `cli:${userInfo().username}`;
+
 describe('ipam command', () => {
   let dir: string;
   let ipam: (line: string) => Promise<Run>;
@@ -36,8 +39,8 @@ describe('ipam command', () => {
 
   it('runs a session: create, allocate (idempotent), host addresses, release, list, find, check', async () => {
     expect((await ipam('pool create corp 10.0.0.0/16 --default-prefix 24')).stdout).to.equal(
-      'NAME  SPACE    CIDR         PARENT  STRATEGY   ALLOCATED  FREE   UTILIZATION\n' +
-        'corp  default  10.0.0.0/16  -       first-fit  0          65536  0.00%\n',
+      'NAME  SPACE    CIDR         PARENT  STRATEGY   ALLOCATED  FREE   UTILIZATION  CREATOR\n' +
+        `corp  default  10.0.0.0/16  -       first-fit  0          65536  0.00%        ${ME}\n`,
     );
     const web = JSON.parse((await ipam('alloc corp --owner web --json')).stdout);
     expect(web).to.include({ owner: 'web', cidr: '10.0.0.0/24', status: 'allocated', netmask: '255.255.255.0' });
@@ -50,9 +53,10 @@ describe('ipam command', () => {
     expect((await ipam('alloc vpn --owner printer --address 10.8.0.50')).stdout).to.contain('10.8.0.50/32');
     expect((await ipam('release corp --owner db')).stdout).to.contain('db     10.0.1.0/26  released');
     const listed = (await ipam('allocations corp')).stdout.split('\n');
-    expect(listed[0]).to.match(/^OWNER\s+CIDR\s+KIND\s+STATUS\s+ALLOCATED\s+RELEASED$/);
-    expect(listed[1]).to.match(/^web\s+10\.0\.0\.0\/24\s+prefix\s+allocated\s+\S+\s+-$/);
-    expect(listed[2]).to.match(/^db\s+10\.0\.1\.0\/26\s+prefix\s+released\s+\S+\s+\S+Z$/);
+    expect(listed[0]).to.match(/^OWNER\s+CIDR\s+KIND\s+STATUS\s+ALLOCATED\s+RELEASED\s+CREATOR$/);
+    expect(listed[1]).to.match(/^web\s+10\.0\.0\.0\/24\s+prefix\s+allocated\s+\S+\s+-\s+\S+$/);
+    expect(listed[2]).to.match(/^db\s+10\.0\.1\.0\/26\s+prefix\s+released\s+\S+\s+\S+Z\s+\S+$/);
+    expect([listed[1], listed[2]].map((line) => line.split(/\s+/).pop())).to.deep.equal([ME, ME]);
     expect((await ipam('find 10.0.0.77')).stdout).to.equal(
       'SPACE    POOL  POOL CIDR    HELD BY\ndefault  corp  10.0.0.0/16  web (10.0.0.0/24, allocated)\n',
     );
@@ -118,7 +122,7 @@ describe('ipam command', () => {
     await ipam('pool create world 10.0.0.0/8 --strategy best-fit');
     expect(JSON.parse((await ipam('pool create finance --parent world --prefix 20 --json')).stdout).cidr).to.equal('10.0.0.0/20');
     const slice = await ipam('slice sync blue 10.2.0.0/16 --size 24 --cluster worker-1 --cluster worker-2 --namespace kubeslice-cisco');
-    expect(slice.stdout.split('\n')[1]).to.match(/^blue\s+10\.2\.0\.0\/16\s+254\s+256$/);
+    expect(slice.stdout.split('\n')[1].split(/\s+/)).to.deep.equal(['blue', '10.2.0.0/16', '254', '256', ME]);
     expect((await ipam('pool delete world')).stderr).to.equal('error[POOL_IN_USE]: pool "world" still has child pool(s) "finance" (10.0.0.0/20); delete them first\n');
   });
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../provider/src/cli/main';
 import { KubeApiServer } from '../support/kube-apiserver';
@@ -10,6 +10,9 @@ import { useCluster } from './setup';
 
 /** The `ipam` command pointed at a cluster with --kubeconfig (or IPAM_KUBECONFIG), as a person uses it. */
 const NS = 'team-b';
+
+/** The creator the command records: `cli:` and the user running the tests. */
+const ME = `cli:${userInfo().username}`;
 
 describe('ipam command on the Kubernetes backend', function () {
   this.timeout(120_000);
@@ -26,16 +29,16 @@ describe('ipam command on the Kubernetes backend', function () {
     const on = `--kubeconfig ${t.cluster.kubeconfig} --namespace ${NS}`;
     expect(await ipam(`${on} pool create corp 10.0.0.0/16 --default-prefix 24`)).to.deep.equal({
       code: 0,
-      stdout: 'NAME  SPACE   CIDR         PARENT  STRATEGY   ALLOCATED  FREE   UTILIZATION\ncorp  team-b  10.0.0.0/16  -       first-fit  0          65536  0.00%\n',
+      stdout: `NAME  SPACE   CIDR         PARENT  STRATEGY   ALLOCATED  FREE   UTILIZATION  CREATOR\ncorp  team-b  10.0.0.0/16  -       first-fit  0          65536  0.00%        ${ME}\n`,
       stderr: '',
     });
     expect((await ipam(`${on} alloc corp --owner web`)).stdout).to.equal('OWNER  CIDR         STATUS     GATEWAY  NETMASK\nweb    10.0.0.0/24  allocated  -        255.255.255.0\n');
     expect((await ipam(`${on} alloc corp --owner web`)).stdout).to.contain('web    10.0.0.0/24  allocated');
     expect((await ipam(`${on} pool list`)).stdout).to.equal(
-      'NAME  SPACE   CIDR         PARENT  STRATEGY   ALLOCATED  FREE   UTILIZATION\ncorp  team-b  10.0.0.0/16  -       first-fit  256        65280  0.39%\n',
+      `NAME  SPACE   CIDR         PARENT  STRATEGY   ALLOCATED  FREE   UTILIZATION  CREATOR\ncorp  team-b  10.0.0.0/16  -       first-fit  256        65280  0.39%        ${ME}\n`,
     );
     const slice = await ipam(`${on} slice sync blue 10.2.0.0/16 --size 24 --cluster worker-1 --cluster worker-2`);
-    expect(slice.stdout.split('\n').slice(0, 2)).to.deep.equal(['NAME  SLICE SUBNET  AVAILABLE  TOTAL', 'blue  10.2.0.0/16   254        256']);
+    expect(slice.stdout.split('\n').slice(0, 2)).to.deep.equal(['NAME  SLICE SUBNET  AVAILABLE  TOTAL  CREATOR', `blue  10.2.0.0/16   254        256    ${ME}`]);
     expect((await ipam(`${on} check corp`)).stdout).to.equal('pool corp: consistent (1 allocations checked)\n');
 
     // IPAM_KUBECONFIG and IPAM_NAMESPACE say the same without flags.

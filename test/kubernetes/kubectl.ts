@@ -50,16 +50,16 @@ export function tableRows(stdout: string): string[][] {
 }
 
 /**
- * `kubectl get <plural> -n <namespace>` as table rows, or undefined when kubectl is not
+ * `kubectl get <plural> -n <namespace> [options]` as table rows, or undefined when kubectl is not
  * installed on a developer's machine (in CI, where .ci/run installs it, that is a failure).
  */
-export async function kubectlGet(cluster: TestCluster, plural: string, namespace: string): Promise<string[][] | undefined> {
+export async function kubectlGet(cluster: TestCluster, plural: string, namespace: string, options: string[] = []): Promise<string[][] | undefined> {
   if (!(await kubectlAvailable())) {
     if (process.env.CI) throw new Error('kubectl is needed in CI (.ci/run installs it)');
     console.log('      (kubectl not installed: the kubectl part is skipped)');
     return undefined;
   }
-  const shown = await kubectl(cluster, ['get', plural, '-n', namespace]);
+  const shown = await kubectl(cluster, ['get', plural, '-n', namespace, ...options]);
   if (shown.code !== 0 || shown.stderr !== '') throw new Error(`kubectl get ${plural} failed (${shown.code}): ${shown.stderr}`);
   return tableRows(shown.stdout);
 }

@@ -104,6 +104,16 @@ describe('Pulumi resources on the Kubernetes backend (real provider host, API st
       ]);
     }
     expect((await t.api.listNamespacedCustomObject({ ...at('default', 'subnetpools') })).items).to.deep.equal([]);
+    // Every resource records the backend holding it: on Kubernetes, the namespace's ledger object.
+    const ledger = await t.api.getNamespacedCustomObject({ ...at(TEAM, 'ipamledgers'), name: 'ledger' });
+    expect(new Set(stack.resources.map((r) => r.outputs.backendId))).to.deep.equal(new Set([ledger.metadata.uid]));
+    const clients = await kubectlGet(t.cluster, 'clientips', TEAM, ['-o', 'wide']);
+    if (clients !== undefined) {
+      expect(clients).to.deep.equal([
+        ['NAME', 'POOL', 'ADDRESS', 'PHASE', 'OWNER', 'CREATOR', 'AGE'],
+        ['vpn.alice-laptop', 'vpn', '10.8.0.2', 'Bound', 'alice-laptop', 'pulumi:quickstart/dev', '<age>'],
+      ]);
+    }
     await stack.destroy();
     expect((await t.api.listNamespacedCustomObject({ ...at(TEAM, 'subnetpools') })).items).to.deep.equal([]);
   });

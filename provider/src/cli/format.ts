@@ -15,8 +15,8 @@ export function percent(x: number): string {
 
 export function poolTable(pools: PoolInfo[]): string {
   return table(
-    ['NAME', 'SPACE', 'CIDR', 'PARENT', 'STRATEGY', 'ALLOCATED', 'FREE', 'UTILIZATION'],
-    pools.map((p) => [p.name, p.space, p.cidr, p.parent, p.strategy, p.stats.allocated, p.stats.free, percent(p.stats.utilization)]),
+    ['NAME', 'SPACE', 'CIDR', 'PARENT', 'STRATEGY', 'ALLOCATED', 'FREE', 'UTILIZATION', 'CREATOR'],
+    pools.map((p) => [p.name, p.space, p.cidr, p.parent, p.strategy, p.stats.allocated, p.stats.free, percent(p.stats.utilization), p.creator]),
   );
 }
 
@@ -27,6 +27,7 @@ export function poolDetails(p: PoolInfo): string {
     ['Space', p.space],
     ['CIDR', p.cidr],
     ['Kind', p.kind],
+    ['Creator', p.creator],
     ['Parent', p.parent],
     ['Children', p.children.join(', ')],
     ['Strategy', p.strategy],
@@ -60,8 +61,8 @@ export function poolDetails(p: PoolInfo): string {
 
 export function allocationTable(allocations: AllocationInfo[]): string {
   return table(
-    ['OWNER', 'CIDR', 'KIND', 'STATUS', 'ALLOCATED', 'RELEASED'],
-    allocations.map((a) => [a.owner, a.cidr, a.kind, a.status, a.allocatedAt, a.releasedAt]),
+    ['OWNER', 'CIDR', 'KIND', 'STATUS', 'ALLOCATED', 'RELEASED', 'CREATOR'],
+    allocations.map((a) => [a.owner, a.cidr, a.kind, a.status, a.allocatedAt, a.releasedAt, a.creator]),
   );
 }
 
@@ -83,7 +84,7 @@ export function auditTable(events: AuditEvent[]): string {
 
 export function sliceText(s: SliceInfo): string {
   return [
-    table(['NAME', 'SLICE SUBNET', 'AVAILABLE', 'TOTAL'], [[s.name, s.sliceSubnet, s.availableSubnets, s.totalSubnets]]),
+    table(['NAME', 'SLICE SUBNET', 'AVAILABLE', 'TOTAL', 'CREATOR'], [[s.name, s.sliceSubnet, s.availableSubnets, s.totalSubnets, s.creator]]),
     '',
     table(
       ['CLUSTER', 'SUBNET', 'STATUS', 'ALLOCATED', 'RELEASED'],

@@ -65,6 +65,7 @@ export function desiredPool(space: string, state: SpaceState, name: string, revi
         key: name,
         spec: { sliceSubnet, subnetSize, gracePeriodHours },
         status: {
+          ...creatorOf(ledger.record),
           ledgerVersion: revision,
           allocatedSubnets: allocatedSubnets.map((a) => ({ ...a, allocatedAt: seconds(a.allocatedAt), ...(a.releasedAt === undefined ? {} : { releasedAt: seconds(a.releasedAt) }) })),
           availableSubnets,
@@ -103,6 +104,7 @@ function subnetPool(space: string, ledger: PoolLedger, revision: number, nowMs: 
     key: record.name,
     spec,
     status: {
+      ...creatorOf(record),
       phase: 'Ready',
       ledgerVersion: revision,
       total: info.stats.total,
@@ -131,7 +133,7 @@ function members(space: string, state: SpaceState, ledger: PoolLedger): DesiredO
 }
 
 function blockClaim(record: AllocationRecord): DesiredObject {
-  const status: Record<string, unknown> = { phase: record.status === 'allocated' ? 'Bound' : 'Released', cidr: record.cidr, allocatedAt: seconds(record.allocatedAt) };
+  const status: Record<string, unknown> = { ...creatorOf(record), phase: record.status === 'allocated' ? 'Bound' : 'Released', cidr: record.cidr, allocatedAt: seconds(record.allocatedAt) };
   if (record.releasedAt !== undefined) status.releasedAt = seconds(record.releasedAt);
   status.conditions = [boundCondition(record)];
   return {
@@ -154,6 +156,7 @@ function childPoolClaim(pool: string, child: PoolLedger): DesiredObject {
     key: memberKey.childPool(child.record.name),
     spec: { parentPoolRef: pool, desiredBlockSize: child.cidr.prefix, owner },
     status: {
+      ...creatorOf(child.record),
       phase: 'Bound',
       cidr: child.record.cidr,
       boundPoolName: child.record.name,
@@ -167,6 +170,7 @@ function clientIp(space: string, ledger: PoolLedger, entry: LedgerAllocation): D
   const record = entry.record;
   const info = allocationInfo(space, ledger, entry);
   const status: Record<string, unknown> = {
+    ...creatorOf(record),
     phase: record.status === 'allocated' ? 'Bound' : 'Released',
     address: info.address,
     cidr: record.cidr,
@@ -188,6 +192,11 @@ function boundCondition(record: AllocationRecord): Condition {
         message: `${record.cidr} was released and is held for "${record.owner}" until its grace period ends`,
         lastTransitionTime: seconds(record.releasedAt!),
       };
+}
+
+/** Who created the record, for `kubectl get -o wide` (absent on records made before creators). */
+function creatorOf(record: { creator?: string }): { creator?: string } {
+  return record.creator === undefined ? {} : { creator: record.creator };
 }
 
 /** Kubernetes times are RFC 3339 to the second; the ledger keeps milliseconds. */
