@@ -36,7 +36,7 @@ const CONFIG: Record<string, [string, string, boolean?]> = {
   server: ['URL of an HTTP IPAM service (`ipam serve`); selects the HTTP backend.', 'IPAM_SERVER'],
   token: ['Bearer token for the HTTP IPAM service.', 'IPAM_TOKEN', true],
   backend: ['"kubernetes" selects the Kubernetes backend with the default kubeconfig.', 'IPAM_BACKEND'],
-  kubeconfig: ['kubeconfig file; selects the Kubernetes backend.', 'IPAM_KUBECONFIG'],
+  kubeconfig: ['kubeconfig file, or its contents (YAML or JSON, e.g. from a secret); selects the Kubernetes backend.', 'IPAM_KUBECONFIG', true],
   kubeContext: ['kubeconfig context (Kubernetes backend).', 'IPAM_KUBE_CONTEXT'],
   namespace: ['Namespace used when a resource names no space (Kubernetes backend).', 'IPAM_NAMESPACE'],
 };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpIpam } from '../../provider/src/client/http-ipam';
@@ -84,6 +84,20 @@ describe('Pulumi resources on the Kubernetes backend (real provider host, API st
     await stack.destroy();
     const remaining = await t.api.listNamespacedCustomObject({ ...at(NS, 'sliceipams') });
     expect(remaining.items).to.deep.equal([]);
+  });
+
+  it('takes ipam:kubeconfig as the file\'s contents (a CI secret), and never echoes them in an error', async () => {
+    const contents = readFileSync(t.cluster.kubeconfig, 'utf8');
+    const stack = exampleStack('quickstart', { config: { 'ipam:kubeconfig': contents, 'ipam:namespace': TEAM } });
+    expect((await stack.up()).outputs).to.include({ officeCidr: '10.0.0.0/16', aliceIp: '10.8.0.2/32' });
+    await stack.destroy();
+
+    const secret = 'token-that-must-never-be-printed';
+    const broken = `apiVersion: v1\nusers:\n- name: ci\n  user:\n    token: ${secret}\n   clusters: [\n`;
+    const failing = exampleStack('quickstart', { config: { 'ipam:kubeconfig': broken, 'ipam:namespace': TEAM } });
+    const error = await failing.up().then(() => undefined, (e: Error) => e);
+    expect(error?.message).to.contain('STORE_UNAVAILABLE: kubeconfig: cannot read the kubeconfig given as contents: it is not a kubeconfig (line');
+    expect(error?.message).to.not.contain(secret);
   });
 
   it('puts resources that name no space in the ipam:namespace namespace; kubectl get subnetpools shows them', async () => {

@@ -1,6 +1,8 @@
 import { BackendSettings, openIpam, settingsFromEnv } from '../config/backend';
 import { checkSpace } from '../engine/validate';
+import { isIpamError } from '../errors';
 import { IpamApi } from '../model/api';
+import { pulumiError } from './handler';
 import { DEFAULT_SPACE } from '../model/records';
 
 /**
@@ -76,7 +78,11 @@ export function ipamApi(): Promise<IpamApi> {
   const settings = backendSettings();
   const key = JSON.stringify(settings);
   if (opened === undefined || opened.key !== key) {
-    opened = { key, api: openIpam(settings, { actor: 'pulumi' }) };
+    // An error opening the backend reaches `pulumi up` with its code, like every other.
+    const api = openIpam(settings, { actor: 'pulumi' }).catch((e: unknown) => {
+      throw isIpamError(e) ? pulumiError(e) : e;
+    });
+    opened = { key, api };
     opened.api.catch(() => (opened = undefined));
   }
   return opened.api;

@@ -2,20 +2,36 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { IpamError } from '../../errors';
 
 export interface KubeconfigChoice {
-  /** A kubeconfig file; default: KUBECONFIG, then ~/.kube/config (or in-cluster). */
+  /**
+   * A kubeconfig file, or a kubeconfig's contents (YAML or JSON, as a CI secret holds it);
+   * default: KUBECONFIG, then ~/.kube/config (or in-cluster).
+   */
   kubeconfig?: string;
   context?: string;
 }
 
-/** Loads the kubeconfig and selects the context, with errors that name the file and context. */
+/** Whether a kubeconfig setting is the file's contents rather than its path: a path has no line break. */
+export function isKubeconfigContents(value: string): boolean {
+  return /[\r\n]/.test(value.trim()) || value.trimStart().startsWith('{');
+}
+
+/**
+ * Loads the kubeconfig and selects the context, with errors that name the file and context.
+ * Contents given inline hold credentials: an error about them says where in the text the
+ * problem is, never the text itself.
+ */
 export function loadKubeconfig(choice: KubeconfigChoice): KubeConfig {
   const config = new KubeConfig();
-  const where = choice.kubeconfig ?? 'the default kubeconfig (KUBECONFIG or ~/.kube/config)';
+  const inline = choice.kubeconfig !== undefined && isKubeconfigContents(choice.kubeconfig);
+  const where = inline ? 'the kubeconfig given as contents' : (choice.kubeconfig ?? 'the default kubeconfig (KUBECONFIG or ~/.kube/config)');
   try {
     if (choice.kubeconfig === undefined) config.loadFromDefault();
+    else if (inline) config.loadFromString(choice.kubeconfig);
     else config.loadFromFile(choice.kubeconfig);
   } catch (e) {
-    throw new IpamError('STORE_UNAVAILABLE', `kubeconfig: cannot read ${where}: ${(e as Error).message}`, 'kubeconfig');
+    const line = /\((\d+):\d+\)/.exec((e as Error).message)?.[1];
+    const why = inline ? `it is not a kubeconfig${line === undefined ? '' : ` (line ${line})`}` : (e as Error).message;
+    throw new IpamError('STORE_UNAVAILABLE', `kubeconfig: cannot read ${where}: ${why}`, 'kubeconfig');
   }
   if (choice.context !== undefined) {
     if (!config.getContexts().some((c) => c.name === choice.context)) {
