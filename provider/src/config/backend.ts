@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Ipam } from '../engine/ipam';
 import { IpamError } from '../errors';
 import { IpamApi } from '../model/api';
+import { withDriver } from '../store/driver';
 import { openStore } from '../store/open';
 import { SqliteSync } from '../store/sqlite';
 
@@ -65,7 +66,7 @@ export async function openIpam(settings: BackendSettings, options: OpenOptions):
     case 'http':
       return (await import('../client/open')).openHttpIpam(settings, options);
     case 'kubernetes':
-      return (await import('../store/kubernetes/open')).openKubernetesIpam(settings, options);
+      return (await withDriver('kubernetes', () => import('../store/kubernetes/open'))).openKubernetesIpam(settings, options);
     case 'sqlite':
       return openSqliteIpam(settings, options);
   }

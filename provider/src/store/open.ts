@@ -1,3 +1,4 @@
+import { withDriver } from './driver';
 import { MemoryStore } from './memory';
 import { SqliteStore, SqliteSync } from './sqlite';
 import { Store } from './store';
@@ -16,8 +17,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     case 'sqlite':
       return new SqliteStore(config.file, { synchronous: config.synchronous });
     case 'postgres':
-      return (await import('./postgres')).openPostgresStore(config);
+      return (await withDriver('postgres', () => import('./postgres'))).openPostgresStore(config);
     case 'kubernetes':
-      return (await import('./kubernetes')).openKubernetesStore(config);
+      return (await withDriver('kubernetes', () => import('./kubernetes'))).openKubernetesStore(config);
   }
 }

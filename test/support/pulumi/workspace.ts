@@ -35,16 +35,17 @@ export interface ProgramWorkspace {
 
 /**
  * A program directory holding the files of `source` (an example folder), or empty for a test
- * that supplies its program as a function; in `at` when given, else in a fresh temp folder.
+ * that supplies its program as a function; in `at` when given, else in a fresh temp folder;
+ * `without` leaves packages out, as a user who never installed an optional peer has them.
  */
-export function programWorkspace(source?: string, at?: string): ProgramWorkspace {
+export function programWorkspace(source?: string, at?: string, options: { without?: string[] } = {}): ProgramWorkspace {
   const dir = at ?? mkdtempSync(join(tmpdir(), 'ipam-program-'));
   mkdirSync(dir, { recursive: true });
   if (source !== undefined) cpSync(source, dir, { recursive: true, filter: (path) => !path.includes('node_modules') });
   const modules = join(dir, 'node_modules');
   mkdirSync(join(modules, 'pulumi-ipam'), { recursive: true });
   for (const entry of readdirSync(join(REPO, 'node_modules'))) {
-    if (entry === 'pulumi-ipam' || entry === '.bin' || entry.startsWith('.')) continue;
+    if (entry === 'pulumi-ipam' || entry === '.bin' || entry.startsWith('.') || options.without?.includes(entry)) continue;
     if (!existsSync(join(modules, entry))) symlinkSync(join(REPO, 'node_modules', entry), join(modules, entry));
   }
   execFileSync('tar', ['-xzf', packedTarball(), '-C', join(modules, 'pulumi-ipam'), '--strip-components=1']);
