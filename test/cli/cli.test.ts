@@ -99,6 +99,9 @@ describe('ipam command', () => {
       ['pool create', 'error[USAGE]: usage: ipam pool create NAME [CIDR] [--parent P [--prefix N] [--prefer C]] [--strategy S] [--gateway [ADDR]] [--reserve CIDR]... [--default-prefix N] [--grace D]\n'],
       ['frobnicate', 'error[USAGE]: unknown command "frobnicate"; run `ipam --help`\n'],
       ['pool create p 10.0.0.0/8 --grace soon', 'error[USAGE]: --grace: "soon" is not a duration; write it like 3600, 90m, 24h or 7d\n'],
+      // "08" is octal to some tools: the plain number is asked for, not guessed.
+      ['alloc corp --owner a --prefix 024', 'error[USAGE]: --prefix: "024" has a leading zero; write 24\n'],
+      ['pool show corp --prefix 08', 'error[USAGE]: --prefix: "08" has a leading zero; write 8\n'],
     ];
     for (const [line, stderr] of cases) {
       const run = await ipam(line);
