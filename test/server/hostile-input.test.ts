@@ -24,35 +24,49 @@ interface Refusal {
   message: string;
 }
 
-/** The command line a person would type for an operation (global options added by the caller). */
+/**
+ * The command line a person would type for an operation (global options added by the caller).
+ * A field the command line cannot carry fails the test rather than being dropped.
+ */
 function commandLine(op: HostileOperation): string[] {
   const flag = (name: string, value: string | number | undefined): string[] => (value === undefined ? [] : [`--${name}`, String(value)]);
   const each = (name: string, values: string[] | undefined): string[] => (values ?? []).flatMap((v) => [`--${name}`, v]);
   const labels = (l: Record<string, string> | null | undefined): string[] => each('label', Object.entries(l ?? {}).map(([k, v]) => `${k}=${v}`));
+  const only = (input: object, fields: string[]) => {
+    const other = Object.keys(input).filter((k) => !fields.includes(k));
+    if (other.length > 0) throw new Error(`the ipam command face of this test does not translate ${other.join(', ')} of ${op.operation}`);
+  };
   switch (op.operation) {
     case 'create pool': {
       const i = op.input;
+      only(i, ['name', 'cidr', 'parent', 'prefixLength', 'prefer', 'owner', 'defaultPrefixLength', 'reserved', 'description', 'labels']);
       return [
         'pool', 'create', i.name, ...(i.cidr === undefined ? [] : [i.cidr]),
         ...flag('parent', i.parent), ...flag('prefix', i.prefixLength), ...flag('prefer', i.prefer), ...flag('owner', i.owner),
-        ...flag('default-prefix', i.defaultPrefixLength), ...each('reserve', i.reserved), ...labels(i.labels),
+        ...flag('default-prefix', i.defaultPrefixLength), ...each('reserve', i.reserved), ...flag('description', i.description), ...labels(i.labels),
       ];
     }
     case 'update pool':
+      only(op.input, ['pool', 'reserved', 'labels']);
       return ['pool', 'update', op.input.pool, ...each('reserve', op.input.reserved), ...labels(op.input.labels)];
     case 'allocate': {
       const i = op.input;
+      only(i, ['pool', 'owner', 'kind', 'prefixLength', 'cidr', 'address', 'prefer', 'description', 'labels']);
       return [
         'alloc', i.pool, '--owner', i.owner, ...(i.kind === 'host' && i.address === undefined ? ['--ip'] : []),
-        ...flag('prefix', i.prefixLength), ...flag('cidr', i.cidr), ...flag('address', i.address), ...flag('prefer', i.prefer), ...labels(i.labels),
+        ...flag('prefix', i.prefixLength), ...flag('cidr', i.cidr), ...flag('address', i.address), ...flag('prefer', i.prefer),
+        ...flag('description', i.description), ...labels(i.labels),
       ];
     }
     case 'pool statistics':
+      only(op.input, ['pool', 'prefixLength']);
       return ['pool', 'show', op.input.pool, '--prefix', String(op.input.prefixLength)];
     case 'find':
+      only(op.input, ['ip']);
       return ['find', op.input.ip];
     case 'slice sync': {
       const i = op.input;
+      only(i, ['namespace', 'name', 'sliceSubnet', 'subnetSize', 'clusters']);
       return ['slice', 'sync', i.name, i.sliceSubnet, '--size', String(i.subnetSize), ...each('cluster', i.clusters), '--namespace', i.namespace];
     }
   }

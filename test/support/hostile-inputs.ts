@@ -61,6 +61,9 @@ export const HOSTILE_INPUTS: HostileInput[] = [
   { description: 'an owner key with a zero-width space, posing as "web"', operation: 'allocate', input: { pool: 'v4', owner: 'we\u200bb' }, code: 'INVALID_INPUT', field: 'owner' },
   { description: 'a cluster name with a bidi isolate', operation: 'slice sync', input: blue(['c1', '\u2066c2']), code: 'INVALID_INPUT', field: 'clusters[1]' },
   { description: 'a cluster name with a C1 control', operation: 'slice sync', input: blue(['c1\u0085']), code: 'INVALID_INPUT', field: 'clusters[0]' },
+  { description: 'a pool description with a C1 CSI', operation: 'create pool', input: { name: 'described', cidr: '10.80.0.0/24', description: 'lab\u009b2J' }, code: 'INVALID_INPUT', field: 'description' },
+  { description: 'a label value with a bidi override', operation: 'allocate', input: { pool: 'v4', owner: 'db', labels: { team: 'ten\u202e' } }, code: 'INVALID_INPUT', field: 'labels.team' },
+  { description: 'a label key with a zero-width joiner', operation: 'update pool', input: { pool: 'v4', labels: { 'te\u200dam': 'net' } }, code: 'INVALID_INPUT', field: 'labels' },
   // Fields that were accepted and ignored, or answered about nothing.
   { description: 'statistics for a block size the pool cannot hold', operation: 'pool statistics', input: { pool: 'v4', prefixLength: 99 }, code: 'INVALID_PREFIX_LENGTH', field: 'prefixLength' },
   { description: 'a root pool given a prefixLength', operation: 'create pool', input: { name: 'root', cidr: '10.70.0.0/16', prefixLength: 24 }, code: 'INVALID_INPUT', field: 'prefixLength' },

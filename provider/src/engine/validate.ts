@@ -103,9 +103,12 @@ export function checkLabels(value: unknown): Record<string, string> | undefined 
   if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
     throw new IpamError('INVALID_INPUT', 'labels: give an object of string keys to string values, like {"team": "net"}', 'labels');
   }
-  for (const key of Object.keys(value)) {
+  for (const [key, text] of Object.entries(value as Record<string, string>)) {
+    // A key that a terminal would misprint is named by the message, not by the field.
+    checkPrintable(key, 'labels', 'a label key');
     const problem = labelKeyProblem(key);
     if (problem !== undefined) throw new IpamError('INVALID_INPUT', `labels.${key}: ${problem}`, `labels.${key}`);
+    checkPrintable(text, `labels.${key}`, 'a label value');
   }
   return { ...(value as Record<string, string>) };
 }
@@ -124,6 +127,7 @@ export function checkDescription(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 1024) {
     throw new IpamError('INVALID_INPUT', 'description: give a text of at most 1024 characters', 'description');
   }
+  checkPrintable(value, 'description', 'a description'); // `ipam pool show` prints it
   return value;
 }
 
