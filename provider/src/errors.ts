@@ -108,9 +108,17 @@ export function quote(value: unknown): string {
   } catch {
     json = String(value); // a bigint or a cycle: JSON cannot write it
   }
-  return json.replace(UNSAFE_CHARACTERS, (c) =>
-    // Per UTF-16 unit, as JSON writes them: an unsafe character beyond U+FFFF is two escapes.
-    [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  return escapeUnsafe(json);
+}
+
+/**
+ * Text for a terminal: every unsafe character but the line feed written as \uXXXX (per UTF-16
+ * unit, as JSON writes them, so JSON text stays the same JSON). For output built from stored
+ * data, which may predate the input rules or come from another tool.
+ */
+export function escapeUnsafe(text: string): string {
+  return text.replace(UNSAFE_CHARACTERS, (c) =>
+    c === '\n' ? c : [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
   );
 }
 

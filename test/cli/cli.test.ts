@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../provider/src/cli/main';
+import { SqliteStore } from '../../provider/src/store/sqlite';
+import { StoreWrite } from '../../provider/src/store/store';
 import { runTs } from '../support/processes';
 
 /** The `ipam` command as a person or a script uses it. */
@@ -123,6 +125,31 @@ describe('ipam command', () => {
     const slice = await ipam('slice sync blue 10.2.0.0/16 --size 24 --cluster worker-1 --cluster worker-2 --namespace kubeslice-cisco');
     expect(slice.stdout.split('\n')[1]).to.match(/^blue\s+10\.2\.0\.0\/16\s+254\s+256$/);
     expect((await ipam('pool delete world')).stderr).to.equal('error[POOL_IN_USE]: pool "world" still has child pool(s) "finance" (10.0.0.0/20); delete them first\n');
+  });
+
+  it('escapes control and invisible characters of stored data in its output (an owner written before the input rules)', async () => {
+    await ipam('pool create p 10.0.0.0/24 --default-prefix 28');
+    await ipam('alloc p --owner web');
+    // Straight into the state file, as an older version or another tool could have written it.
+    const store = new SqliteStore(join(dir, '.ipam', 'state.db'));
+    try {
+      const read = await store.read('default');
+      const web = read.allocations.find((a) => a.owner === 'web')!;
+      const writes: StoreWrite[] = [
+        { type: 'deleteAllocation', pool: 'p', owner: 'web' },
+        { type: 'putAllocation', allocation: { ...web, owner: 'web\u009b2J\u202e' } },
+      ];
+      expect((await store.commit({ space: 'default', expectedVersion: read.version, writes, audit: [] })).ok).to.equal(true);
+    } finally {
+      await store.close();
+    }
+    const unsafe = /[\u0080-\u009f\u202e]/;
+    const listed = (await ipam('allocations p')).stdout;
+    expect(listed.split('\n')[1]).to.match(/^web\\u009b2J\\u202e\s+10\.0\.0\.0\/28\s/);
+    expect(unsafe.test(listed)).to.equal(false);
+    const json = (await ipam('allocations p --json')).stdout;
+    expect(unsafe.test(json)).to.equal(false);
+    expect(JSON.parse(json)[0].owner, 'the same JSON, escaped').to.equal('web\u009b2J\u202e');
   });
 
   it('uses IPAM_NAMESPACE as the space of every command that names none, slices included', async () => {
