@@ -69,6 +69,7 @@ export const HOSTILE_INPUTS: HostileInput[] = [
   { description: 'a root pool given a prefixLength', operation: 'create pool', input: { name: 'root', cidr: '10.70.0.0/16', prefixLength: 24 }, code: 'INVALID_INPUT', field: 'prefixLength' },
   { description: 'a root pool given prefer', operation: 'create pool', input: { name: 'root', cidr: '10.70.0.0/16', prefer: '10.70.1.0/24' }, code: 'INVALID_INPUT', field: 'prefer' },
   { description: 'a root pool given an owner', operation: 'create pool', input: { name: 'root', cidr: '10.70.0.0/16', owner: 'team-a' }, code: 'INVALID_INPUT', field: 'owner' },
+  { description: 'a child pool whose cidr and prefixLength disagree', operation: 'create pool', input: { name: 'child', parent: 'v4', cidr: '10.50.0.64/26', prefixLength: 27 }, code: 'INVALID_PREFIX_LENGTH', field: 'prefixLength' },
   { description: 'a label key "__proto__" on a pool', operation: 'create pool', input: { name: 'labelled', cidr: '10.80.0.0/24', labels: protoLabels() }, code: 'INVALID_INPUT', field: 'labels.__proto__' },
   { description: 'a label key "__proto__" on an allocation', operation: 'allocate', input: { pool: 'v4', owner: 'db', labels: protoLabels() }, code: 'INVALID_INPUT', field: 'labels.__proto__' },
 ];

@@ -259,6 +259,8 @@ describe('engine', () => {
         'owner: only a pool carved from a parent takes owner (the claim that carves it); leave it out, or give parent'],
       ['an existing root pool re-created with an owner', (ipam) => ipam.createPool({ name: 'v4', cidr: '10.50.0.0/24', defaultPrefixLength: 28, owner: 'team-a' }), 'INVALID_INPUT',
         'owner: only a pool carved from a parent takes owner (the claim that carves it); leave it out, or give parent'],
+      ['a child pool whose cidr and prefixLength disagree', (ipam) => ipam.createPool({ name: 'child', parent: 'v4', cidr: '10.50.0.64/26', prefixLength: 27 }), 'INVALID_PREFIX_LENGTH',
+        'prefixLength: /27 does not match cidr 10.50.0.64/26; give one or make them agree'],
       ['a label key "__proto__" (as JSON carries it)', (ipam) => ipam.allocate({ pool: 'v4', owner: 'db', labels: JSON.parse('{"__proto__": "x", "team": "net"}') }), 'INVALID_INPUT',
         'labels.__proto__: this label key is reserved by JavaScript and would be lost; choose another key'],
     ];

@@ -1,4 +1,4 @@
-import { planBlock } from '../allocator/allocate';
+import { checkPrefixMatchesCidr, planBlock } from '../allocator/allocate';
 import { PoolLedger } from '../allocator/pool-ledger';
 import { IpamError } from '../errors';
 import { CreatePoolInput, UpdatePoolInput } from '../model/api';
@@ -27,6 +27,7 @@ export function createPool(tx: SpaceTx, input: CreatePoolInput, kind: PoolKind =
   const name = checkName(input.name, 'name');
   const parent = input.parent === undefined ? undefined : tx.pool(checkName(input.parent, 'parent'), 'parent');
   if (parent === undefined) refuseChildOnlyFields(input);
+  else if (input.cidr !== undefined && input.prefixLength !== undefined) checkPrefixMatchesCidr(input.prefixLength, checkCidrWithin(input.cidr, 'cidr'));
   const owner = input.owner === undefined ? undefined : checkOwner(input.owner);
   const existing = tx.state.ledger(name);
   if (existing !== undefined) return sameOrConflict(existing, input, parent, kind, owner);
