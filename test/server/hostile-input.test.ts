@@ -39,10 +39,11 @@ function commandLine(op: HostileOperation): string[] {
   switch (op.operation) {
     case 'create pool': {
       const i = op.input;
-      only(i, ['name', 'cidr', 'parent', 'prefixLength', 'prefer', 'owner', 'defaultPrefixLength', 'reserved', 'description', 'labels']);
+      only(i, ['name', 'cidr', 'parent', 'prefixLength', 'prefer', 'owner', 'gateway', 'defaultPrefixLength', 'reserved', 'description', 'labels']);
       return [
         'pool', 'create', i.name, ...(i.cidr === undefined ? [] : [i.cidr]),
         ...flag('parent', i.parent), ...flag('prefix', i.prefixLength), ...flag('prefer', i.prefer), ...flag('owner', i.owner),
+        ...(i.gateway === true ? ['--gateway'] : typeof i.gateway === 'string' ? ['--gateway', i.gateway] : []),
         ...flag('default-prefix', i.defaultPrefixLength), ...each('reserve', i.reserved), ...flag('description', i.description), ...labels(i.labels),
       ];
     }

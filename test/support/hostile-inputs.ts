@@ -47,6 +47,7 @@ export const HOSTILE_INPUTS: HostileInput[] = [
   { description: 'an IPv6 pool reaching into the IPv4 aliases', operation: 'create pool', input: { name: 'wide', cidr: '::/64' }, code: 'INVALID_CIDR', field: 'cidr' },
   { description: 'an IPv4-mapped block asked of an IPv4 pool', operation: 'allocate', input: { pool: 'v4', owner: 'db', cidr: '::ffff:10.50.0.16/124' }, code: 'INVALID_CIDR', field: 'cidr' },
   { description: 'an IPv4-mapped address asked of an IPv4 pool', operation: 'allocate', input: { pool: 'v4', owner: 'db', kind: 'host', address: '::ffff:10.50.0.7' }, code: 'INVALID_ADDRESS', field: 'address' },
+  { description: 'a gateway written as an IPv4-mapped address', operation: 'create pool', input: { name: 'gw', cidr: '10.90.0.0/24', gateway: '::ffff:10.90.0.1' }, code: 'INVALID_ADDRESS', field: 'gateway' },
   { description: 'looking up an IPv4-mapped address', operation: 'find', input: { ip: '::ffff:10.50.0.7' }, code: 'INVALID_ADDRESS', field: 'ip' },
   // Text that reads two ways.
   { description: 'a prefix length with a leading zero', operation: 'allocate', input: { pool: 'v4', owner: 'db', cidr: '10.50.0.16/028' }, code: 'INVALID_CIDR', field: 'cidr' },
