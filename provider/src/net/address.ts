@@ -30,7 +30,7 @@ export interface Ipv4Alias {
   readonly name: string;
 }
 
-export const IPV4_ALIASES: readonly Ipv4Alias[] = [
+const IPV4_ALIASES: readonly Ipv4Alias[] = [
   { first: 0xffff_0000_0000n, last: 0xffff_ffff_ffffn, block: '::ffff:0:0/96', name: 'IPv4-mapped' },
   { first: 0n, last: 0xffff_ffffn, block: '::/96', name: 'IPv4-compatible' },
 ];
