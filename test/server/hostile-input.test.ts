@@ -10,9 +10,10 @@ import { send, storeVersions } from './request';
 
 /**
  * The same input rules on every face: each row of test/support/hostile-inputs.ts goes through
- * the built `ipam` command (a child process on a SQLite file) and through the HTTP API (the
- * service over loopback, on another SQLite file). Both must refuse it with the row's code,
- * naming the row's field, with the same message, and leave the state as it was. Then the
+ * the built `ipam` command (a child process on a SQLite file), through the HTTP API (the
+ * service over loopback, on another SQLite file), and through the command as a client of that
+ * service. Each must refuse it with the row's code, naming the row's field, with the same
+ * message, and leave the state as it was. Then the
  * refusals only the HTTP API can meet: bodies in another charset, bytes that are not UTF-8,
  * query numbers with leading zeros.
  */
@@ -116,8 +117,11 @@ describe('hostile inputs: the same refusal from the ipam command and the HTTP AP
   let service: InProcessService;
   const cliRefusals = new Map<string, Refusal>();
 
-  const ipam = async (op: HostileOperation) => {
-    const run = await runNode([IPAM_BIN, '--state', cliState, '--json', ...commandLine(op)], { cwd: dir, timeoutMs: 30_000 });
+  /** The built command on its own state file, or (`server`) as a client of the HTTP service. */
+  const ipam = async (op: HostileOperation, server?: string) => {
+    const backend = server === undefined ? ['--state', cliState] : ['--server', server];
+    const env = server === undefined ? {} : { IPAM_TOKEN: WRITER.token };
+    const run = await runNode([IPAM_BIN, ...backend, '--json', ...commandLine(op)], { cwd: dir, env, timeoutMs: 30_000 });
     return { code: run.code, stdout: run.stdout, error: run.code === 0 ? undefined : (JSON.parse(run.stderr) as { error: Refusal }).error };
   };
 
@@ -159,6 +163,13 @@ describe('hostile inputs: the same refusal from the ipam command and the HTTP AP
         expect(sent.status).to.equal(sent.body.status).and.to.be.within(400, 499);
         const cli = cliRefusals.get(row.description);
         expect(sent.body.message, 'the same message as the ipam command').to.equal(cli?.message);
+        expect(await storeVersions(service.ipam.store)).to.deep.equal(before);
+      });
+
+      it('the ipam command as a client of the HTTP service (--server) gives the same refusal', async () => {
+        const before = await storeVersions(service.ipam.store);
+        const run = await ipam(row, service.url);
+        expect({ exit: run.code, ...run.error }).to.deep.equal({ exit: 1, code: row.code, field: row.field, message: cliRefusals.get(row.description)?.message });
         expect(await storeVersions(service.ipam.store)).to.deep.equal(before);
       });
     });
