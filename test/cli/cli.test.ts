@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../provider/src/cli/main';
+import { SqliteStore } from '../../provider/src/store/sqlite';
+import { StoreWrite } from '../../provider/src/store/store';
 import { runTs } from '../support/processes';
 
 /** The `ipam` command as a person or a script uses it. */
@@ -103,6 +105,9 @@ describe('ipam command', () => {
       ['pool create', 'error[USAGE]: usage: ipam pool create NAME [CIDR] [--parent P [--prefix N] [--prefer C]] [--strategy S] [--gateway [ADDR]] [--reserve CIDR]... [--default-prefix N] [--grace D]\n'],
       ['frobnicate', 'error[USAGE]: unknown command "frobnicate"; run `ipam --help`\n'],
       ['pool create p 10.0.0.0/8 --grace soon', 'error[USAGE]: --grace: "soon" is not a duration; write it like 3600, 90m, 24h or 7d\n'],
+      // "08" is octal to some tools: the plain number is asked for, not guessed.
+      ['alloc corp --owner a --prefix 024', 'error[USAGE]: --prefix: "024" has a leading zero; write 24\n'],
+      ['pool show corp --prefix 08', 'error[USAGE]: --prefix: "08" has a leading zero; write 8\n'],
     ];
     for (const [line, stderr] of cases) {
       const run = await ipam(line);
@@ -124,6 +129,31 @@ describe('ipam command', () => {
     const slice = await ipam('slice sync blue 10.2.0.0/16 --size 24 --cluster worker-1 --cluster worker-2 --namespace kubeslice-cisco');
     expect(slice.stdout.split('\n')[1].split(/\s+/)).to.deep.equal(['blue', '10.2.0.0/16', '254', '256', ME]);
     expect((await ipam('pool delete world')).stderr).to.equal('error[POOL_IN_USE]: pool "world" still has child pool(s) "finance" (10.0.0.0/20); delete them first\n');
+  });
+
+  it('escapes control and invisible characters of stored data in its output (an owner written before the input rules)', async () => {
+    await ipam('pool create p 10.0.0.0/24 --default-prefix 28');
+    await ipam('alloc p --owner web');
+    // Straight into the state file, as an older version or another tool could have written it.
+    const store = new SqliteStore(join(dir, '.ipam', 'state.db'));
+    try {
+      const read = await store.read('default');
+      const web = read.allocations.find((a) => a.owner === 'web')!;
+      const writes: StoreWrite[] = [
+        { type: 'deleteAllocation', pool: 'p', owner: 'web' },
+        { type: 'putAllocation', allocation: { ...web, owner: 'web\u009b2J\u202e' } },
+      ];
+      expect((await store.commit({ space: 'default', expectedVersion: read.version, writes, audit: [] })).ok).to.equal(true);
+    } finally {
+      await store.close();
+    }
+    const unsafe = /[\u0080-\u009f\u202e]/;
+    const listed = (await ipam('allocations p')).stdout;
+    expect(listed.split('\n')[1]).to.match(/^web\\u009b2J\\u202e\s+10\.0\.0\.0\/28\s/);
+    expect(unsafe.test(listed)).to.equal(false);
+    const json = (await ipam('allocations p --json')).stdout;
+    expect(unsafe.test(json)).to.equal(false);
+    expect(JSON.parse(json)[0].owner, 'the same JSON, escaped').to.equal('web\u009b2J\u202e');
   });
 
   it('uses IPAM_NAMESPACE as the space of every command that names none, slices included', async () => {

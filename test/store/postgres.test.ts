@@ -76,7 +76,7 @@ describe('PostgreSQL store', function () {
     const { rows } = await pg.query('SELECT version, name FROM ipam_schema_migrations ORDER BY version');
     expect(rows).to.deep.equal([{ version: 1, name: 'ledgers' }, { version: 2, name: 'no-overlap-cidr-first' }, { version: 3, name: 'backend-id' }]);
     // One backend id, made by the one replica that ran the migration, reported by all four.
-    const ids = await Promise.all(stores.map(async (s) => (await s.identity()).id));
+    const ids = await Promise.all(stores.map(async (s) => (await s.identity('default')).id));
     expect(new Set(ids).size).to.equal(1);
     expect((await pg.query("SELECT count(*)::int AS n FROM ipam_meta WHERE key = 'backend_id'")).rows).to.deep.equal([{ n: 1 }]);
     await pg.end();

@@ -146,14 +146,19 @@ function resolvePrefixLength(ledger: PoolLedger, request: AllocationRequest): nu
       'prefixLength',
     );
   }
-  if (request.cidr !== undefined && request.cidr.prefix !== prefixLength) {
+  checkPrefixMatchesCidr(prefixLength, request.cidr);
+  return prefixLength;
+}
+
+/** A request naming both a block and a size must not contradict itself (an allocation, or a child pool). */
+export function checkPrefixMatchesCidr(prefixLength: number, cidr: Cidr | undefined): void {
+  if (cidr !== undefined && cidr.prefix !== prefixLength) {
     throw new IpamError(
       'INVALID_PREFIX_LENGTH',
-      `prefixLength: /${prefixLength} does not match cidr ${formatCidr(request.cidr)}; give one or make them agree`,
+      `prefixLength: /${prefixLength} does not match cidr ${formatCidr(cidr)}; give one or make them agree`,
       'prefixLength',
     );
   }
-  return prefixLength;
 }
 
 function checkFamily(ledger: PoolLedger, block: Cidr | undefined, field: string): void {

@@ -1,5 +1,5 @@
 import { IpamError } from '../errors';
-import { Cidr, contains, parseCidr } from '../net/cidr';
+import { Cidr, contains, formatCidr, parseCidr } from '../net/cidr';
 
 /**
  * Seed 000's validation of KubeSlice slice subnets (util/ipam_allocator.go), with its error
@@ -25,19 +25,19 @@ export function validateSliceSubnet(sliceSubnet: string | undefined): Cidr {
     const reason = (e as IpamError).message.slice(field.length + 2);
     throw new IpamError('INVALID_CIDR', `${field}: invalid CIDR format: ${reason}`, field);
   }
-  if (cidr.family === 6) throw new IpamError('SLICE_SUBNET_IPV6', `${field}: only IPv4 subnets are supported (got ${sliceSubnet})`, field);
+  if (cidr.family === 6) throw new IpamError('SLICE_SUBNET_IPV6', `${field}: only IPv4 subnets are supported (got ${formatCidr(cidr)})`, field);
   if (cidr.prefix > MAX_SLICE_PREFIX) {
-    throw new IpamError('SLICE_SUBNET_TOO_SMALL', `${field}: slice subnet is too small, minimum /${MAX_SLICE_PREFIX} required (got ${sliceSubnet})`, field);
+    throw new IpamError('SLICE_SUBNET_TOO_SMALL', `${field}: slice subnet is too small, minimum /${MAX_SLICE_PREFIX} required (got ${formatCidr(cidr)})`, field);
   }
   if (cidr.prefix < MIN_SLICE_PREFIX) {
-    throw new IpamError('SLICE_SUBNET_TOO_LARGE', `${field}: slice subnet is too large, maximum /${MIN_SLICE_PREFIX} allowed (got ${sliceSubnet})`, field);
+    throw new IpamError('SLICE_SUBNET_TOO_LARGE', `${field}: slice subnet is too large, maximum /${MIN_SLICE_PREFIX} allowed (got ${formatCidr(cidr)})`, field);
   }
   // Size before privacy: no private range is larger than a /8, so a /7 would otherwise only
   // ever hear "not private" and never the more useful "too large".
   if (!PRIVATE_RANGES.some((range) => contains(range, cidr))) {
     throw new IpamError(
       'SLICE_SUBNET_NOT_PRIVATE',
-      `${field}: slice subnet must be from private IP ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) (got ${sliceSubnet})`,
+      `${field}: slice subnet must be from private IP ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) (got ${formatCidr(cidr)})`,
       field,
     );
   }

@@ -92,17 +92,20 @@ export function parseDuration(text: string, option: string): number {
 
 export function parseInteger(text: string, option: string): number {
   if (!/^\d+$/.test(text.trim())) throw new UsageError(`--${option}: "${text}" is not a whole number`);
+  // "08" is 8 to some tools and octal to others: ask for the plain form rather than guess.
+  if (!/^(0|[1-9]\d*)$/.test(text.trim())) throw new UsageError(`--${option}: "${text}" has a leading zero; write ${Number(text)}`);
   return Number(text);
 }
 
 /** key=value pairs from repeated --label options. */
 export function parseLabels(values: string[] | undefined): Record<string, string> | undefined {
   if (values === undefined) return undefined;
-  const labels: Record<string, string> = {};
-  for (const pair of values) {
+  const pairs = values.map((pair): [string, string] => {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--label: "${pair}" is not key=value`);
-    labels[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return labels;
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  });
+  // fromEntries defines each key, where `labels[key] = value` would turn "__proto__" into a
+  // prototype and drop it: the engine must see every key to apply its label rules.
+  return Object.fromEntries(pairs);
 }

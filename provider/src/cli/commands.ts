@@ -1,6 +1,6 @@
 import { IpamApi, SliceRef } from '../model/api';
 import { DEFAULT_SPACE } from '../model/records';
-import { parseAddress } from '../net/address';
+import { parseAddressText } from '../net/address';
 import { OptionSpec, ParsedOptions, UsageError, parseDuration, parseInteger, parseLabels } from './args';
 import {
   allocationTable,
@@ -41,14 +41,9 @@ export interface Command {
   run(ctx: CommandContext): Promise<Output>;
 }
 
-const looksLikeAddress = (token: string): boolean => {
-  try {
-    parseAddress(token);
-    return true;
-  } catch {
-    return false;
-  }
-};
+// Syntax only: `--gateway ::ffff:10.0.0.1` is the option's value, which the engine then refuses
+// by name, rather than a stray argument that ends in a usage error.
+const looksLikeAddress = (token: string): boolean => parseAddressText(token) !== undefined;
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   state: { type: 'value', valueName: 'FILE', help: 'SQLite state file (default ./.ipam/state.db; env IPAM_STATE)' },

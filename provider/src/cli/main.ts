@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { userInfo } from 'node:os';
 import { BackendSettings, openIpam, settingsFromEnv } from '../config/backend';
-import { IpamError, isIpamError } from '../errors';
+import { IpamError, escapeUnsafe, isIpamError } from '../errors';
 import { IpamApi } from '../model/api';
 import { UsageError, parseArgs } from './args';
 import { COMMANDS, COMMAND_OPTIONS, Command, GLOBAL_OPTIONS } from './commands';
@@ -52,12 +52,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // IPAM_NAMESPACE (settings.namespace) is the space of every command that names none, slices included.
     const space = (options.space ?? options.namespace ?? settings.namespace) as string | undefined;
     const output = await command.run({ api: api as IpamApi, args, options, space });
-    io.stdout(`${json ? JSON.stringify(output.json, null, 2) : output.text}\n`);
+    // Stored owners, descriptions and labels may predate the input rules: never let one drive the terminal.
+    io.stdout(`${escapeUnsafe(json ? JSON.stringify(output.json, null, 2) : output.text)}\n`);
     return output.exitCode ?? 0;
   } catch (e) {
     const usage = e instanceof UsageError;
     const error = usage ? { code: 'USAGE', message: e.message } : toIpamError(e).toJSON();
-    io.stderr(json ? `${JSON.stringify({ error })}\n` : `error[${error.code}]: ${error.message}\n`);
+    io.stderr(escapeUnsafe(json ? `${JSON.stringify({ error })}\n` : `error[${error.code}]: ${error.message}\n`));
     return usage ? 2 : 1;
   } finally {
     await api?.close();

@@ -177,7 +177,9 @@ export class HttpIpam implements IpamApi {
           method: call.method,
           url: call.path,
           params: definedOnly(call.query),
-          data: call.body,
+          // Serialised here, not by axios: its object handling drops a "__proto__" key, which
+          // the service must see to refuse it by name (labels.__proto__) like the engine does.
+          data: call.body === undefined ? undefined : JSON.stringify(call.body),
           headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
         });
       } catch (e) {

@@ -1,6 +1,6 @@
 import { AllocationRequest, planAllocation, planBlock, planRelease } from '../allocator/allocate';
 import { LedgerAllocation, PoolLedger } from '../allocator/pool-ledger';
-import { IpamError } from '../errors';
+import { IpamError, quote } from '../errors';
 import { ActingFor, AllocateInput, Availability, AvailabilityInput, OwnerRef } from '../model/api';
 import { AllocationKind } from '../model/records';
 import { parseAddress } from '../net/address';
@@ -68,7 +68,7 @@ function toRequest(input: AllocateInput): AllocationRequest {
   const owner = checkOwner(input.owner);
   const kind = input.kind ?? 'prefix';
   if (kind !== 'prefix' && kind !== 'host') {
-    throw new IpamError('INVALID_INPUT', `kind: ${JSON.stringify(kind)} is not an allocation kind; use "prefix" (a block) or "host" (one address)`, 'kind');
+    throw new IpamError('INVALID_INPUT', `kind: ${quote(kind)} is not an allocation kind; use "prefix" (a block) or "host" (one address)`, 'kind');
   }
   const request: AllocationRequest = { owner, kind };
   if (kind === 'host') {
@@ -85,7 +85,7 @@ function toRequest(input: AllocateInput): AllocationRequest {
       throw new IpamError('INVALID_INPUT', 'address: only host allocations take an address; use cidr for a block, or kind "host"', 'address');
     }
     if (input.prefixLength !== undefined && (typeof input.prefixLength !== 'number' || !Number.isInteger(input.prefixLength))) {
-      throw new IpamError('INVALID_PREFIX_LENGTH', `prefixLength: ${JSON.stringify(input.prefixLength)} is not a whole number`, 'prefixLength');
+      throw new IpamError('INVALID_PREFIX_LENGTH', `prefixLength: ${quote(input.prefixLength)} is not a whole number`, 'prefixLength');
     }
     if (input.prefixLength !== undefined) request.prefixLength = input.prefixLength;
     if (input.cidr !== undefined) request.cidr = parseCidr(input.cidr, 'cidr');

@@ -26,7 +26,7 @@ import { allocate, isAvailable, release } from './allocation-ops';
 import { EngineCore, EngineOptions } from './engine-core';
 import { createPool, deletePool, updatePool } from './pool-ops';
 import { deleteSlice, sliceInfo, sliceLedger, syncSlice } from './slice-ops';
-import { checkName, checkOwner, checkSpace } from './validate';
+import { checkName, checkOwner, checkPrefixLength, checkSpace } from './validate';
 import { allocationInfo, poolInfo } from './views';
 
 export interface IpamOptions extends EngineOptions {
@@ -70,7 +70,12 @@ export class Ipam implements IpamApi {
 
   async getPool(ref: PoolRef & { prefixLength?: number }): Promise<PoolInfo> {
     const space = checkSpace(ref.space);
-    return this.core.run(space, this.actor, (tx) => poolInfo(space, tx.pool(checkName(ref.pool, 'pool')), tx.nowMs, ref.prefixLength));
+    return this.core.run(space, this.actor, (tx) => {
+      const ledger = tx.pool(checkName(ref.pool, 'pool'));
+      // Block counts for a size the pool cannot hold would be figures about nothing: refused.
+      const prefixLength = ref.prefixLength === undefined ? undefined : checkPrefixLength(ref.prefixLength, 'prefixLength', ledger.cidr);
+      return poolInfo(space, ledger, tx.nowMs, prefixLength);
+    });
   }
 
   async listPools(filter: { space?: string } = {}): Promise<PoolInfo[]> {

@@ -1,4 +1,4 @@
-import { planBlock } from '../allocator/allocate';
+import { checkPrefixMatchesCidr, planBlock } from '../allocator/allocate';
 import { PoolLedger } from '../allocator/pool-ledger';
 import { IpamError } from '../errors';
 import { ActingFor, CreatePoolInput, UpdatePoolInput } from '../model/api';
@@ -27,6 +27,8 @@ import {
 export function createPool(tx: SpaceTx, input: CreatePoolInput, kind: PoolKind = 'pool'): PoolRecord {
   const name = checkName(input.name, 'name');
   const parent = input.parent === undefined ? undefined : tx.pool(checkName(input.parent, 'parent'), 'parent');
+  if (parent === undefined) refuseChildOnlyFields(input);
+  else if (input.cidr !== undefined && input.prefixLength !== undefined) checkPrefixMatchesCidr(input.prefixLength, checkCidrWithin(input.cidr, 'cidr'));
   const owner = input.owner === undefined ? undefined : checkOwner(input.owner);
   const existing = tx.state.ledger(name);
   if (existing !== undefined) {
@@ -153,6 +155,20 @@ function sameOrConflict(existing: PoolLedger, input: CreatePoolInput, parent: Po
 function definition(record: PoolRecord): string {
   const { strategy, gateway, reserved, defaultPrefixLength, gracePeriodSeconds } = record;
   return JSON.stringify([strategy, gateway, reserved, defaultPrefixLength, gracePeriodSeconds]);
+}
+
+/** A pool without a parent is exactly its cidr: the fields that choose a block in a parent mean nothing there. */
+function refuseChildOnlyFields(input: CreatePoolInput): void {
+  const childOnly: [keyof CreatePoolInput, string][] = [
+    ['prefixLength', 'the size of the block to carve'],
+    ['prefer', 'a block to try first'],
+    ['owner', 'the claim that carves it'],
+  ];
+  for (const [field, meaning] of childOnly) {
+    if (input[field] !== undefined) {
+      throw new IpamError('INVALID_INPUT', `${field}: only a pool carved from a parent takes ${field} (${meaning}); leave it out, or give parent`, field);
+    }
+  }
 }
 
 /** Root pools of one space never overlap; for slices this is seed 000's unique-sliceSubnet rule. */

@@ -1,5 +1,5 @@
 import { IPv4, IPv6, collapseIPv6Number } from 'ip-num';
-import { IpamError } from '../errors';
+import { IpamError, quote } from '../errors';
 
 /**
  * Addresses are a family and a bigint. ip-num does the parsing (it knows the corner cases of
@@ -17,27 +17,72 @@ export interface Address {
 const IPV4_TEXT = /^\d{1,3}(\.\d{1,3}){3}$/;
 const IPV6_TEXT = /^[0-9a-fA-F:.]+$/;
 
+/**
+ * IPv6 blocks whose addresses are IPv4 addresses in disguise (RFC 4291 2.5.5): ::ffff:10.0.0.7
+ * is 10.0.0.7. A pool there would hand out 10.0.0.7 a second time beside an IPv4 pool, and no
+ * store's overlap check sees it, so addresses and blocks that reach into them are refused and
+ * the IPv4 form is suggested. (::/96 also holds :: and ::1, which no pool hands out either.)
+ */
+export interface Ipv4Alias {
+  readonly first: bigint;
+  readonly last: bigint;
+  readonly block: string;
+  readonly name: string;
+}
+
+const IPV4_ALIASES: readonly Ipv4Alias[] = [
+  { first: 0xffff_0000_0000n, last: 0xffff_ffff_ffffn, block: '::ffff:0:0/96', name: 'IPv4-mapped' },
+  { first: 0n, last: 0xffff_ffffn, block: '::/96', name: 'IPv4-compatible' },
+];
+
+/** Where an IPv6 range [first, last] reaches into a block that aliases IPv4, the first such block. */
+export function ipv4AliasIn(first: bigint, last: bigint): Ipv4Alias | undefined {
+  return IPV4_ALIASES.find((alias) => first <= alias.last && alias.first <= last);
+}
+
+/** What to write instead of an IPv6 range that aliases IPv4, for the end of a message. */
+export const OUTSIDE_IPV4_ALIASES = 'use IPv6 outside ::/96 and ::ffff:0:0/96';
+
 /** Parses an IPv4 or IPv6 address; `field` names the input in the error a person reads. */
 export function parseAddress(text: string, field = 'address'): Address {
+  const address = parseAddressText(text);
+  if (address === undefined) {
+    throw new IpamError(
+      'INVALID_ADDRESS',
+      `${field}: ${quote(text)} is not an IPv4 or IPv6 address; write it like 10.0.0.5 or 2001:db8::5`,
+      field,
+    );
+  }
+  const alias = address.family === 6 ? ipv4AliasIn(address.value, address.value) : undefined;
+  if (alias !== undefined) {
+    const ipv4 = formatAddress({ family: 4, value: address.value & 0xffff_ffffn });
+    throw new IpamError(
+      'INVALID_ADDRESS',
+      `${field}: ${quote(text)} lies in ${alias.block}, the ${alias.name} IPv6 block, and aliases the IPv4 address ${ipv4}; write ${ipv4}, or ${OUTSIDE_IPV4_ALIASES}`,
+      field,
+    );
+  }
+  return address;
+}
+
+/**
+ * The address written in `text`, or undefined when it is none. No rule beyond the syntax: the
+ * IPv4 alias rule is applied by parseAddress, and by parseCidr to the whole block.
+ */
+export function parseAddressText(text: string): Address | undefined {
   const trimmed = typeof text === 'string' ? text.trim() : '';
   const value = IPV4_TEXT.test(trimmed)
     ? parseWith(() => IPv4.fromString(trimmed).value, trimmed)
     : trimmed.includes(':') && IPV6_TEXT.test(trimmed)
       ? parseWith(() => IPv6.fromString(trimmed).value, trimmed)
       : undefined;
-  if (value === undefined) {
-    throw new IpamError(
-      'INVALID_ADDRESS',
-      `${field}: ${JSON.stringify(text)} is not an IPv4 or IPv6 address; write it like 10.0.0.5 or 2001:db8::5`,
-      field,
-    );
-  }
-  return { family: trimmed.includes(':') ? 6 : 4, value };
+  return value === undefined ? undefined : { family: trimmed.includes(':') ? 6 : 4, value };
 }
 
 function parseWith(parse: () => bigint, text: string): bigint | undefined {
-  // ip-num accepts "01.2.3.4" as octal-looking text in some versions; we never want that.
-  if (!text.includes(':') && text.split('.').some((o) => o.length > 1 && o.startsWith('0'))) return undefined;
+  // "01.2.3.4" looks octal to some parsers; we never want it, nor as the dotted tail of IPv6.
+  const dotted = text.slice(text.lastIndexOf(':') + 1);
+  if (dotted.includes('.') && dotted.split('.').some((o) => o.length > 1 && o.startsWith('0'))) return undefined;
   try {
     return parse();
   } catch {

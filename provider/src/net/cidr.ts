@@ -1,5 +1,5 @@
-import { IpamError } from '../errors';
-import { Address, FAMILY_BITS, Family, familyName, formatAddress, parseAddress } from './address';
+import { IpamError, quote } from '../errors';
+import { Address, FAMILY_BITS, Family, OUTSIDE_IPV4_ALIASES, familyName, formatAddress, ipv4AliasIn, parseAddressText } from './address';
 
 /**
  * An aligned block of addresses: a CIDR. `start` is the network address; the block holds
@@ -59,7 +59,8 @@ export function cidrFromStart(family: Family, start: bigint, prefix: number): Ci
 /**
  * Parses "10.1.0.0/16" or "2001:db8::/32". A CIDR with host bits set is refused, with the
  * network it probably meant in the message, because silently rounding would hand out a block
- * the user did not ask for.
+ * the user did not ask for. So is a prefix length written with a leading zero ("/08": some
+ * tools read it as octal) and an IPv6 block that reaches into the IPv4 aliases (address.ts).
  */
 export function parseCidr(text: string, field = 'cidr'): Cidr {
   const raw = typeof text === 'string' ? text.trim() : '';
@@ -68,40 +69,65 @@ export function parseCidr(text: string, field = 'cidr'): Cidr {
   if (slash < 0 || !/^\d{1,3}$/.test(prefixText)) {
     throw new IpamError(
       'INVALID_CIDR',
-      `${field}: ${JSON.stringify(text)} is not a CIDR; write it as address/prefix, like 10.0.0.0/16 or 2001:db8::/32`,
+      `${field}: ${quote(text)} is not a CIDR; write it as address/prefix, like 10.0.0.0/16 or 2001:db8::/32`,
       field,
     );
   }
-  let address: Address;
-  try {
-    address = parseAddress(raw.slice(0, slash), field);
-  } catch {
+  const address = parseAddressText(raw.slice(0, slash));
+  if (address === undefined) {
     throw new IpamError(
       'INVALID_CIDR',
-      `${field}: ${JSON.stringify(text)} is not a CIDR; the part before "/" must be an IPv4 or IPv6 address`,
+      `${field}: ${quote(text)} is not a CIDR; the part before "/" must be an IPv4 or IPv6 address`,
       field,
     );
   }
   const bits = FAMILY_BITS[address.family];
   const prefix = Number(prefixText);
+  if (prefixText !== String(prefix)) {
+    throw new IpamError(
+      'INVALID_CIDR',
+      `${field}: ${quote(text)} writes the prefix length with a leading zero; write it as /${prefix}`,
+      field,
+    );
+  }
   if (prefix > bits) {
     throw new IpamError(
       'INVALID_CIDR',
-      `${field}: ${JSON.stringify(text)} has prefix /${prefix}, but ${familyName(address.family)} prefixes go from /0 to /${bits}`,
+      `${field}: ${quote(text)} has prefix /${prefix}, but ${familyName(address.family)} prefixes go from /0 to /${bits}`,
       field,
     );
   }
   const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - prefix)) - 1n);
   const start = address.value & mask;
   const cidr: Cidr = { family: address.family, start, prefix };
+  if (cidr.family === 6) refuseIpv4Alias(cidr, text, field);
   if (start !== address.value) {
     throw new IpamError(
       'INVALID_CIDR',
-      `${field}: ${JSON.stringify(text)} has host bits set; the network is ${formatCidr(cidr)}`,
+      `${field}: ${quote(text)} has host bits set; the network is ${formatCidr(cidr)}`,
       field,
     );
   }
   return cidr;
+}
+
+/** An IPv6 block inside an IPv4 alias is that IPv4 block in disguise; one reaching into one contains some. */
+function refuseIpv4Alias(cidr: Cidr, text: string, field: string): void {
+  const alias = ipv4AliasIn(cidr.start, endOf(cidr));
+  if (alias === undefined) return;
+  if (cidr.prefix >= 96) {
+    const ipv4 = formatCidr({ family: 4, start: cidr.start & 0xffff_ffffn, prefix: cidr.prefix - 96 });
+    throw new IpamError(
+      'INVALID_CIDR',
+      `${field}: ${quote(text)} lies in ${alias.block}, the ${alias.name} IPv6 block, and aliases the IPv4 block ${ipv4}; write ${ipv4}, or ${OUTSIDE_IPV4_ALIASES}`,
+      field,
+    );
+  }
+  throw new IpamError(
+    'INVALID_CIDR',
+    `${field}: ${quote(text)} reaches into ${alias.block}, the ${alias.name} IPv6 block, whose addresses alias IPv4; ${OUTSIDE_IPV4_ALIASES}, like 2001:db8::/32 or fd00::/8`,
+    field,
+  );
 }
 
 /** Canonical text of a CIDR given as text: "2001:DB8::/32" becomes "2001:db8::/32". */

@@ -1,6 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { ERROR_CATALOGUE, IpamError } from '../errors';
+import { ERROR_CATALOGUE, IpamError, quote } from '../errors';
 
 /**
  * Reading requests and writing responses: bodies bounded in size, JSON only, and every
@@ -38,20 +38,45 @@ export function readJsonBody(request: IncomingMessage, limit: number): Promise<u
     request.on('end', () => {
       if (failed) return;
       if (size === 0) return resolve(undefined);
-      const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      const [type, ...parameters] = (request.headers['content-type'] ?? '').split(';').map((part) => part.trim().toLowerCase());
       if (type !== 'application/json') {
         return reject(
-          new IpamError('UNSUPPORTED_MEDIA_TYPE', `content-type: ${JSON.stringify(type)} is not accepted; send the body as application/json`, 'content-type'),
+          new IpamError('UNSUPPORTED_MEDIA_TYPE', `content-type: ${quote(type)} is not accepted; send the body as application/json`, 'content-type'),
         );
       }
+      const charsetProblem = refusedCharset(parameters);
+      if (charsetProblem !== undefined) return reject(charsetProblem);
+      let text: string;
       try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        text = UTF8.decode(Buffer.concat(chunks));
+      } catch {
+        return reject(new IpamError('MALFORMED_JSON', 'body: not valid UTF-8; JSON is sent as UTF-8, so encode the body in UTF-8', 'body'));
+      }
+      try {
+        resolve(JSON.parse(text));
       } catch {
         // The parser's own wording changes between Node versions; this message does not.
         reject(new IpamError('MALFORMED_JSON', 'body: not valid JSON; send one JSON value, e.g. {"prefixLength": 24}', 'body'));
       }
     });
   });
+}
+
+/** Decodes UTF-8 or throws: a body with bytes that are not UTF-8 is refused, not patched with U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * JSON on the wire is UTF-8 (RFC 8259 8.1). A body declared in another charset would be
+ * decoded wrongly (latin1 "é" read as UTF-8 is U+FFFD), so it is refused, naming the header.
+ */
+function refusedCharset(parameters: string[]): IpamError | undefined {
+  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"(.*)"$/, '$1');
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return undefined;
+  return new IpamError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `content-type: charset ${quote(charset)} is not accepted; JSON is sent as UTF-8: encode the body in UTF-8 and declare application/json or application/json; charset=utf-8`,
+    'content-type',
+  );
 }
 
 function tooLarge(limit: number): IpamError {

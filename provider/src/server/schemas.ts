@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AllocateInput, CreatePoolInput, SliceInput, UpdatePoolInput } from '../model/api';
 import { STRATEGIES, Strategy } from '../model/records';
+import { labelKeyProblem } from '../engine/validate';
 
 /**
  * The shapes of requests to the HTTP service, as zod schemas. They are the single source for
@@ -12,7 +13,21 @@ import { STRATEGIES, Strategy } from '../model/records';
  */
 
 const text = (description: string) => z.string().describe(description);
-const labels = z.record(z.string(), z.string()).describe('free-form labels, string to string');
+/**
+ * Labels: parsing a record drops a "__proto__" key without a word, so the engine's label key
+ * rule runs first, on the object as JSON gave it, with the engine's message.
+ */
+const labels = z
+  .preprocess((value, ctx) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const key of Object.keys(value)) {
+        const problem = labelKeyProblem(key);
+        if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, path: [key], input: value });
+      }
+    }
+    return value;
+  }, z.record(z.string(), z.string()))
+  .describe('free-form labels, string to string');
 const whole = (description: string) => z.number().int().describe(description);
 const strategy = z.enum(STRATEGIES as readonly Strategy[] as [Strategy, ...Strategy[]]);
 
@@ -21,6 +36,7 @@ const queryInteger = (description: string) =>
   z
     .string()
     .regex(/^[0-9]{1,9}$/, 'give a whole number')
+    .regex(/^(0|[1-9][0-9]*)$/, 'write the number without leading zeros')
     .transform(Number)
     .describe(description);
 
