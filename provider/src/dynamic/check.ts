@@ -50,7 +50,8 @@ export function checkInputs(kind: ResourceKind, news: Props, fieldChecks: Record
       if (normalised !== undefined) inputs[name] = normalised;
     } catch (e) {
       if (!isIpamError(e)) throw e;
-      failures.push({ property: name, reason: e.message });
+      // With its code, as every other error reaches `pulumi up`.
+      failures.push({ property: name, reason: `${e.code}: ${e.message}` });
     }
   }
   for (const name of Object.keys(news)) {

@@ -97,6 +97,17 @@ export interface RunResult {
 /** A program: a file of the workspace (index.ts), or a function run in its place. */
 export type Program = string | (() => Record<string, unknown> | void);
 
+/** Check refused a resource's inputs: what the engine prints, with the failures as the provider gave them. */
+export class CheckFailure extends Error {
+  constructor(
+    readonly type: string,
+    readonly resourceName: string,
+    readonly failures: { property: string; reason: string }[],
+  ) {
+    super(`${type} "${resourceName}": ${failures.map((f) => f.reason).join('; ')}`);
+  }
+}
+
 export class UpdateError extends Error {
   constructor(
     readonly errors: Error[],
@@ -418,9 +429,7 @@ export class LocalStack {
     const { urn, type, name } = resource;
     const news = toWire(resource.inputs) as Props;
     const checked = await host.check(urn, prev?.inputs ?? {}, news);
-    if (checked.failures.length > 0) {
-      throw new Error(`${type} "${name}": ${checked.failures.map((f) => f.reason).join('; ')}`);
-    }
+    if (checked.failures.length > 0) throw new CheckFailure(type, name, checked.failures);
     const inputs = checked.inputs;
     const created = async (op: 'create' | 'replace', extra: Partial<Step> = {}) => {
       steps.push({ op, urn, name, type, ...extra });
