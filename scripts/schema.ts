@@ -1,13 +1,15 @@
 /**
- * Writes schema.json, the Pulumi package schema of pulumi-ipam, from the resource specs
- * (provider/src/dynamic/specs.ts): `npm run schema`. test/pulumi/schema.test.ts fails when the
- * file is stale or disagrees with the SDK classes or the provider's diff.
+ * Writes schema.json, the Pulumi package schema of the package `ipam` that the provider plugin
+ * (pulumi-resource-ipam) serves, from the resource specs (provider/src/dynamic/specs.ts):
+ * `npm run schema`. test/pulumi/schema.test.ts fails when the file is stale or disagrees with
+ * the SDK classes, the provider's diff, or what the plugin serves.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FieldType, RESOURCE_KINDS, SPECS } from '../provider/src/dynamic/specs';
+import { PACKAGE } from '../provider/src/plugin/package';
 
-const PACKAGE = 'pulumi-ipam';
+const ROOT = join(__dirname, '..');
 const token = (name: string) => `${PACKAGE}:index:${name}`;
 
 type TypeSpec = Record<string, unknown>;
@@ -65,25 +67,31 @@ export function buildSchema(): Record<string, unknown> {
       requiredInputs: Object.entries(spec.inputs).filter(([, i]) => i.required).map(([n]) => n).sort(),
     };
   }
+  const configProperties = Object.fromEntries(
+    Object.entries(CONFIG).map(([key, [description, env, secret]]) => [
+      key,
+      { type: 'string', description, defaultInfo: { environment: [env] }, ...(secret ? { secret: true } : {}) },
+    ]),
+  );
   return {
     name: PACKAGE,
     displayName: 'IPAM',
-    version: '0.1.0',
+    version: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
     description: 'IP address management for Pulumi: subnet pools, claims, KubeSlice slices and client IPs that never collide.',
     keywords: ['pulumi', 'ipam', 'networking', 'kubeslice', 'category/network'],
     license: 'Apache-2.0',
-    config: {
-      variables: Object.fromEntries(
-        Object.entries(CONFIG).map(([key, [description, env, secret]]) => [
-          key,
-          { type: 'string', description, defaultInfo: { environment: [env] }, ...(secret ? { secret: true } : {}) },
-        ]),
-      ),
+    homepage: 'https://www.npmjs.com/package/pulumi-ipam',
+    publisher: 'pulumi-ipam',
+    config: { variables: configProperties },
+    provider: {
+      description: 'The ipam provider: which backend holds the address space (an embedded SQLite file, an HTTP IPAM service, or Kubernetes custom resources). Without settings it uses ./.ipam/state.db.',
+      properties: Object.fromEntries(Object.entries(configProperties).map(([k, v]) => [k, v])),
+      inputProperties: configProperties,
     },
     types: {
       [token('SliceClusterAllocation')]: {
         type: 'object',
-        description: 'The subnet of one cluster of a slice (seed 000 SliceIpam status).',
+        description: "The subnet of one cluster of a KubeSlice slice, as the SliceIpam status lists it.",
         properties: {
           clusterName: { type: 'string', description: 'The cluster.' },
           subnet: { type: 'string', description: "The cluster's subnet." },
@@ -95,11 +103,19 @@ export function buildSchema(): Record<string, unknown> {
       },
     },
     resources,
-    language: { nodejs: { packageName: PACKAGE, dependencies: { '@pulumi/pulumi': '~3.248.0' } } },
+    // What `pulumi package gen-sdk` needs per language. Node.js programs can also use the
+    // dynamic resources of the npm package pulumi-ipam, so the generated one takes another name.
+    language: {
+      nodejs: { packageName: '@pulumi-ipam/sdk', dependencies: { '@pulumi/pulumi': '^3.139.0' } },
+      python: { packageName: 'pulumi_ipam', requires: { pulumi: '>=3.139.0,<4.0.0' } },
+      go: { importBasePath: 'github.com/pulumi-ipam/pulumi-ipam/sdk/go/ipam', generateResourceContainerTypes: true },
+      csharp: { rootNamespace: 'PulumiIpam', packageReferences: { Pulumi: '3.*' } },
+      java: { basePackage: 'io.github.pulumiipam' },
+    },
   };
 }
 
 if (require.main === module) {
-  writeFileSync(join(__dirname, '..', 'schema.json'), `${JSON.stringify(buildSchema(), null, 2)}\n`);
+  writeFileSync(join(ROOT, 'schema.json'), `${JSON.stringify(buildSchema(), null, 2)}\n`);
   process.stdout.write('schema.json written\n');
 }

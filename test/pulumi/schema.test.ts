@@ -58,7 +58,10 @@ const packageSchema = z
     description: z.string(),
     keywords: z.array(z.string()),
     license: z.string(),
+    homepage: z.string().url(),
+    publisher: z.string(),
     config: z.object({ variables: z.record(z.string(), propertySpec) }).strict(),
+    provider: z.object({ description: z.string(), properties: z.record(z.string(), propertySpec), inputProperties: z.record(z.string(), propertySpec) }).strict(),
     types: z.record(z.string().regex(TOKEN), objectType),
     resources: z.record(z.string().regex(TOKEN), resourceSpec),
     language: z.record(z.string(), z.object({}).passthrough()),
@@ -103,16 +106,22 @@ describe('schema.json', () => {
     expect(schema).to.deep.equal(JSON.parse(JSON.stringify(buildSchema())));
   });
 
-  it('follows the rules of the Pulumi package metaschema', () => {
+  it('follows the rules of the Pulumi package metaschema: tokens of the package, every $ref resolves, required among the properties', () => {
     packageSchema.parse(schema);
     for (const resource of Object.values(schema.resources) as { properties: object; required: string[]; inputProperties: object; requiredInputs: string[] }[]) {
       for (const name of resource.required) expect(resource.properties).to.have.property(name);
       for (const name of resource.requiredInputs) expect(resource.inputProperties).to.have.property(name);
     }
+    for (const token of [...Object.keys(schema.resources), ...Object.keys(schema.types)]) expect(token.split(':')[0]).to.equal(schema.name);
+    const refs = [...JSON.stringify(schema).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
+    expect(refs).to.not.deep.equal([]);
+    for (const ref of refs) expect(schema.types, ref).to.have.property(ref.replace('#/types/', ''));
+    expect(Object.keys(schema.language).sort()).to.deep.equal(['csharp', 'go', 'java', 'nodejs', 'python']);
+    expect(schema.provider.inputProperties.token.secret).to.equal(true);
   });
 
   for (const kind of RESOURCE_KINDS) {
-    const resource = schema.resources[`pulumi-ipam:index:${kind}`];
+    const resource = schema.resources[`ipam:index:${kind}`];
 
     it(`${kind}: inputs and outputs are the SDK class's`, () => {
       const sdk = sdkShape(kind);

@@ -12,9 +12,22 @@ export interface ResourceHandler {
   check(urn: string | undefined, olds: Props, news: Props): Promise<CheckResult>;
   diff(id: string, olds: Props, news: Props): Promise<DiffResult>;
   create(inputs: Props): Promise<{ id: string; outs: Props }>;
+  /** Refresh; also import, where `props` is what fromId() makes of the ID and nothing else. */
   read(id: string, props: Props): Promise<{ id: string; props: Props }>;
   update(id: string, olds: Props, news: Props): Promise<{ outs: Props }>;
   delete(id: string, props: Props): Promise<void>;
+  /**
+   * The identity fields an ID stands for (`pulumi import`): "space/name" for a pool,
+   * "space/pool/owner" for a claim's block ("space/name" for a claim that is a pool),
+   * "space/pool/clientId" for a client address, "namespace/sliceName" for a slice.
+   */
+  fromId(id: string): Props;
+}
+
+/** The parts of an ID: the first `fixed` segments, then the rest (owner keys may hold "/"). */
+export function idParts(id: string, fixed: number): string[] {
+  const parts = id.split('/');
+  return parts.length <= fixed ? parts : [...parts.slice(0, fixed), parts.slice(fixed).join('/')];
 }
 
 /** A refresh that finds the resource gone: Pulumi drops it from the state on an empty ID. */

@@ -48,6 +48,11 @@ const DYNAMIC = Object.fromEntries(
   ]),
 ) as Record<ResourceKind, DynamicHandler>;
 
+/** The handler of a kind, as a provider plugin calls it (the URN from the engine). */
+export function handlerOf(kind: ResourceKind): ResourceHandler {
+  return HANDLERS[kind];
+}
+
 export function handler(kind: ResourceKind): DynamicHandler {
   return DYNAMIC[kind];
 }

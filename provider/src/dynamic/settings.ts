@@ -25,6 +25,45 @@ const KEYS: Record<string, keyof BackendSettings> = {
   'ipam:namespace': 'namespace',
 };
 
+/** The provider's config keys, without the `ipam:` namespace (a provider plugin's inputs). */
+export const CONFIG_KEYS = [...Object.keys(KEYS).map((k) => k.replace('ipam:', '')), 'backend'];
+
+/**
+ * What is wrong with a provider config (a plugin's CheckConfig): unknown keys, values that are
+ * not text, and the choices the backends refuse, each naming the key, so `pulumi preview` says
+ * it before anything opens a backend.
+ */
+export function configFailures(config: Record<string, unknown>): { property: string; reason: string }[] {
+  const failures: { property: string; reason: string }[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'version') continue; // the engine's own: which plugin version serves the provider
+    if (!CONFIG_KEYS.includes(key)) {
+      failures.push({ property: key, reason: `INVALID_INPUT: ${key}: not a setting of the ipam provider; settings are ${CONFIG_KEYS.join(', ')}` });
+    } else if (typeof value !== 'string') {
+      failures.push({ property: key, reason: `INVALID_INPUT: ${key}: give text, got ${JSON.stringify(value)}` });
+    }
+  }
+  if (failures.length > 0) return failures;
+  if (config.backend !== undefined && config.backend !== 'kubernetes') {
+    failures.push({ property: 'backend', reason: `INVALID_INPUT: backend: ${JSON.stringify(config.backend)} is not a backend; "kubernetes" is the one to name (the others follow from server or state)` });
+  }
+  if (config.sqliteSync !== undefined && config.sqliteSync !== 'full' && config.sqliteSync !== 'normal') {
+    failures.push({ property: 'sqliteSync', reason: `INVALID_INPUT: sqliteSync: ${JSON.stringify(config.sqliteSync)} is not a setting; use "full" or "normal"` });
+  }
+  if (config.server !== undefined && (config.kubeconfig !== undefined || config.backend === 'kubernetes')) {
+    failures.push({ property: 'server', reason: 'INVALID_INPUT: server: both an IPAM server and a Kubernetes cluster are configured; choose one backend' });
+  }
+  if (typeof config.namespace === 'string') {
+    try {
+      checkSpace(config.namespace, 'namespace');
+    } catch (e) {
+      if (!isIpamError(e)) throw e;
+      failures.push({ property: 'namespace', reason: `${e.code}: ${e.message}` });
+    }
+  }
+  return failures;
+}
+
 let configured: BackendSettings = {};
 let opened: { key: string; api: Promise<IpamApi> } | undefined;
 

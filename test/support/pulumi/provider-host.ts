@@ -16,6 +16,8 @@ const providerGrpc = require('@pulumi/pulumi/proto/provider_grpc_pb');
 const providerPb = require('@pulumi/pulumi/proto/provider_pb');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const structPb = require('google-protobuf/google/protobuf/struct_pb');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const emptyPb = require('google-protobuf/google/protobuf/empty_pb');
 
 export type Props = Record<string, unknown>;
 
@@ -28,9 +30,12 @@ export interface DiffResponse {
   changes: 'none' | 'some' | 'unknown';
   replaces: string[];
   deleteBeforeReplace: boolean;
+  /** The detailed diff, when the provider gives one: property -> kind (update, update-replace, ...). */
+  detailed?: Record<string, string>;
 }
 
 const CHANGES = ['unknown', 'none', 'some'] as const;
+const KINDS = ['add', 'add-replace', 'delete', 'delete-replace', 'update', 'update-replace'] as const;
 
 /** A resource request message: the URN, the ID when there is one, and the property bags given. */
 function request(message: string, fields: { urn: string; id?: string; olds?: Props; news?: Props; properties?: Props }): unknown {
@@ -54,10 +59,21 @@ export class ProviderHost {
    * Starts the host in the program directory (its working directory, from which the serialized
    * provider's require() calls resolve), from the @pulumi/pulumi installed for the program.
    */
-  static async start(programDir: string, modulesRoot: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
-    const hostScript = join(modulesRoot, 'node_modules', '@pulumi', 'pulumi', 'cmd', 'dynamic-provider', 'index.js');
+  static start(programDir: string, modulesRoot: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
+    return ProviderHost.spawn(join(modulesRoot, 'node_modules', '@pulumi', 'pulumi', 'cmd', 'dynamic-provider', 'index.js'), programDir, env);
+  }
+
+  /**
+   * Starts a provider plugin executable (pulumi-resource-ipam) the way the engine starts a plugin:
+   * in the program's directory, with the engine's address as its argument, reading its port.
+   */
+  static startPlugin(executable: string, programDir: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
+    return ProviderHost.spawn(executable, programDir, env);
+  }
+
+  private static async spawn(script: string, programDir: string, env: NodeJS.ProcessEnv): Promise<ProviderHost> {
     // The engine passes its own address; the host only needs one to start, and never dials it here.
-    const child = spawn(process.execPath, [hostScript, '127.0.0.1:1'], { cwd: programDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, '127.0.0.1:1'], { cwd: programDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
     const port = await new Promise<string>((resolve, reject) => {
@@ -77,12 +93,37 @@ export class ProviderHost {
   }
 
   /** Configure comes first, with the stack config (secrets already decrypted), as the engine does. */
-  async configure(config: Record<string, string>): Promise<void> {
+  async configure(config: Record<string, string>): Promise<{ acceptSecrets: boolean; supportsPreview: boolean }> {
     const req = new providerPb.ConfigureRequest();
     req.setArgs(structPb.Struct.fromJavaScript(config));
     req.setAcceptsecrets(true);
     req.setAcceptresources(true);
-    await this.call('configure', req);
+    const res = await this.call('configure', req);
+    return { acceptSecrets: res.getAcceptsecrets(), supportsPreview: res.getSupportspreview() };
+  }
+
+  async getPluginInfo(): Promise<string> {
+    return (await this.call('getPluginInfo', new emptyPb.Empty())).getVersion();
+  }
+
+  async getSchema(): Promise<string> {
+    const req = new providerPb.GetSchemaRequest();
+    req.setVersion(0);
+    return (await this.call('getSchema', req)).getSchema();
+  }
+
+  /** A provider's config as the engine checks it: the provider resource's URN, old and new inputs (secrets wrapped). */
+  async checkConfig(urn: string, olds: Props, news: Props): Promise<CheckResponse> {
+    const res = await this.call('checkConfig', request('CheckRequest', { urn, olds, news }));
+    return {
+      inputs: res.getInputs().toJavaScript(),
+      failures: res.getFailuresList().map((f: { getProperty(): string; getReason(): string }) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
+  }
+
+  async diffConfig(urn: string, olds: Props, news: Props): Promise<DiffResponse & { diffs: string[] }> {
+    const res = await this.call('diffConfig', request('DiffRequest', { urn, olds, news }));
+    return { changes: CHANGES[res.getChanges()], replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace(), diffs: res.getDiffsList() };
   }
 
   async check(urn: string, olds: Props, news: Props): Promise<CheckResponse> {
@@ -95,7 +136,9 @@ export class ProviderHost {
 
   async diff(urn: string, id: string, olds: Props, news: Props): Promise<DiffResponse> {
     const res = await this.call('diff', request('DiffRequest', { urn, id, olds, news }));
-    return { changes: CHANGES[res.getChanges()], replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace() };
+    const detailed: Record<string, string> = {};
+    res.getDetaileddiffMap().forEach((d: { getKind(): number }, key: string) => (detailed[key] = KINDS[d.getKind()]));
+    return { changes: CHANGES[res.getChanges()], replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace(), detailed };
   }
 
   async create(urn: string, properties: Props): Promise<{ id: string; outs: Props }> {
@@ -103,9 +146,10 @@ export class ProviderHost {
     return { id: res.getId(), outs: res.getProperties().toJavaScript() };
   }
 
-  async read(urn: string, id: string, properties: Props): Promise<{ id: string; outs: Props }> {
+  /** Refresh; with no properties, import (the provider may answer the inputs too). */
+  async read(urn: string, id: string, properties: Props): Promise<{ id: string; outs: Props; inputs?: Props }> {
     const res = await this.call('read', request('ReadRequest', { urn, id, properties }));
-    return { id: res.getId(), outs: res.getProperties()?.toJavaScript() ?? {} };
+    return { id: res.getId(), outs: res.getProperties()?.toJavaScript() ?? {}, inputs: res.getInputs()?.toJavaScript() };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props): Promise<Props> {

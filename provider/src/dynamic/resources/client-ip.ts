@@ -5,7 +5,7 @@ import { normalizeAddress } from '../../net/address';
 import { backendOf, checkBackend } from '../backend-identity';
 import { checkResource } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, pulumiError, str } from '../handler';
+import { GONE, ResourceHandler, backend, idParts, pulumiError, str } from '../handler';
 import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown } from '../values';
 
@@ -47,10 +47,16 @@ async function current(props: Props): Promise<Props | undefined> {
   const a = await backend(() => api.getAllocation(ref(props)), ['POOL_NOT_FOUND']);
   if (a === undefined || a.status !== 'allocated') return undefined;
   const pool = (await backend(() => api.getPool({ space: a.space, pool: a.pool })))!;
-  return outputs(props, a, pool, backendId);
+  // An imported address acts for its creator, so the stack can release it.
+  return outputs({ ...props, creator: props.creator ?? a.creator }, a, pool, backendId);
 }
 
 export const clientIp: ResourceHandler = {
+  fromId(id) {
+    const [space, pool, clientId] = idParts(id, 2);
+    return { space, pool, clientId };
+  },
+
   async check(urn, olds, news) {
     return checkResource('ClientIp', urn, olds, news, { space: () => defaultSpace() }, FIELD_CHECKS);
   },

@@ -6,7 +6,7 @@ import { formatCidr, overlaps } from '../../net/cidr';
 import { backendOf, checkBackend } from '../backend-identity';
 import { checkResource } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, str } from '../handler';
+import { GONE, ResourceHandler, backend, idParts, str } from '../handler';
 import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown } from '../values';
 import { knownCidr } from './subnet-pool';
@@ -73,6 +73,11 @@ async function sync(inputs: Props, olds: Props = {}): Promise<Props> {
 }
 
 export const sliceIpam: ResourceHandler = {
+  fromId(id) {
+    const [namespace, sliceName] = idParts(id, 1);
+    return { namespace, sliceName };
+  },
+
   async check(urn, olds, news) {
     return checkResource('SliceIpam', urn, olds, news, { sliceName: (id) => id?.name, namespace: () => defaultSpace() }, FIELD_CHECKS);
   },
@@ -102,7 +107,15 @@ export const sliceIpam: ResourceHandler = {
     const allocated = slice.allocatedSubnets.filter((a) => a.status === 'Allocated').map((a) => a.clusterName);
     const listed = (props.clusters as string[] | undefined) ?? [];
     const clusters = [...listed.filter((c) => allocated.includes(c)), ...allocated.filter((c) => !listed.includes(c))];
-    const truth = { ...props, sliceSubnet: slice.sliceSubnet, subnetSize: slice.subnetSize, clusters };
+    const truth = {
+      ...props,
+      sliceSubnet: slice.sliceSubnet,
+      subnetSize: slice.subnetSize,
+      clusters,
+      gracePeriodHours: props.gracePeriodHours ?? (slice.gracePeriodHours === 24 ? undefined : slice.gracePeriodHours),
+      // An imported slice acts for its creator, so the stack can sync and delete it.
+      creator: props.creator ?? slice.creator,
+    };
     return { id, props: outputs(truth, slice, backendId) };
   },
 

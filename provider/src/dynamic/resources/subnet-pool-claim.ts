@@ -6,7 +6,7 @@ import { networkFacts } from '../../net/facts';
 import { backendOf, checkBackend } from '../backend-identity';
 import { IdentityDefaults, checkResource } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, blockOutputs, num, pulumiError, str } from '../handler';
+import { GONE, ResourceHandler, backend, blockOutputs, idParts, num, pulumiError, str } from '../handler';
 import { defaultOwner } from '../identity';
 import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown } from '../values';
@@ -66,15 +66,24 @@ async function current(props: Props): Promise<Props | undefined> {
   const api = await ipamApi();
   await checkBackend(ipamApi, props, str(props, 'space'), what(props));
   const { id: backendId } = await backendOf(api, str(props, 'space'));
+  // An imported claim knows only its ID: the rest is the backend's, and it acts for the creator.
   if (isPool(props)) {
     const pool = await backend(() => api.getPool(child(props)), ['POOL_NOT_FOUND']);
-    return pool === undefined || pool.parent !== props.pool ? undefined : childPoolOutputs(props, pool, backendId);
+    if (pool === undefined || pool.parent === undefined || (props.pool !== undefined && pool.parent !== props.pool)) return undefined;
+    return childPoolOutputs({ ...props, pool: pool.parent, owner: props.owner ?? pool.owner, creator: props.creator ?? pool.creator }, pool, backendId);
   }
   const a = await backend(() => api.getAllocation(owner(props)), ['POOL_NOT_FOUND']);
-  return a === undefined || a.status !== 'allocated' ? undefined : allocationOutputs(props, a, backendId);
+  return a === undefined || a.status !== 'allocated' ? undefined : allocationOutputs({ ...props, creator: props.creator ?? a.creator }, a, backendId);
 }
 
 export const subnetPoolClaim: ResourceHandler = {
+  fromId(id) {
+    const parts = id.split('/');
+    if (parts.length === 2) return { space: parts[0], poolName: parts[1], asPool: true };
+    const [space, pool, key] = idParts(id, 2);
+    return { space, pool, owner: key };
+  },
+
   async check(urn, olds, news) {
     const defaults: IdentityDefaults = { owner: (id) => id && defaultOwner(id), space: () => defaultSpace() };
     // The child pool takes the resource name unless asPool is plainly off.

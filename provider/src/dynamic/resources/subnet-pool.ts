@@ -6,7 +6,7 @@ import { normalizeAddress } from '../../net/address';
 import { backendOf, checkBackend } from '../backend-identity';
 import { checkResource } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, blockOutputs, str } from '../handler';
+import { GONE, ResourceHandler, backend, blockOutputs, idParts, str } from '../handler';
 import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown } from '../values';
 
@@ -61,6 +61,11 @@ const acting = (props: Props) => ({ creator: str(props, 'creator'), adopt: props
 const what = (props: Props) => `pool "${str(props, 'name')}" in address space "${str(props, 'space')}"`;
 
 export const subnetPool: ResourceHandler = {
+  fromId(id) {
+    const [space, name] = idParts(id, 1);
+    return { space, name };
+  },
+
   async check(urn, olds, news) {
     return checkResource('SubnetPool', urn, olds, news, { name: (id) => id?.name, space: () => defaultSpace() }, FIELD_CHECKS);
   },
@@ -118,7 +123,8 @@ export const subnetPool: ResourceHandler = {
       description: pool.description,
       labels: pool.labels,
       adopt: props.adopt,
-      creator: props.creator,
+      // An imported pool acts for its creator, so the stack can change and delete it.
+      creator: props.creator ?? pool.creator,
     });
     return { id, props: outputs(truth, pool, backendId) };
   },
