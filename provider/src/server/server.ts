@@ -1,10 +1,10 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 import { Ipam } from '../engine/ipam';
 import { IpamError, isIpamError } from '../errors';
 import { TokenAuth } from './auth';
-import { DEFAULT_BODY_LIMIT, readJsonBody, sendJson, sendProblem, validate } from './http-io';
+import { DEFAULT_BODY_LIMIT, clientErrorProblem, rawProblemResponse, readJsonBody, sendJson, sendProblem, validate } from './http-io';
 import { RequestLog, RequestLogger } from './log';
 import { ServiceMetrics } from './metrics';
 import { openApiDocument } from './openapi';
@@ -20,8 +20,38 @@ export interface ServerOptions {
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
   log?: RequestLogger;
+  /** Service events other than requests (a connection dropped over the cap), as (message, fields). */
+  events?: (msg: string, fields: Record<string, unknown>) => void;
   version?: string;
+  /** Timeouts and caps of the HTTP layer; each defaults to DEFAULT_LIMITS. */
+  limits?: Partial<ServiceLimits>;
 }
+
+/**
+ * How long a client may take and how many may connect. A client slower than these is answered
+ * 408 REQUEST_TIMEOUT and disconnected, so a slow or idle client cannot hold a connection for
+ * long; the time the service itself takes to answer is not limited by them.
+ */
+export interface ServiceLimits {
+  /** The request line and every header must arrive within this, from the connection's start. */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections open at once; more are closed as soon as they are accepted. */
+  maxConnections: number;
+  /** Request line plus headers, in bytes; more is 431 HEADERS_TOO_LARGE. */
+  maxHeaderBytes: number;
+}
+
+export const DEFAULT_LIMITS: ServiceLimits = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_024,
+  maxHeaderBytes: 16 * 1024,
+};
 
 const ANONYMOUS = 'anonymous';
 
@@ -39,6 +69,10 @@ export class IpamServer {
   private readonly actors = new Map<string, Ipam>();
   private readonly bodyLimit: number;
   private readonly log: RequestLogger;
+  /** The response being written on each connection, so that a connection-level error does not corrupt it. */
+  private readonly inFlight = new WeakMap<Socket, ServerResponse>();
+  /** Why the service cut a connection (a timeout), for the request that was in flight on it. */
+  private readonly cutReasons = new WeakMap<Socket, IpamError>();
   private closing = false;
 
   constructor(private readonly options: ServerOptions) {
@@ -46,12 +80,28 @@ export class IpamServer {
     this.openapi = JSON.stringify(openApiDocument(ROUTES, options.version ?? '0.0.0'));
     this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
     this.log = options.log ?? (() => undefined);
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const httpOptions = {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node checks the two timeouts above only this often (30 s by default, which let a slow
+      // client hold its connection for up to a minute).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+      // Node would answer a missing Host with a bare 400; dispatch refuses it in the problem format.
+      requireHostHeader: false,
+    };
     const handler = (request: IncomingMessage, response: ServerResponse) => void this.handle(request, response);
-    this.server = options.tls === undefined ? createServer(handler) : createHttpsServer(options.tls, handler);
-    // Bound slow clients: a request must arrive whole within these.
-    this.server.headersTimeout = 10_000;
-    this.server.requestTimeout = 30_000;
-    this.server.keepAliveTimeout = 30_000;
+    this.server = options.tls === undefined ? createServer(httpOptions, handler) : createHttpsServer({ ...options.tls, ...httpOptions }, handler);
+    this.server.maxConnections = limits.maxConnections;
+    this.server.on('drop', (peer?: { remoteAddress?: string }) => {
+      this.metrics.observeDroppedConnection();
+      options.events?.('connection dropped', { reason: `over the cap of ${limits.maxConnections} connections`, remoteAddress: peer?.remoteAddress });
+    });
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
+    // Any Expect other than 100-continue: refused by dispatch in the problem format, not Node's bare 417.
+    this.server.on('checkExpectation', handler);
   }
 
   /** Starts listening; resolves with the base URL (port 0 picks a free port). */
@@ -82,13 +132,40 @@ export class IpamServer {
     clearTimeout(timer);
   }
 
+  /**
+   * An error on a connection outside any handler: a parse error, a timeout, the client gone.
+   * Answered in the problem format when the connection can still carry an answer and no response
+   * has started on it; logged and counted here unless a request in flight logs it.
+   */
+  private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    const problem = clientErrorProblem(error);
+    const response = this.inFlight.get(socket);
+    if (problem !== undefined) {
+      if (response !== undefined) this.cutReasons.set(socket, problem);
+      else {
+        const entry: RequestLog = { method: '', path: '', route: 'unparsed', status: problem.status, actor: '-', code: problem.code };
+        this.metrics.observeRequest(entry.method, entry.route, entry.status);
+        this.log(entry);
+      }
+      if (socket.writable && response?.headersSent !== true) {
+        // Destroyed once the answer is flushed, or after a second if the peer does not read it.
+        socket.end(rawProblemResponse(problem), () => socket.destroy());
+        setTimeout(() => socket.destroy(), 1_000).unref();
+        return;
+      }
+    }
+    socket.destroy();
+  }
+
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     const entry: RequestLog = { method: request.method ?? '', path: (request.url ?? '').split('?')[0], route: 'unmatched', status: 0, actor: '-' };
+    const socket = request.socket;
+    this.inFlight.set(socket, response);
     try {
       await this.dispatch(request, response, entry);
     } catch (e) {
-      const error = this.toIpamError(e, entry);
+      const error = (isIpamError(e) && e.code === 'REQUEST_ABORTED' && this.cutReasons.get(socket)) || this.toIpamError(e, entry);
       entry.code = error.code;
       if (this.closing) response.shouldKeepAlive = false;
       if (!response.headersSent) {
@@ -100,6 +177,7 @@ export class IpamServer {
         sendProblem(response, error, headers);
       }
     } finally {
+      if (this.inFlight.get(socket) === response) this.inFlight.delete(socket);
       entry.status = response.statusCode;
       entry.ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.metrics.observeRequest(entry.method, entry.route, entry.status);
@@ -110,6 +188,7 @@ export class IpamServer {
   private async dispatch(request: IncomingMessage, response: ServerResponse, entry: RequestLog): Promise<void> {
     const [path, search = ''] = (request.url ?? '/').split('?', 2);
     const method = request.method ?? 'GET';
+    checkFraming(request);
     if (path in OPERATIONS_ROUTES) {
       entry.route = path;
       if (method !== 'GET') throw new MethodNotAllowed(method, path, ['GET']);
@@ -151,6 +230,7 @@ export class IpamServer {
         try {
           await this.options.ipam.store.ping();
         } catch (e) {
+          if (isIpamError(e) && e.code === 'STORE_UNAVAILABLE') throw e; // already says which backend and why
           throw new IpamError('STORE_UNAVAILABLE', `store: the ${this.options.ipam.store.kind} state backend does not answer: ${(e as Error).message}`);
         }
         return sendJson(response, 200, { status: 'ready', store: this.options.ipam.store.kind });
@@ -186,6 +266,17 @@ export class IpamServer {
     if (isIpamError(e)) return e;
     entry.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
     return new IpamError('INTERNAL_ERROR', 'server: the request failed unexpectedly; the service log has the details');
+  }
+}
+
+/** What Node's parser lets through but the service refuses, in the problem format (Node's own answers have no body). */
+function checkFraming(request: IncomingMessage): void {
+  if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+    throw new IpamError('MALFORMED_REQUEST', 'host: an HTTP/1.1 request needs a Host header', 'host');
+  }
+  const expect = request.headers.expect;
+  if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
+    throw new IpamError('INVALID_INPUT', `expect: ${JSON.stringify(expect)} is not supported; send no Expect header, or "100-continue"`, 'expect');
   }
 }
 
