@@ -55,6 +55,11 @@ export const ERROR_CATALOGUE = {
   // A bug, not a refusal: logged in full by the service, shown to the caller without details.
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
 
+  // The configuration a process starts with (flags, files, environment): tokens, TLS
+  // certificate, listen address, kubeconfig. Fixed by whoever starts it, never by retrying; the
+  // CLI exits 2. 500 if it ever reaches a client: the fault is on the server's side.
+  CONFIG_INVALID: { status: 500, title: 'Invalid configuration' },
+
   // The state backend.
   CONTENTION: { status: 503, title: 'Too much contention' },
   STORE_UNAVAILABLE: { status: 503, title: 'State backend unavailable' },

@@ -9,6 +9,7 @@ import { IpamError } from '../../provider/src/errors';
 import { TokenAuth, parseTokensEnv, readTokensFile } from '../../provider/src/server/auth';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { CommitRequest, Store } from '../../provider/src/store/store';
+import { clusterOrSkip, freePort } from '../support/postgres';
 import { runTs } from '../support/processes';
 import { WRITER, startInProcess, startServeProcess } from '../support/http-service';
 import { send } from './request';
@@ -177,6 +178,37 @@ describe('HTTP service: operations', () => {
         2,
         'error[USAGE]: no tokens: give --tokens FILE or set IPAM_TOKENS (name:scope:token,...), or --no-auth on a loopback address\n',
       ]);
+    });
+
+    it('waits with backoff for a PostgreSQL that is down at start, answering /readyz 503 meanwhile, then serves', async function () {
+      const port = await freePort();
+      const service = await startServeProcess(`postgres://postgres@127.0.0.1:${port}/postgres`);
+      let cluster: Awaited<ReturnType<typeof clusterOrSkip>> | undefined;
+      try {
+        const waiting = await send(service.url, 'GET', '/readyz', { token: null });
+        expect([waiting.status, waiting.body.code]).to.deep.equal([503, 'STORE_UNAVAILABLE']);
+        expect(waiting.body.message).to.match(/^store: the postgres state backend does not answer yet \(still trying\): /);
+        const refused = await send(service.url, 'POST', '/v1/spaces/default/pools', { body: { name: 'p', cidr: '10.0.0.0/24' } });
+        expect([refused.status, refused.body.code]).to.deep.equal([503, 'STORE_UNAVAILABLE']);
+        cluster = await clusterOrSkip(this, { port });
+        // Bounded: the backoff is capped at 10 s, so the service answers within a few seconds of the database.
+        let ready = waiting;
+        for (let i = 0; i < 60 && ready.status !== 200; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          ready = await send(service.url, 'GET', '/readyz', { token: null });
+        }
+        expect(ready.body).to.deep.equal({ status: 'ready', store: 'postgres' });
+        const created = await send(service.url, 'POST', '/v1/spaces/default/pools', { body: { name: 'p', cidr: '10.0.0.0/24' } });
+        expect(created.status).to.equal(200);
+        const events = service.stderr().trim().split('\n').map((line) => JSON.parse(line) as { msg: string; retryInMs?: number; error?: string });
+        const retries = events.filter((e) => e.msg === 'store not ready');
+        expect(retries.map((e) => e.retryInMs).slice(0, 2)).to.deep.equal([250, 500]);
+        expect(retries[0].error).to.match(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
+        expect(events.some((e) => e.msg === 'store ready')).to.equal(true);
+      } finally {
+        expect(await service.stop()).to.equal(0);
+        cluster?.stop();
+      }
     });
 
     it('serves a SQLite file, logs JSON lines without the token, and exits 0 on SIGTERM', async () => {

@@ -13,7 +13,16 @@ export interface CliIo {
   cwd: string;
 }
 
-/** Exit codes: 0 done, 1 the IPAM refused or failed (typed error), 2 the command line is wrong. */
+/**
+ * Exit codes: 0 done; 1 the IPAM refused or failed (a typed error: fix the request, or retry a
+ * STORE_UNAVAILABLE/CONTENTION); 2 the command line or the configuration it points at is wrong
+ * (USAGE, CONFIG_INVALID: a missing tokens file, a busy port, an unreadable certificate or
+ * kubeconfig), which no retry can fix.
+ */
+export const EXIT_OK = 0;
+export const EXIT_REFUSED = 1;
+export const EXIT_CONFIG = 2;
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let json = argv.includes('--json');
   let api: IpamApi | undefined;
@@ -26,7 +35,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError(`unknown command "${positionals.join(' ')}"; run \`ipam --help\``);
       }
       io.stdout(`${helpText(command)}\n`);
-      return 0;
+      return EXIT_OK;
     }
     const args = positionals.slice(command.path.length);
     checkArity(command, args);
@@ -50,12 +59,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const space = (options.space ?? options.namespace ?? settings.namespace) as string | undefined;
     const output = await command.run({ api: api as IpamApi, args, options, space });
     io.stdout(`${json ? JSON.stringify(output.json, null, 2) : output.text}\n`);
-    return 0;
+    return EXIT_OK;
   } catch (e) {
     const usage = e instanceof UsageError;
     const error = usage ? { code: 'USAGE', message: e.message } : toIpamError(e).toJSON();
     io.stderr(json ? `${JSON.stringify({ error })}\n` : `error[${error.code}]: ${error.message}\n`);
-    return usage ? 2 : 1;
+    return usage || error.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_REFUSED;
   } finally {
     await api?.close();
   }
@@ -72,9 +81,13 @@ function checkArity(command: Command, args: string[]): void {
   }
 }
 
+/**
+ * Every failure the command expects is typed where it happens (store, configuration, server);
+ * anything else is a bug, said as such rather than passed off as a backend to retry.
+ */
 function toIpamError(e: unknown): IpamError {
   if (isIpamError(e)) return e;
-  return new IpamError('STORE_UNAVAILABLE', e instanceof Error ? e.message : String(e));
+  return new IpamError('INTERNAL_ERROR', `unexpected failure (a bug, please report it): ${e instanceof Error ? e.message : String(e)}`);
 }
 
 function safeUser(): string {

@@ -7,7 +7,10 @@ export interface KubeconfigChoice {
   context?: string;
 }
 
-/** Loads the kubeconfig and selects the context, with errors that name the file and context. */
+/**
+ * Loads the kubeconfig and selects the context, with errors that name the file and context.
+ * Each is CONFIG_INVALID: retrying cannot make a missing file or context appear.
+ */
 export function loadKubeconfig(choice: KubeconfigChoice): KubeConfig {
   const config = new KubeConfig();
   const where = choice.kubeconfig ?? 'the default kubeconfig (KUBECONFIG or ~/.kube/config)';
@@ -15,17 +18,17 @@ export function loadKubeconfig(choice: KubeconfigChoice): KubeConfig {
     if (choice.kubeconfig === undefined) config.loadFromDefault();
     else config.loadFromFile(choice.kubeconfig);
   } catch (e) {
-    throw new IpamError('STORE_UNAVAILABLE', `kubeconfig: cannot read ${where}: ${(e as Error).message}`, 'kubeconfig');
+    throw new IpamError('CONFIG_INVALID', `kubeconfig: cannot read ${where}: ${(e as Error).message}`, 'kubeconfig');
   }
   if (choice.context !== undefined) {
     if (!config.getContexts().some((c) => c.name === choice.context)) {
       const known = config.getContexts().map((c) => c.name);
-      throw new IpamError('INVALID_INPUT', `context: ${where} has no context "${choice.context}"; it has ${known.length === 0 ? 'none' : known.join(', ')}`, 'context');
+      throw new IpamError('CONFIG_INVALID', `context: ${where} has no context "${choice.context}"; it has ${known.length === 0 ? 'none' : known.join(', ')}`, 'context');
     }
     config.setCurrentContext(choice.context);
   }
   if (config.getCurrentCluster() === null) {
-    throw new IpamError('STORE_UNAVAILABLE', `kubeconfig: ${where} names no cluster for context "${config.getCurrentContext()}"`, 'kubeconfig');
+    throw new IpamError('CONFIG_INVALID', `kubeconfig: ${where} names no cluster for context "${config.getCurrentContext()}"`, 'kubeconfig');
   }
   return config;
 }
