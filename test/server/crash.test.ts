@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { SqliteStore } from '../../provider/src/store/sqlite';
 import { HttpWorkerArgs } from '../support/http-alloc-worker';
+import { useCleanup } from '../support/cleanup';
 import { ServiceProcess, WRITER, startServeProcess } from '../support/http-service';
 import { runAllocationWorkers } from '../support/processes';
 
@@ -15,12 +16,16 @@ import { runAllocationWorkers } from '../support/processes';
  */
 describe('HTTP service: kill -9 during a load run', function () {
   this.timeout(180_000);
+  const defer = useCleanup();
 
   it('loses nothing acknowledged and duplicates nothing (SQLite file, synchronous=FULL)', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ipam-crash-')), 'ipam.db');
     const observer = Ipam.create(new SqliteStore(db));
+    defer(() => observer.close());
     await observer.createPool({ name: 'load', cidr: '10.50.0.0/16', defaultPrefixLength: 28 });
     let service: ServiceProcess = await startServeProcess(db);
+    // The latest one: a restart replaces it.
+    defer(() => service.kill9());
     const listen = new URL(service.url).host;
 
     const load = runAllocationWorkers(
@@ -50,15 +55,14 @@ describe('HTTP service: kill -9 during a load run', function () {
 
     const granted = outputs.flatMap((o) => o.granted);
     const stored = await observer.listAllocations({ pool: 'load' });
-    await observer.close();
     const storedByOwner = new Map(stored.map((a) => [a.owner, a.cidr]));
     // Nothing acknowledged is lost: each acknowledged owner holds exactly the block it was told.
     expect(granted.filter((g) => storedByOwner.get(g.owner) !== g.cidr)).to.deep.equal([]);
     // Nothing duplicated: no block twice, consistency clean.
     expect(new Set(stored.map((a) => a.cidr)).size).to.equal(stored.length);
     const check = Ipam.create(new SqliteStore(db));
+    defer(() => check.close());
     expect((await check.check({ pool: 'load' })).issues).to.deep.equal([]);
-    await check.close();
     // The run really spanned the crash: allocations were acknowledged after the restart too.
     expect(granted.length).to.be.greaterThan(before);
     expect(stored.length).to.be.at.least(granted.length);
