@@ -102,6 +102,12 @@ export class IpamServer {
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
     // Any Expect other than 100-continue: refused by dispatch in the problem format, not Node's bare 417.
     this.server.on('checkExpectation', handler);
+    // Node closes a CONNECT without a word unless someone listens.
+    this.server.on('connect', (request: IncomingMessage, socket: Socket) => {
+      const refusal = new IpamError('METHOD_NOT_ALLOWED', 'method: CONNECT is not allowed; this service is not a proxy', 'method');
+      this.logUnrouted({ method: 'CONNECT', path: request.url ?? '', route: 'unmatched', status: refusal.status, actor: '-', code: refusal.code });
+      answerRaw(socket, refusal);
+    });
   }
 
   /** Starts listening; resolves with the base URL (port 0 picks a free port). */
@@ -140,21 +146,20 @@ export class IpamServer {
   private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
     const problem = clientErrorProblem(error);
     const response = this.inFlight.get(socket);
-    if (problem !== undefined) {
-      if (response !== undefined) this.cutReasons.set(socket, problem);
-      else {
-        const entry: RequestLog = { method: '', path: '', route: 'unparsed', status: problem.status, actor: '-', code: problem.code };
-        this.metrics.observeRequest(entry.method, entry.route, entry.status);
-        this.log(entry);
-      }
-      if (socket.writable && response?.headersSent !== true) {
-        // Destroyed once the answer is flushed, or after a second if the peer does not read it.
-        socket.end(rawProblemResponse(problem), () => socket.destroy());
-        setTimeout(() => socket.destroy(), 1_000).unref();
-        return;
-      }
+    if (problem === undefined) {
+      socket.destroy();
+      return;
     }
-    socket.destroy();
+    if (response !== undefined) this.cutReasons.set(socket, problem);
+    else this.logUnrouted({ method: '', path: '', route: 'unparsed', status: problem.status, actor: '-', code: problem.code });
+    if (response?.headersSent === true) socket.destroy();
+    else answerRaw(socket, problem);
+  }
+
+  /** Logs and counts a request that never reached handle(). */
+  private logUnrouted(entry: RequestLog): void {
+    this.metrics.observeRequest(entry.method, entry.route, entry.status);
+    this.log(entry);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -267,6 +272,16 @@ export class IpamServer {
     entry.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
     return new IpamError('INTERNAL_ERROR', 'server: the request failed unexpectedly; the service log has the details');
   }
+}
+
+/** Answers on a socket that has no ServerResponse, then closes it once the answer is out (or after a second). */
+function answerRaw(socket: Socket, problem: IpamError): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(rawProblemResponse(problem), () => socket.destroy());
+  setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
 /** What Node's parser lets through but the service refuses, in the problem format (Node's own answers have no body). */
