@@ -205,8 +205,9 @@ describe('HTTP service: operations', () => {
         expect(ready.body).to.deep.equal({ status: 'ready', store: 'postgres' });
         const created = await send(service.url, 'POST', '/v1/spaces/default/pools', { body: { name: 'p', cidr: '10.0.0.0/24' } });
         expect(created.status).to.equal(200);
-        const events = service.stderr().trim().split('\n').map((line) => JSON.parse(line) as { msg: string; retryInMs?: number; error?: string });
+        const events = service.stderr().trim().split('\n').map((line) => JSON.parse(line) as { msg: string; level: string; retryInMs?: number; error?: string });
         const retries = events.filter((e) => e.msg === 'store not ready');
+        expect(retries[0].level).to.equal('warn');
         expect(retries.map((e) => e.retryInMs).slice(0, 2)).to.deep.equal([250, 500]);
         expect(retries[0].error).to.match(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
         expect(events.some((e) => e.msg === 'store ready')).to.equal(true);

@@ -5,7 +5,7 @@ import { Ipam } from '../engine/ipam';
 import { IpamError } from '../errors';
 import { TokenAuth, TokenEntry, parseTokensEnv, readTokensFile } from '../server/auth';
 import { DEFAULT_BODY_LIMIT } from '../server/http-io';
-import { jsonLineLogger, logEvent } from '../server/log';
+import { jsonLineLogger, logEvent, warnEvent } from '../server/log';
 import { IpamServer } from '../server/server';
 import { WaitingStore } from '../server/waiting-store';
 import { StoreConfig, openStore } from '../store/open';
@@ -36,7 +36,7 @@ export const serveCommand: Command = {
     let server: IpamServer | undefined;
     try {
       const ipam = Ipam.create(store, { actor: 'ipam-serve' });
-      server = serverOrConfigError(() => new IpamServer({ ipam, auth, tls, bodyLimit, limits, log: jsonLineLogger(), events: logEvent, version: packageVersion() }));
+      server = serverOrConfigError(() => new IpamServer({ ipam, auth, tls, bodyLimit, limits, log: jsonLineLogger(), events: (msg, fields) => warnEvent(msg, fields), version: packageVersion() }));
       const url = await server.listen(host, port).catch((e: NodeJS.ErrnoException) => {
         throw new IpamError('CONFIG_INVALID', `--listen ${host}:${port}: cannot listen there (${e.code ?? e.message})${LISTEN_HINTS[e.code ?? ''] ?? ''}`, 'listen');
       });
@@ -73,7 +73,7 @@ async function openServiceStore(config: StoreConfig): Promise<Store> {
     }
   }
   return new WaitingStore('postgres', () => openStore(config), {
-    onRetry: (error, attempt, delayMs) => logEvent('store not ready', { store: 'postgres', attempt, retryInMs: delayMs, error: error.message }),
+    onRetry: (error, attempt, delayMs) => warnEvent('store not ready', { store: 'postgres', attempt, retryInMs: delayMs, error: error.message }),
     fatal: postgresConfigError,
   });
 }
