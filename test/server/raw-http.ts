@@ -57,6 +57,8 @@ export function rawExchange(base: string, request: string | Buffer, options: Raw
 }
 
 function parseAnswer(text: string): Omit<RawAnswer, 'ms' | 'closedByServer'> {
+  // An interim "100 Continue" (Expect: 100-continue) comes before the answer: skip it.
+  while (/^HTTP\/1\.[01] 1\d\d /.test(text) && text.includes('\r\n\r\n')) text = text.slice(text.indexOf('\r\n\r\n') + 4);
   const split = text.indexOf('\r\n\r\n');
   if (split < 0) return { status: 0, headers: {}, body: undefined, text };
   const [statusLine, ...lines] = text.slice(0, split).split('\r\n');

@@ -217,6 +217,19 @@ describe('HTTP service: operations', () => {
       }
     });
 
+    it('stops at once on SIGTERM while still waiting for PostgreSQL, exit 0', async () => {
+      const service = await startServeProcess(`postgres://postgres@127.0.0.1:${await freePort()}/postgres`);
+      defer(() => service.kill9());
+      // Stop in the middle of a 2 s pause between attempts (bounded wait for the fourth attempt).
+      for (let i = 0; i < 100 && !service.stderr().includes('"attempt":4,"retryInMs":2000'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(service.stderr()).to.include('"attempt":4,"retryInMs":2000');
+      const started = Date.now();
+      expect(await service.stop()).to.equal(0);
+      // The pause does not hold the process.
+      expect(Date.now() - started).to.be.below(1_000);
+      expect(service.stderr()).to.include('"msg":"stopped"');
+    });
+
     it('serves a SQLite file, logs JSON lines without the token, and exits 0 on SIGTERM', async () => {
       const db = join(mkdtempSync(join(tmpdir(), 'ipam-serve-')), 'ipam.db');
       const service = await startServeProcess(db);
