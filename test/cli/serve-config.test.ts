@@ -90,6 +90,10 @@ describe('ipam serve: configuration errors are CONFIG_INVALID, exit 2', function
     expect(stderr).to.include('not a usable PEM certificate and key');
   });
 
+  it('a connection cap of 0 is a wrong command line (USAGE), not a service that turns everyone away', async () => {
+    expect(await serve(['--max-connections', '0'])).to.deep.equal([2, 'error[USAGE]: --max-connections: must be at least 1 (0 would turn every client away)\n']);
+  });
+
   it('a PostgreSQL database that does not exist stops the service (no retry can create it)', async function () {
     // Needs a PostgreSQL server: a throwaway one from test/support/postgres.ts when installed.
     const { clusterOrSkip } = await import('../support/postgres');

@@ -29,7 +29,7 @@ export const serveCommand: Command = {
     const { host, port } = parseListen(option(ctx, 'listen') ?? '127.0.0.1:8080');
     const auth = authFor(ctx, host);
     const tls = tlsFor(ctx);
-    const limits = ctx.options['max-connections'] === undefined ? {} : { maxConnections: parseInteger(option(ctx, 'max-connections')!, 'max-connections') };
+    const limits = ctx.options['max-connections'] === undefined ? {} : { maxConnections: atLeastOne(option(ctx, 'max-connections')!, 'max-connections') };
     const bodyLimit = ctx.options['max-body'] === undefined ? DEFAULT_BODY_LIMIT : parseInteger(option(ctx, 'max-body')!, 'max-body');
     const signal = nextSignal(['SIGTERM', 'SIGINT']);
     const store = await openServiceStore(storeConfig(option(ctx, 'db') ?? './ipam.db'));
@@ -55,6 +55,12 @@ export const serveCommand: Command = {
     }
   },
 };
+
+function atLeastOne(text: string, name: string): number {
+  const n = parseInteger(text, name);
+  if (n < 1) throw new UsageError(`--${name}: must be at least 1 (${text} would turn every client away)`);
+  return n;
+}
 
 const LISTEN_HINTS: Record<string, string> = {
   EADDRINUSE: '; another process listens on that port: stop it or choose another port',
