@@ -1,15 +1,19 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { AddressInfo, Socket } from 'node:net';
+import { AddressInfo } from 'node:net';
 import { Ipam } from '../engine/ipam';
 import { IpamError, isIpamError } from '../errors';
 import { TokenAuth } from './auth';
-import { DEFAULT_BODY_LIMIT, clientErrorProblem, rawProblemResponse, readJsonBody, sendJson, sendProblem, validate } from './http-io';
+import { ConnectionGuard, DEFAULT_LIMITS, ServiceLimits, httpServerOptions } from './connections';
+import { DEFAULT_BODY_LIMIT, readJsonBody, sendJson, sendProblem, validate } from './http-io';
 import { RequestLog, RequestLogger } from './log';
 import { ServiceMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { MethodNotAllowed, Router } from './router';
 import { ROUTES, Scope } from './routes';
+
+export { DEFAULT_LIMITS } from './connections';
+export type { ServiceLimits } from './connections';
 
 export interface ServerOptions {
   /** The one engine of this process; each request runs as `ipam.as(token name)`. */
@@ -27,32 +31,6 @@ export interface ServerOptions {
   limits?: Partial<ServiceLimits>;
 }
 
-/**
- * How long a client may take and how many may connect. A client slower than these is answered
- * 408 REQUEST_TIMEOUT and disconnected, so a slow or idle client cannot hold a connection for
- * long; the time the service itself takes to answer is not limited by them.
- */
-export interface ServiceLimits {
-  /** The request line and every header must arrive within this, from the connection's start. */
-  headersTimeoutMs: number;
-  /** The whole request, body included, must arrive within this. */
-  requestTimeoutMs: number;
-  /** An idle keep-alive connection is closed after this. */
-  keepAliveTimeoutMs: number;
-  /** Connections open at once; more are closed as soon as they are accepted. */
-  maxConnections: number;
-  /** Request line plus headers, in bytes; more is 431 HEADERS_TOO_LARGE. */
-  maxHeaderBytes: number;
-}
-
-export const DEFAULT_LIMITS: ServiceLimits = {
-  headersTimeoutMs: 5_000,
-  requestTimeoutMs: 15_000,
-  keepAliveTimeoutMs: 5_000,
-  maxConnections: 1_024,
-  maxHeaderBytes: 16 * 1024,
-};
-
 const ANONYMOUS = 'anonymous';
 
 /**
@@ -69,10 +47,7 @@ export class IpamServer {
   private readonly actors = new Map<string, Ipam>();
   private readonly bodyLimit: number;
   private readonly log: RequestLogger;
-  /** The response being written on each connection, so that a connection-level error does not corrupt it. */
-  private readonly inFlight = new WeakMap<Socket, ServerResponse>();
-  /** Why the service cut a connection (a timeout), for the request that was in flight on it. */
-  private readonly cutReasons = new WeakMap<Socket, IpamError>();
+  private readonly guard: ConnectionGuard;
   private closing = false;
 
   constructor(private readonly options: ServerOptions) {
@@ -81,33 +56,22 @@ export class IpamServer {
     this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
     this.log = options.log ?? (() => undefined);
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    const httpOptions = {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      maxHeaderSize: limits.maxHeaderBytes,
-      // Node checks the two timeouts above only this often (30 s by default, which let a slow
-      // client hold its connection for up to a minute).
-      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
-      // Node would answer a missing Host with a bare 400; dispatch refuses it in the problem format.
-      requireHostHeader: false,
-    };
     const handler = (request: IncomingMessage, response: ServerResponse) => void this.handle(request, response);
+    const httpOptions = httpServerOptions(limits);
     this.server = options.tls === undefined ? createServer(httpOptions, handler) : createHttpsServer({ ...options.tls, ...httpOptions }, handler);
-    this.server.maxConnections = limits.maxConnections;
-    this.server.on('drop', (peer?: { remoteAddress?: string }) => {
-      this.metrics.observeDroppedConnection();
-      options.events?.('connection dropped', { reason: `over the cap of ${limits.maxConnections} connections`, remoteAddress: peer?.remoteAddress });
-    });
-    this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
     // Any Expect other than 100-continue: refused by dispatch in the problem format, not Node's bare 417.
     this.server.on('checkExpectation', handler);
-    // Node closes a CONNECT without a word unless someone listens.
-    this.server.on('connect', (request: IncomingMessage, socket: Socket) => {
-      const refusal = new IpamError('METHOD_NOT_ALLOWED', 'method: CONNECT is not allowed; this service is not a proxy', 'method');
-      this.logUnrouted({ method: 'CONNECT', path: request.url ?? '', route: 'unmatched', status: refusal.status, actor: '-', code: refusal.code });
-      answerRaw(socket, refusal);
+    this.guard = new ConnectionGuard({
+      unrouted: (entry) => {
+        this.metrics.observeRequest(entry.method, entry.route, entry.status);
+        this.log(entry);
+      },
+      dropped: (remoteAddress) => {
+        this.metrics.observeDroppedConnection();
+        options.events?.('connection dropped', { reason: `over the cap of ${limits.maxConnections} connections`, remoteAddress });
+      },
     });
+    this.guard.install(this.server, limits.maxConnections);
   }
 
   /** Starts listening; resolves with the base URL (port 0 picks a free port). */
@@ -138,39 +102,16 @@ export class IpamServer {
     clearTimeout(timer);
   }
 
-  /**
-   * An error on a connection outside any handler: a parse error, a timeout, the client gone.
-   * Answered in the problem format when the connection can still carry an answer and no response
-   * has started on it; logged and counted here unless a request in flight logs it.
-   */
-  private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
-    const problem = clientErrorProblem(error);
-    const response = this.inFlight.get(socket);
-    if (problem === undefined) {
-      socket.destroy();
-      return;
-    }
-    if (response !== undefined) this.cutReasons.set(socket, problem);
-    else this.logUnrouted({ method: '', path: '', route: 'unparsed', status: problem.status, actor: '-', code: problem.code });
-    if (response?.headersSent === true) socket.destroy();
-    else answerRaw(socket, problem);
-  }
-
-  /** Logs and counts a request that never reached handle(). */
-  private logUnrouted(entry: RequestLog): void {
-    this.metrics.observeRequest(entry.method, entry.route, entry.status);
-    this.log(entry);
-  }
-
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     const entry: RequestLog = { method: request.method ?? '', path: (request.url ?? '').split('?')[0], route: 'unmatched', status: 0, actor: '-' };
     const socket = request.socket;
-    this.inFlight.set(socket, response);
+    this.guard.begin(socket, response);
     try {
       await this.dispatch(request, response, entry);
     } catch (e) {
-      const error = (isIpamError(e) && e.code === 'REQUEST_ABORTED' && this.cutReasons.get(socket)) || this.toIpamError(e, entry);
+      // A body cut off by the service's own timeout is told as that timeout.
+      const error = (isIpamError(e) && e.code === 'REQUEST_ABORTED' && this.guard.cutReason(socket)) || this.toIpamError(e, entry);
       entry.code = error.code;
       if (this.closing) response.shouldKeepAlive = false;
       if (!response.headersSent) {
@@ -182,7 +123,7 @@ export class IpamServer {
         sendProblem(response, error, headers);
       }
     } finally {
-      if (this.inFlight.get(socket) === response) this.inFlight.delete(socket);
+      this.guard.end(socket, response);
       entry.status = response.statusCode;
       entry.ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.metrics.observeRequest(entry.method, entry.route, entry.status);
@@ -272,16 +213,6 @@ export class IpamServer {
     entry.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
     return new IpamError('INTERNAL_ERROR', 'server: the request failed unexpectedly; the service log has the details');
   }
-}
-
-/** Answers on a socket that has no ServerResponse, then closes it once the answer is out (or after a second). */
-function answerRaw(socket: Socket, problem: IpamError): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  socket.end(rawProblemResponse(problem), () => socket.destroy());
-  setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
 /** What Node's parser lets through but the service refuses, in the problem format (Node's own answers have no body). */
