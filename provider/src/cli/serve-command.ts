@@ -87,15 +87,10 @@ async function openServiceStore(config: StoreConfig): Promise<Store> {
 /** Resolves never while the store works; rejects when a waited-for store turns out unusable. */
 function waitedFor(store: Store): Promise<never> {
   if (!(store instanceof WaitingStore)) return new Promise<never>(() => undefined);
-  return store.opened.then(
-    () => {
-      logEvent('store ready', { store: store.kind });
-      return new Promise<never>(() => undefined);
-    },
-    (e: unknown) => {
-      throw e;
-    },
-  );
+  return store.opened.then(() => {
+    logEvent('store ready', { store: store.kind });
+    return new Promise<never>(() => undefined);
+  });
 }
 
 /** PostgreSQL errors that retrying cannot fix: the URL, the credentials or the database are wrong. */

@@ -96,6 +96,7 @@ export class WaitingStore implements Store {
     await this.inner?.close();
   }
 
+  /** Async so that "not open yet" is a rejection, like any other store failure, never a synchronous throw. */
   private async call<T>(run: (store: Store) => Promise<T>): Promise<T> {
     return run(this.ready());
   }
