@@ -90,6 +90,10 @@ describe('ipam serve: configuration errors are CONFIG_INVALID, exit 2', function
     expect(stderr).to.include('not a usable PEM certificate and key');
   });
 
+  it('a SQLite state file that cannot be opened (a directory)', async () => {
+    expect(await serve(['--db', dir])).to.deep.equal([2, `error[CONFIG_INVALID]: --db ${dir}: cannot open the state file: unable to open database file\n`]);
+  });
+
   it('a connection cap of 0 is a wrong command line (USAGE), not a service that turns everyone away', async () => {
     expect(await serve(['--max-connections', '0'])).to.deep.equal([2, 'error[USAGE]: --max-connections: must be at least 1 (0 would turn every client away)\n']);
   });
