@@ -50,8 +50,20 @@ export const ERROR_CATALOGUE = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Request body must be application/json' },
+  // HTTP framing, answered by the service itself where Node lets it answer at all.
+  MALFORMED_REQUEST: { status: 400, title: 'Request is not valid HTTP/1.1' },
+  REQUEST_TIMEOUT: { status: 408, title: 'Request not received in time' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
+  // The client closed the connection before its request was whole: nobody reads the answer, but
+  // the log and the metrics must say it was the client, not count it as a failure of the service.
+  REQUEST_ABORTED: { status: 400, title: 'Request cut off by the client' },
   // A bug, not a refusal: logged in full by the service, shown to the caller without details.
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+
+  // The configuration a process starts with (flags, files, environment): tokens, TLS
+  // certificate, listen address, kubeconfig. Fixed by whoever starts it, never by retrying; the
+  // CLI exits 2. 500 if it ever reaches a client: the fault is on the server's side.
+  CONFIG_INVALID: { status: 500, title: 'Invalid configuration' },
 
   // The state backend.
   CONTENTION: { status: 503, title: 'Too much contention' },

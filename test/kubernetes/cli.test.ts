@@ -54,10 +54,11 @@ describe('ipam command on the Kubernetes backend', function () {
 
   it('says what is wrong with the kubeconfig or the context', async () => {
     const missing = await ipam('--kubeconfig /nonexistent/kubeconfig pool list');
-    expect(missing).to.deep.include({ code: 1, stdout: '' });
-    expect(missing.stderr).to.match(/^error\[STORE_UNAVAILABLE\]: kubeconfig: cannot read \/nonexistent\/kubeconfig: ENOENT/);
+    expect(missing).to.deep.include({ code: 2, stdout: '' });
+    expect(missing.stderr).to.match(/^error\[CONFIG_INVALID\]: kubeconfig: cannot read \/nonexistent\/kubeconfig: ENOENT/);
     const context = await ipam(`--kubeconfig ${t.cluster.kubeconfig} --context nope pool list`);
-    expect(context.stderr).to.match(/^error\[INVALID_INPUT\]: context: \S+ has no context "nope"; it has /);
+    expect(context).to.deep.include({ code: 2, stdout: '' });
+    expect(context.stderr).to.match(/^error\[CONFIG_INVALID\]: context: \S+ has no context "nope"; it has /);
   });
 
   it('says to install the CRDs when the cluster does not serve them', async function () {

@@ -96,7 +96,7 @@ describe('Pulumi resources on the Kubernetes backend (real provider host, API st
     const broken = `apiVersion: v1\nusers:\n- name: ci\n  user:\n    token: ${secret}\n   clusters: [\n`;
     const failing = exampleStack('quickstart', { config: { 'ipam:kubeconfig': broken, 'ipam:namespace': TEAM } });
     const error = await failing.up().then(() => undefined, (e: Error) => e);
-    expect(error?.message).to.contain('STORE_UNAVAILABLE: kubeconfig: cannot read the kubeconfig given as contents: it is not a kubeconfig (line');
+    expect(error?.message).to.contain('CONFIG_INVALID: kubeconfig: cannot read the kubeconfig given as contents: it is not a kubeconfig (line');
     expect(error?.message).to.not.contain(secret);
   });
 

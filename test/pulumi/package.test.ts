@@ -43,13 +43,13 @@ describe('the installed package', function () {
     const { dir } = programWorkspace(undefined, undefined, { without: ['pg', '@kubernetes'] });
     const cli = join(dir, 'node_modules', 'pulumi-ipam', 'dist', 'provider', 'src', 'cli', 'main.js');
     expect(await run(dir, cli, ['--kube', 'pool', 'list'])).to.deep.equal({
-      code: 1,
+      code: 2,
       stdout: '',
-      stderr: 'error[STORE_UNAVAILABLE]: The Kubernetes backend needs the npm package @kubernetes/client-node, which is not installed: run `npm install @kubernetes/client-node@~1.4.0` beside pulumi-ipam\n',
+      stderr: 'error[CONFIG_INVALID]: The Kubernetes backend needs the npm package @kubernetes/client-node, which is not installed: run `npm install @kubernetes/client-node@~1.4.0` beside pulumi-ipam\n',
     });
     const serve = await run(dir, cli, ['serve', '--db', 'postgres://ipam@127.0.0.1:1/ipam', '--no-auth']);
     expect(serve.stderr).to.contain('The PostgreSQL backend needs the npm package pg, which is not installed: run `npm install pg@^8.11.0` beside pulumi-ipam');
-    expect(serve.code).to.not.equal(0);
+    expect(serve.code).to.equal(2);
     // The embedded default needs neither.
     const list = await run(dir, cli, ['pool', 'list', '--state', join(dir, 'state.db')]);
     expect([list.code, list.stderr]).to.deep.equal([0, '']);

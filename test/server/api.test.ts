@@ -116,6 +116,36 @@ describe('HTTP service: API', () => {
       });
     }
 
+    it('refuses a read token on every write route, listed here by hand, and changes nothing', async () => {
+      // By hand on purpose: a list derived from the route table would lose a route whose scope
+      // a bug turned into "read", and the test would pass with the bug.
+      const writes: [string, string, RequestOptions['body']?][] = [
+        ['POST', '/v1/spaces/default/pools', { name: 'new', cidr: '10.77.0.0/16' }],
+        ['PATCH', NET_PATH, { description: 'changed' }],
+        ['DELETE', '/v1/spaces/default/pools/tiny'],
+        ['PUT', `${NET_PATH}/allocations/new-owner`, {}],
+        ['POST', `${NET_PATH}/allocations/web/release`],
+        ['PUT', BLUE, { sliceSubnet: '10.1.0.0/16', subnetSize: 24, clusters: [] }],
+        ['DELETE', BLUE],
+      ];
+      const before = await storeVersions(store);
+      for (const [method, path, body] of writes) {
+        const got = await send(service.url, method, path, { token: READER.token, body });
+        expect([got.status, got.body?.code, got.body?.message], `${method} ${path}`).to.deep.equal([
+          403,
+          'FORBIDDEN',
+          'authorization: token "dashboard" has scope "read"; this request changes state and needs "read-write"',
+        ]);
+      }
+      expect(await storeVersions(store)).to.deep.equal(before);
+      // The other way round: a new write route must be added to the list above.
+      const listed = new Set(writes.map(([method, path]) => `${method} ${path}`));
+      const templates = ROUTES.filter((r) => r.scope === 'write').map((r) => `${r.method} ${r.path}`);
+      const concrete = (template: string) =>
+        [...listed].some((l) => new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(l));
+      expect(templates.filter((t) => !concrete(t)), 'write routes missing from the list').to.deep.equal([]);
+    });
+
     it('names the allowed methods in Allow on 405, and the scheme in WWW-Authenticate on 401', async () => {
       expect((await send(service.url, 'DELETE', `${NET_PATH}/allocations/web`)).headers.get('allow')).to.equal('PUT, GET');
       expect((await send(service.url, 'GET', '/v1/pools', { token: null })).headers.get('www-authenticate')).to.equal('Bearer');

@@ -8,6 +8,7 @@ import { Ipam } from '../../provider/src/engine/ipam';
 import { IpamError } from '../../provider/src/errors';
 import { IpamApi } from '../../provider/src/model/api';
 import { MemoryStore } from '../../provider/src/store/memory';
+import { useCleanup } from '../support/cleanup';
 import { InProcessService, WRITER, startInProcess } from '../support/http-service';
 
 const fixedClock = () => Date.UTC(2026, 0, 1);
@@ -62,6 +63,7 @@ async function story(api: IpamApi): Promise<unknown[]> {
 }
 
 describe('HTTP backend (HttpIpam)', () => {
+  const defer = useCleanup();
   let service: InProcessService;
   before(async () => {
     const store = new MemoryStore();
@@ -71,9 +73,9 @@ describe('HTTP backend (HttpIpam)', () => {
 
   it('behaves exactly as the in-process engine: same results, same error codes and messages', async () => {
     const remote = new HttpIpam({ server: service.url, token: WRITER.token });
+    defer(() => remote.close());
     const local = Ipam.create(new MemoryStore(), { now: fixedClock, actor: WRITER.name });
     const [overHttp, inProcess] = [await story(remote), await story(local)];
-    await remote.close();
     overHttp.forEach((step, i) => expect(step, `step ${i}`).to.deep.equal(inProcess[i]));
     // The story does hit refusals, so the comparison covers error paths too.
     expect(overHttp.filter((s) => (s as { error?: unknown }).error !== undefined)).to.have.length(7);
@@ -81,8 +83,8 @@ describe('HTTP backend (HttpIpam)', () => {
 
   it('is what openHttpIpam returns for a server URL, and refuses a URL that is none', async () => {
     const api = await openHttpIpam({ server: service.url, token: WRITER.token }, { actor: 'ignored' });
+    defer(() => api.close());
     expect(api).to.be.instanceOf(HttpIpam);
-    await api.close();
     const error = await openHttpIpam({ server: 'ipam.example:8080' }, { actor: 'x' }).catch((e: IpamError) => e.toJSON());
     expect(error).to.deep.equal({ code: 'INVALID_INPUT', message: 'server: "ipam.example:8080" must be an http:// or https:// URL', field: 'server' });
   });
@@ -111,7 +113,9 @@ describe('HTTP backend (HttpIpam)', () => {
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      return { url, hits: () => hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
+      const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+      defer(close);
+      return { url, hits: () => hits, close };
     }
     const fast = { retries: 3, retryBaseMs: 1, retryMaxMs: 5, timeoutMs: 5_000 };
     const contention = { code: 'CONTENTION', message: 'busy' };
@@ -119,58 +123,58 @@ describe('HTTP backend (HttpIpam)', () => {
     it('retries 5xx answers, then succeeds', async () => {
       const stand = await scripted([[503, contention], [502], [200, { owner: 'a' }]]);
       const api = new HttpIpam({ server: stand.url, ...fast });
+      defer(() => api.close());
       expect(await api.allocate({ pool: 'p', owner: 'a' })).to.deep.equal({ owner: 'a' });
       expect(stand.hits()).to.equal(3);
-      await Promise.all([api.close(), stand.close()]);
     });
 
     it('gives up after the bounded retries with the server code and message', async () => {
       const stand = await scripted([[503, contention]]);
       const api = new HttpIpam({ server: stand.url, ...fast });
+      defer(() => api.close());
       const error = await api.allocate({ pool: 'p', owner: 'a' }).catch((e: IpamError) => e.toJSON());
       expect(error).to.deep.equal(contention);
       expect(stand.hits()).to.equal(4);
-      await Promise.all([api.close(), stand.close()]);
     });
 
     it('never retries a 4xx', async () => {
       const stand = await scripted([[409, { code: 'POOL_EXHAUSTED', message: 'full', field: 'pool' }]]);
       const api = new HttpIpam({ server: stand.url, ...fast });
+      defer(() => api.close());
       expect(await api.allocate({ pool: 'p', owner: 'a' }).catch((e: IpamError) => e.toJSON())).to.deep.equal({ code: 'POOL_EXHAUSTED', message: 'full', field: 'pool' });
       expect(stand.hits()).to.equal(1);
-      await Promise.all([api.close(), stand.close()]);
     });
 
     it('counts a delete retried after an unanswered attempt as done when the pool is gone', async () => {
       const stand = await scripted([[502], [404, { code: 'POOL_NOT_FOUND', message: 'gone', field: 'pool' }]]);
       const api = new HttpIpam({ server: stand.url, ...fast });
+      defer(() => api.close());
       await api.deletePool({ pool: 'p' });
       expect(stand.hits()).to.equal(2);
-      await Promise.all([api.close(), stand.close()]);
     });
 
     it('retries a refused connection, then reports the service unreachable', async () => {
       const stand = await scripted([[200, {}]]);
       await stand.close();
       const api = new HttpIpam({ server: stand.url, ...fast });
+      defer(() => api.close());
       const error = await api.listPools().catch((e: IpamError) => e.toJSON());
       expect(error).to.deep.equal({
         code: 'STORE_UNAVAILABLE',
         message: `server: cannot reach the IPAM service at ${stand.url} (ECONNREFUSED) after 4 attempts`,
         field: 'server',
       });
-      await api.close();
     });
 
     it('explains an answer without problem details (not an ipam service)', async () => {
       const stand = await scripted([[404]]);
       const api = new HttpIpam({ server: stand.url, ...fast });
+      defer(() => api.close());
       expect(await api.listPools().catch((e: IpamError) => e.toJSON())).to.deep.equal({
         code: 'INVALID_INPUT',
         message: `server: ${stand.url} answered GET /v1/pools with HTTP 404 and no problem details; is it an ipam service?`,
         field: 'server',
       });
-      await Promise.all([api.close(), stand.close()]);
     });
   });
 });

@@ -9,6 +9,8 @@ import { IpamError } from '../../provider/src/errors';
 import { TokenAuth, parseTokensEnv, readTokensFile } from '../../provider/src/server/auth';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { CommitRequest, Store } from '../../provider/src/store/store';
+import { useCleanup } from '../support/cleanup';
+import { clusterOrSkip, freePort } from '../support/postgres';
 import { runTs } from '../support/processes';
 import { WRITER, startInProcess, startServeProcess } from '../support/http-service';
 import { send } from './request';
@@ -19,6 +21,7 @@ function wrapStore(inner: Store, replace: Partial<Store>): Store {
 }
 
 describe('HTTP service: operations', () => {
+  const defer = useCleanup();
   it('finishes a request in flight on shutdown, closing its connection, and accepts no new ones', async () => {
     const inner = new MemoryStore();
     let release!: () => void;
@@ -33,6 +36,7 @@ describe('HTTP service: operations', () => {
       },
     });
     const service = await startInProcess(store);
+    defer(() => service.close());
     const inFlight = send(service.url, 'POST', '/v1/spaces/default/pools', { body: { name: 'p', cidr: '10.0.0.0/24' } });
     await committing;
     const closed = service.server.close(10_000);
@@ -48,6 +52,7 @@ describe('HTTP service: operations', () => {
   it('answers 503 STORE_UNAVAILABLE on /readyz and on requests when the store is gone', async () => {
     const store = new MemoryStore();
     const service = await startInProcess(store);
+    defer(() => service.close());
     await store.close();
     const ready = await send(service.url, 'GET', '/readyz', { token: null });
     expect([ready.status, ready.body.code, ready.body.message]).to.deep.equal([
@@ -61,7 +66,6 @@ describe('HTTP service: operations', () => {
       'STORE_UNAVAILABLE',
       'the memory state backend failed: memory store is closed',
     ]);
-    await service.server.close();
   });
 
   it('answers 503 CONTENTION when other writers keep winning, without a change of its own', async () => {
@@ -75,6 +79,7 @@ describe('HTTP service: operations', () => {
       },
     });
     const service = await startInProcess(store, { ipam: Ipam.create(store, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }) });
+    defer(() => service.close());
     const got = await send(service.url, 'POST', '/v1/spaces/default/pools', { body: { name: 'p', cidr: '10.0.0.0/24' } });
     expect([got.status, got.body.code, got.body.message]).to.deep.equal([
       503,
@@ -82,7 +87,6 @@ describe('HTTP service: operations', () => {
       'address space "default" kept changing under 3 attempts to commit; other writers are too busy, try again',
     ]);
     expect((await inner.read('default')).pools).to.deep.equal([]);
-    await service.close();
   });
 
   it('answers 500 INTERNAL_ERROR for an unexpected failure, with the details in the log only', async () => {
@@ -98,6 +102,7 @@ describe('HTTP service: operations', () => {
         },
       });
     const service = await startInProcess(store, { ipam });
+    defer(() => service.close());
     const got = await send(service.url, 'GET', '/v1/spaces/default/pools/p/audit');
     expect([got.status, got.body.code, got.body.message]).to.deep.equal([
       500,
@@ -106,7 +111,6 @@ describe('HTTP service: operations', () => {
     ]);
     expect(got.text).to.not.include('boom');
     expect(service.logs.at(-1)!.error).to.include('TypeError: boom at the backend');
-    await service.close();
   });
 
   it('serves HTTPS with a certificate, which a client trusts only with its CA', async function () {
@@ -119,18 +123,19 @@ describe('HTTP service: operations', () => {
       this.skip();
     }
     const service = await startInProcess(new MemoryStore(), { tls: { cert: readFileSync(cert), key: readFileSync(key) } });
+    defer(() => service.close());
     expect(service.url).to.match(/^https:\/\/127\.0\.0\.1:\d+$/);
     const trusted = new HttpIpam({ server: service.url, token: WRITER.token, ca: readFileSync(cert) });
+    defer(() => trusted.close());
     expect((await trusted.createPool({ name: 'tls', cidr: '10.0.0.0/24' })).cidr).to.equal('10.0.0.0/24');
     const untrusted = new HttpIpam({ server: service.url, token: WRITER.token, retries: 0 });
+    defer(() => untrusted.close());
     const error = await untrusted.listPools().catch((e: IpamError) => e.toJSON());
     expect(error).to.deep.equal({
       code: 'STORE_UNAVAILABLE',
       message: `server: cannot reach the IPAM service at ${service.url} (DEPTH_ZERO_SELF_SIGNED_CERT) after 1 attempts`,
       field: 'server',
     });
-    await Promise.all([trusted.close(), untrusted.close()]);
-    await service.close();
   });
 
   describe('tokens', () => {
@@ -179,9 +184,56 @@ describe('HTTP service: operations', () => {
       ]);
     });
 
+    it('waits with backoff for a PostgreSQL that is down at start, answering /readyz 503 meanwhile, then serves', async function () {
+      const port = await freePort();
+      const service = await startServeProcess(`postgres://postgres@127.0.0.1:${port}/postgres`);
+      defer(() => service.kill9());
+      let cluster: Awaited<ReturnType<typeof clusterOrSkip>> | undefined;
+      try {
+        const waiting = await send(service.url, 'GET', '/readyz', { token: null });
+        expect([waiting.status, waiting.body.code]).to.deep.equal([503, 'STORE_UNAVAILABLE']);
+        expect(waiting.body.message).to.match(/^store: the postgres state backend does not answer yet \(still trying\): /);
+        const refused = await send(service.url, 'POST', '/v1/spaces/default/pools', { body: { name: 'p', cidr: '10.0.0.0/24' } });
+        expect([refused.status, refused.body.code]).to.deep.equal([503, 'STORE_UNAVAILABLE']);
+        cluster = await clusterOrSkip(this, { port });
+        // Bounded: the backoff is capped at 10 s, so the service answers within a few seconds of the database.
+        let ready = waiting;
+        for (let i = 0; i < 60 && ready.status !== 200; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          ready = await send(service.url, 'GET', '/readyz', { token: null });
+        }
+        expect(ready.body).to.deep.equal({ status: 'ready', store: 'postgres' });
+        const created = await send(service.url, 'POST', '/v1/spaces/default/pools', { body: { name: 'p', cidr: '10.0.0.0/24' } });
+        expect(created.status).to.equal(200);
+        const events = service.stderr().trim().split('\n').map((line) => JSON.parse(line) as { msg: string; level: string; retryInMs?: number; error?: string });
+        const retries = events.filter((e) => e.msg === 'store not ready');
+        expect(retries[0].level).to.equal('warn');
+        expect(retries.map((e) => e.retryInMs).slice(0, 2)).to.deep.equal([250, 500]);
+        expect(retries[0].error).to.match(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
+        expect(events.some((e) => e.msg === 'store ready')).to.equal(true);
+      } finally {
+        expect(await service.stop()).to.equal(0);
+        cluster?.stop();
+      }
+    });
+
+    it('stops at once on SIGTERM while still waiting for PostgreSQL, exit 0', async () => {
+      const service = await startServeProcess(`postgres://postgres@127.0.0.1:${await freePort()}/postgres`);
+      defer(() => service.kill9());
+      // Stop in the middle of a 2 s pause between attempts (bounded wait for the fourth attempt).
+      for (let i = 0; i < 100 && !service.stderr().includes('"attempt":4,"retryInMs":2000'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(service.stderr()).to.include('"attempt":4,"retryInMs":2000');
+      const started = Date.now();
+      expect(await service.stop()).to.equal(0);
+      // The pause does not hold the process.
+      expect(Date.now() - started).to.be.below(1_000);
+      expect(service.stderr()).to.include('"msg":"stopped"');
+    });
+
     it('serves a SQLite file, logs JSON lines without the token, and exits 0 on SIGTERM', async () => {
       const db = join(mkdtempSync(join(tmpdir(), 'ipam-serve-')), 'ipam.db');
       const service = await startServeProcess(db);
+      defer(() => service.kill9());
       const created = await send(service.url, 'POST', '/v1/spaces/default/pools', { body: { name: 'p', cidr: '10.0.0.0/24' } });
       expect(created.status).to.equal(200);
       expect(await service.stop()).to.equal(0);

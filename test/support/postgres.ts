@@ -30,6 +30,8 @@ export interface PostgresCluster {
 export interface ClusterOptions {
   /** Keep fsync on (benchmarks measure durable commits); tests turn it off for speed. */
   durable?: boolean;
+  /** Listen on this port (a test that starts a client before the server); default a free one. */
+  port?: number;
 }
 
 export function postgresBinDir(): string | undefined {
@@ -77,7 +79,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Postgr
   };
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const settings = [
     `-p ${port}`,
     `-k ${dir}`,

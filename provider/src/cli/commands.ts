@@ -85,6 +85,7 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec> = {
   'tls-cert': { type: 'value', valueName: 'FILE', help: 'serve HTTPS with this PEM certificate (with --tls-key)' },
   'tls-key': { type: 'value', valueName: 'FILE', help: 'PEM private key of --tls-cert' },
   'max-body': { type: 'value', valueName: 'BYTES', help: 'largest request body accepted (default 65536)' },
+  'max-connections': { type: 'value', valueName: 'N', help: 'connections open at once; more are closed unanswered (default 1024)' },
 };
 
 const int = (ctx: CommandContext, name: string): number | undefined =>

@@ -14,9 +14,16 @@ export interface CliIo {
 }
 
 /**
- * Exit codes: 0 done, 1 the IPAM refused or failed (typed error) or `check` found problems,
- * 2 the command line is wrong.
+ * Exit codes: 0 done; 1 the IPAM refused or failed (a typed error: fix the request, or retry a
+ * STORE_UNAVAILABLE/CONTENTION) or `check` found problems; 2 the command line or the
+ * configuration it points at is wrong
+ * (USAGE, CONFIG_INVALID: a missing tokens file, a busy port, an unreadable certificate or
+ * kubeconfig), which no retry can fix.
  */
+export const EXIT_OK = 0;
+export const EXIT_REFUSED = 1;
+export const EXIT_CONFIG = 2;
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let json = argv.includes('--json');
   let api: IpamApi | undefined;
@@ -29,7 +36,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError(`unknown command "${positionals.join(' ')}"; run \`ipam --help\``);
       }
       io.stdout(`${helpText(command)}\n`);
-      return 0;
+      return EXIT_OK;
     }
     const args = positionals.slice(command.path.length);
     checkArity(command, args);
@@ -54,12 +61,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const output = await command.run({ api: api as IpamApi, args, options, space });
     // Stored owners, descriptions and labels may predate the input rules: never let one drive the terminal.
     io.stdout(`${escapeUnsafe(json ? JSON.stringify(output.json, null, 2) : output.text)}\n`);
-    return output.exitCode ?? 0;
+    return output.exitCode ?? EXIT_OK;
   } catch (e) {
     const usage = e instanceof UsageError;
     const error = usage ? { code: 'USAGE', message: e.message } : toIpamError(e).toJSON();
     io.stderr(escapeUnsafe(json ? `${JSON.stringify({ error })}\n` : `error[${error.code}]: ${error.message}\n`));
-    return usage ? 2 : 1;
+    return usage || error.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_REFUSED;
   } finally {
     await api?.close();
   }
@@ -76,9 +83,13 @@ function checkArity(command: Command, args: string[]): void {
   }
 }
 
+/**
+ * Every failure the command expects is typed where it happens (store, configuration, server);
+ * anything else is a bug, said as such rather than passed off as a backend to retry.
+ */
 function toIpamError(e: unknown): IpamError {
   if (isIpamError(e)) return e;
-  return new IpamError('STORE_UNAVAILABLE', e instanceof Error ? e.message : String(e));
+  return new IpamError('INTERNAL_ERROR', `unexpected failure (a bug, please report it): ${e instanceof Error ? e.message : String(e)}`);
 }
 
 function safeUser(): string {

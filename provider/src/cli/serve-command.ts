@@ -2,11 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Ipam } from '../engine/ipam';
+import { IpamError } from '../errors';
 import { TokenAuth, TokenEntry, parseTokensEnv, readTokensFile } from '../server/auth';
 import { DEFAULT_BODY_LIMIT } from '../server/http-io';
-import { jsonLineLogger, logEvent } from '../server/log';
+import { jsonLineLogger, logEvent, warnEvent } from '../server/log';
 import { IpamServer } from '../server/server';
+import { WaitingStore } from '../server/waiting-store';
 import { StoreConfig, openStore } from '../store/open';
+import { Store } from '../store/store';
 import { UsageError, parseInteger } from './args';
 import type { Command, CommandContext } from './commands';
 
@@ -17,35 +20,100 @@ import type { Command, CommandContext } from './commands';
  */
 export const serveCommand: Command = {
   path: ['serve'],
-  usage: 'serve [--listen HOST:PORT] [--db FILE|postgres://...] (--tokens FILE | env IPAM_TOKENS | --no-auth) [--tls-cert F --tls-key F]',
+  usage: 'serve [--listen HOST:PORT] [--db FILE|postgres://...] (--tokens FILE | env IPAM_TOKENS | --no-auth) [--tls-cert F --tls-key F] [--max-body B] [--max-connections N]',
   summary: 'run the HTTP IPAM service (JSON API, /openapi.json, /metrics) over SQLite or PostgreSQL',
   args: [],
-  options: ['listen', 'db', 'tokens', 'no-auth', 'tls-cert', 'tls-key', 'max-body'],
+  options: ['listen', 'db', 'tokens', 'no-auth', 'tls-cert', 'tls-key', 'max-body', 'max-connections'],
   ownBackend: true,
   async run(ctx) {
     const { host, port } = parseListen(option(ctx, 'listen') ?? '127.0.0.1:8080');
     const auth = authFor(ctx, host);
     const tls = tlsFor(ctx);
-    const store = await openStore(storeConfig(option(ctx, 'db') ?? './ipam.db'));
-    const ipam = Ipam.create(store, { actor: 'ipam-serve' });
-    const server = new IpamServer({
-      ipam,
-      auth,
-      tls,
-      bodyLimit: ctx.options['max-body'] === undefined ? DEFAULT_BODY_LIMIT : parseInteger(option(ctx, 'max-body')!, 'max-body'),
-      log: jsonLineLogger(),
-      version: packageVersion(),
-    });
-    const url = await server.listen(host, port);
-    logEvent('listening', { url, store: store.kind, auth: auth === undefined ? 'off' : 'bearer', tls: tls !== undefined });
-    const signal = await nextSignal(['SIGTERM', 'SIGINT']);
-    logEvent('shutting down', { signal });
-    await server.close();
-    await store.close();
-    logEvent('stopped');
-    return { json: { stopped: true, url }, text: `ipam serve: stopped (${url})` };
+    const limits = ctx.options['max-connections'] === undefined ? {} : { maxConnections: atLeastOne(option(ctx, 'max-connections')!, 'max-connections') };
+    const bodyLimit = ctx.options['max-body'] === undefined ? DEFAULT_BODY_LIMIT : parseInteger(option(ctx, 'max-body')!, 'max-body');
+    const signal = nextSignal(['SIGTERM', 'SIGINT']);
+    const store = await openServiceStore(storeConfig(option(ctx, 'db') ?? './ipam.db'));
+    let server: IpamServer | undefined;
+    try {
+      const ipam = Ipam.create(store, { actor: 'ipam-serve' });
+      server = serverOrConfigError(() => new IpamServer({ ipam, auth, tls, bodyLimit, limits, log: jsonLineLogger(), events: (msg, fields) => warnEvent(msg, fields), version: packageVersion() }));
+      const url = await server.listen(host, port).catch((e: NodeJS.ErrnoException) => {
+        throw new IpamError('CONFIG_INVALID', `--listen ${host}:${port}: cannot listen there (${e.code ?? e.message})${LISTEN_HINTS[e.code ?? ''] ?? ''}`, 'listen');
+      });
+      logEvent('listening', { url, store: store.kind, auth: auth === undefined ? 'off' : 'bearer', tls: tls !== undefined });
+      // A backend that is down at start is waited for (the service answers /readyz 503 meanwhile);
+      // one that can never work (wrong password, no such database) stops the service.
+      const stop = await Promise.race([signal, waitedFor(store)]);
+      logEvent('shutting down', { signal: stop });
+      await server.close();
+      server = undefined;
+      logEvent('stopped');
+      return { json: { stopped: true, url }, text: `ipam serve: stopped (${url})` };
+    } finally {
+      await server?.close(1_000);
+      await store.close();
+    }
   },
 };
+
+function atLeastOne(text: string, name: string): number {
+  const n = parseInteger(text, name);
+  if (n < 1) throw new UsageError(`--${name}: must be at least 1 (${text} would turn every client away)`);
+  return n;
+}
+
+const LISTEN_HINTS: Record<string, string> = {
+  EADDRINUSE: '; another process listens on that port: stop it or choose another port',
+  EADDRNOTAVAIL: '; no network interface of this machine has that address',
+  EACCES: '; ports below 1024 need privileges: choose a port from 1024 up',
+};
+
+/** The store of the service: SQLite opened now; PostgreSQL opened in the background, waited for with backoff. */
+async function openServiceStore(config: StoreConfig): Promise<Store> {
+  if (config.type !== 'postgres') {
+    try {
+      return await openStore(config);
+    } catch (e) {
+      if (e instanceof IpamError) throw e;
+      throw new IpamError('CONFIG_INVALID', `--db ${config.type === 'sqlite' ? config.file : config.type}: cannot open the state file: ${(e as Error).message}`, 'db');
+    }
+  }
+  return new WaitingStore('postgres', () => openStore(config), {
+    onRetry: (error, attempt, delayMs) => warnEvent('store not ready', { store: 'postgres', attempt, retryInMs: delayMs, error: error.message }),
+    fatal: postgresConfigError,
+  });
+}
+
+/** Resolves never while the store works; rejects when a waited-for store turns out unusable. */
+function waitedFor(store: Store): Promise<never> {
+  if (!(store instanceof WaitingStore)) return new Promise<never>(() => undefined);
+  return store.opened.then(() => {
+    logEvent('store ready', { store: store.kind });
+    return new Promise<never>(() => undefined);
+  });
+}
+
+/** PostgreSQL errors that retrying cannot fix: the URL, the credentials or the database are wrong. */
+function postgresConfigError(error: Error): IpamError | undefined {
+  const code = (error as { code?: string }).code;
+  const fatal: Record<string, string> = {
+    '28P01': 'the password is wrong',
+    '28000': 'the server does not accept this user from here (pg_hba.conf)',
+    '3D000': 'the database does not exist: create it first',
+    ERR_INVALID_URL: 'the URL is not valid',
+  };
+  if (code === undefined || fatal[code] === undefined) return undefined;
+  return new IpamError('CONFIG_INVALID', `--db: PostgreSQL refused the connection: ${fatal[code]} (${error.message})`, 'db');
+}
+
+function serverOrConfigError(create: () => IpamServer): IpamServer {
+  try {
+    return create();
+  } catch (e) {
+    // The only way construction fails: a certificate or key that is not PEM, or that do not match.
+    throw new IpamError('CONFIG_INVALID', `--tls-cert/--tls-key: not a usable PEM certificate and key: ${(e as Error).message}`, 'tls');
+  }
+}
 
 const option = (ctx: CommandContext, name: string): string | undefined => ctx.options[name] as string | undefined;
 
@@ -75,11 +143,8 @@ function authFor(ctx: CommandContext, host: string): TokenAuth | undefined {
   if (file !== undefined) entries = readTokensFile(file);
   else if (env !== undefined && env.trim() !== '') entries = parseTokensEnv(env);
   else throw new UsageError('no tokens: give --tokens FILE or set IPAM_TOKENS (name:scope:token,...), or --no-auth on a loopback address');
-  try {
-    return new TokenAuth(entries);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  // Refuses weak, duplicate or malformed entries with CONFIG_INVALID (exit 2).
+  return new TokenAuth(entries);
 }
 
 function tlsFor(ctx: CommandContext): { cert: Buffer; key: Buffer } | undefined {
@@ -87,7 +152,15 @@ function tlsFor(ctx: CommandContext): { cert: Buffer; key: Buffer } | undefined 
   const key = option(ctx, 'tls-key');
   if (cert === undefined && key === undefined) return undefined;
   if (cert === undefined || key === undefined) throw new UsageError('TLS needs both --tls-cert FILE and --tls-key FILE');
-  return { cert: readFileSync(cert), key: readFileSync(key) };
+  return { cert: readConfigFile(cert, 'tls-cert'), key: readConfigFile(key, 'tls-key') };
+}
+
+function readConfigFile(file: string, flag: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new IpamError('CONFIG_INVALID', `--${flag} ${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, flag);
+  }
 }
 
 /** postgres:// or postgresql:// URLs select PostgreSQL; anything else is a SQLite file path. */

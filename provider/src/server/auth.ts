@@ -33,20 +33,26 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
 export class TokenAuth {
   private readonly entries: { name: string; scope: TokenScope; digest: Buffer }[];
 
+  /** Refuses a list that is empty or holds a bad entry with CONFIG_INVALID, naming the entry but never its token. */
   constructor(tokens: TokenEntry[]) {
-    if (tokens.length === 0) throw new Error('no tokens configured: give --tokens FILE or IPAM_TOKENS, or --no-auth on a loopback address');
+    if (tokens.length === 0) throw configInvalid('no tokens configured: give --tokens FILE or IPAM_TOKENS, or --no-auth on a loopback address');
     const names = new Set<string>();
     const digests = new Set<string>();
     this.entries = tokens.map((t, i) => {
       const where = `token ${i + 1}${typeof t.name === 'string' && NAME.test(t.name) ? ` ("${t.name}")` : ''}`;
-      if (typeof t.name !== 'string' || !NAME.test(t.name)) throw new Error(`${where}: name must be 1 to 63 letters, digits, ".", "_", "@" or "-"`);
-      if (t.scope !== 'read' && t.scope !== 'read-write') throw new Error(`${where}: scope must be "read" or "read-write"`);
-      if (typeof t.token !== 'string' || t.token.length < MIN_TOKEN_LENGTH || /\s/.test(t.token)) {
-        throw new Error(`${where}: the token must be at least ${MIN_TOKEN_LENGTH} characters without spaces (e.g. \`openssl rand -hex 32\`)`);
+      if (typeof t.name !== 'string' || !NAME.test(t.name)) throw configInvalid(`${where}: name must be 1 to 63 letters, digits, ".", "_", "@" or "-"`);
+      if (t.scope !== 'read' && t.scope !== 'read-write') throw configInvalid(`${where}: scope must be "read" or "read-write"`);
+      // YAML reads an unquoted token of digits as a number (and a long one loses digits), so the
+      // written token cannot be recovered: say so rather than call it short.
+      if (typeof t.token === 'number' || typeof t.token === 'bigint') {
+        throw configInvalid(`${where}: the token is written as a number; quote it in the tokens file, e.g. token: "0123..."`);
       }
-      if (names.has(t.name)) throw new Error(`${where}: the name is used twice`);
+      if (typeof t.token !== 'string' || t.token.length < MIN_TOKEN_LENGTH || /\s/.test(t.token)) {
+        throw configInvalid(`${where}: the token must be at least ${MIN_TOKEN_LENGTH} characters without spaces (e.g. \`openssl rand -hex 32\`)`);
+      }
+      if (names.has(t.name)) throw configInvalid(`${where}: the name is used twice`);
       const digest = sha256(t.token);
-      if (digests.has(digest.toString('hex'))) throw new Error(`${where}: the same token is given twice`);
+      if (digests.has(digest.toString('hex'))) throw configInvalid(`${where}: the same token is given twice`);
       names.add(t.name);
       digests.add(digest.toString('hex'));
       return { name: t.name, scope: t.scope, digest };
@@ -72,6 +78,10 @@ export class TokenAuth {
   }
 }
 
+function configInvalid(message: string): IpamError {
+  return new IpamError('CONFIG_INVALID', message, 'tokens');
+}
+
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
@@ -83,14 +93,22 @@ function sha256(text: string): Buffer {
  *     - { name: grafana, scope: read, token: "..." }
  */
 export function readTokensFile(file: string): TokenEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw configInvalid(`--tokens ${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give the path of a YAML or JSON tokens file`);
+  }
   let parsed: unknown;
   try {
-    parsed = parseYaml(readFileSync(file, 'utf8'));
+    parsed = parseYaml(text);
   } catch (e) {
-    throw new Error(`--tokens ${file}: cannot read it as YAML or JSON: ${(e as Error).message}`);
+    // Only where: the parser's message quotes the offending line, which may hold a token.
+    const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw configInvalid(`--tokens ${file}: not valid YAML or JSON${line === undefined ? '' : ` (line ${line})`}`);
   }
   const list = (parsed as { tokens?: unknown } | null)?.tokens;
-  if (!Array.isArray(list)) throw new Error(`--tokens ${file}: expected a "tokens:" list of {name, scope, token}`);
+  if (!Array.isArray(list)) throw configInvalid(`--tokens ${file}: expected a "tokens:" list of {name, scope, token}`);
   return list as TokenEntry[];
 }
 
@@ -102,7 +120,7 @@ export function parseTokensEnv(value: string): TokenEntry[] {
     .filter((entry) => entry.length > 0)
     .map((entry, i) => {
       const [name, scope, ...rest] = entry.split(':');
-      if (rest.length === 0) throw new Error(`IPAM_TOKENS entry ${i + 1}: write it as name:scope:token (scope read or read-write)`);
+      if (rest.length === 0) throw configInvalid(`IPAM_TOKENS entry ${i + 1}: write it as name:scope:token (scope read or read-write)`);
       return { name, scope: scope as TokenScope, token: rest.join(':') };
     });
 }

@@ -31,9 +31,11 @@ export function readJsonBody(request: IncomingMessage, limit: number): Promise<u
       }
       chunks.push(chunk);
     });
-    request.on('error', (e) => {
+    // The client closed the connection mid-body (or the service cut it: see clientErrorProblem).
+    // Its fault, not ours: a 4xx in the log and the metrics, never a 500 that pages someone.
+    request.on('error', () => {
       failed = true;
-      reject(e);
+      reject(new IpamError('REQUEST_ABORTED', 'body: the connection closed before the whole body arrived', 'body'));
     });
     request.on('end', () => {
       if (failed) return;
@@ -114,9 +116,8 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
     .end(text);
 }
 
-/** RFC 9457 problem details, plus the catalogue's `code` and the `message`/`field` that IpamError carries. */
-export function sendProblem(response: ServerResponse, error: IpamError, headers: Record<string, string> = {}): void {
-  const body = {
+function problemBody(error: IpamError): Record<string, unknown> {
+  return {
     type: `urn:pulumi-ipam:error:${error.code}`,
     title: ERROR_CATALOGUE[error.code].title,
     status: error.status,
@@ -125,8 +126,45 @@ export function sendProblem(response: ServerResponse, error: IpamError, headers:
     detail: error.message,
     ...(error.field === undefined ? {} : { field: error.field }),
   };
-  const text = JSON.stringify(body);
+}
+
+/** RFC 9457 problem details, plus the catalogue's `code` and the `message`/`field` that IpamError carries. */
+export function sendProblem(response: ServerResponse, error: IpamError, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(problemBody(error));
   response
     .writeHead(error.status, { 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
     .end(text);
+}
+
+/**
+ * The problem to answer for an error Node's HTTP parser or its timers raise on a connection
+ * (the server's 'clientError'), or undefined when the client is gone and nothing can be said.
+ * Node would otherwise answer a bare status line with no body.
+ */
+export function clientErrorProblem(error: NodeJS.ErrnoException): IpamError | undefined {
+  switch (error.code) {
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'HPE_INVALID_EOF_STATE': // the connection ended mid-request: nobody waits for an answer
+      return undefined;
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new IpamError('REQUEST_TIMEOUT', 'request: the headers or the body did not arrive in time; send the whole request at once', 'request');
+    case 'HPE_HEADER_OVERFLOW':
+      return new IpamError('HEADERS_TOO_LARGE', 'headers: larger than the limit of the service; send fewer or shorter headers', 'headers');
+    default:
+      return new IpamError('MALFORMED_REQUEST', `request: not valid HTTP/1.1 (${error.code ?? 'parse error'}); check the request line, headers and framing`, 'request');
+  }
+}
+
+/** A whole HTTP/1.1 response carrying `error` as problem+json, for a socket without a ServerResponse. */
+export function rawProblemResponse(error: IpamError): string {
+  const text = JSON.stringify(problemBody(error));
+  return [
+    `HTTP/1.1 ${error.status} ${ERROR_CATALOGUE[error.code].title}`,
+    'content-type: application/problem+json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(text)}`,
+    'connection: close',
+    '',
+    text,
+  ].join('\r\n');
 }

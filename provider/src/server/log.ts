@@ -28,7 +28,19 @@ export function jsonLineLogger(write: (line: string) => void = (line) => process
   };
 }
 
+type Write = (line: string) => void;
+const toStderr: Write = (line) => process.stderr.write(line);
+
 /** Service events other than requests (listening, shutting down), in the same JSON-lines form. */
-export function logEvent(msg: string, fields: Record<string, unknown> = {}, write: (line: string) => void = (line) => process.stderr.write(line)): void {
-  write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, ...fields })}\n`);
+export function logEvent(msg: string, fields: Record<string, unknown> = {}, write: Write = toStderr): void {
+  writeEvent('info', msg, fields, write);
+}
+
+/** An event an operator should look at (the store not answering, connections dropped over the cap). */
+export function warnEvent(msg: string, fields: Record<string, unknown> = {}, write: Write = toStderr): void {
+  writeEvent('warn', msg, fields, write);
+}
+
+function writeEvent(level: 'info' | 'warn', msg: string, fields: Record<string, unknown>, write: Write): void {
+  write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
 }

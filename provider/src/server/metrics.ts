@@ -21,6 +21,7 @@ export class ServiceMetrics {
   private readonly duration: Histogram<'operation' | 'outcome'>;
   private readonly operations: Counter<'operation' | 'outcome'>;
   private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly dropped: Counter;
 
   constructor(api: IpamApi) {
     const registers = [this.registry];
@@ -71,6 +72,11 @@ export class ServiceMetrics {
       labelNames: ['method', 'route', 'status'],
       registers,
     });
+    this.dropped = new Counter({
+      name: 'ipam_http_connections_dropped_total',
+      help: 'Connections closed unanswered because the service already had its maximum of connections open',
+      registers,
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'ipam_process_' });
   }
 
@@ -81,5 +87,9 @@ export class ServiceMetrics {
 
   observeRequest(method: string, route: string, status: number): void {
     this.requests.inc({ method, route, status: String(status) });
+  }
+
+  observeDroppedConnection(): void {
+    this.dropped.inc();
   }
 }

@@ -4,12 +4,16 @@ import { AddressInfo } from 'node:net';
 import { Ipam } from '../engine/ipam';
 import { IpamError, isIpamError } from '../errors';
 import { TokenAuth } from './auth';
+import { ConnectionGuard, DEFAULT_LIMITS, ServiceLimits, httpServerOptions } from './connections';
 import { DEFAULT_BODY_LIMIT, readJsonBody, sendJson, sendProblem, validate } from './http-io';
 import { RequestLog, RequestLogger } from './log';
 import { ServiceMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { MethodNotAllowed, Router } from './router';
 import { ROUTES, Scope } from './routes';
+
+export { DEFAULT_LIMITS } from './connections';
+export type { ServiceLimits } from './connections';
 
 export interface ServerOptions {
   /** The one engine of this process; each request runs as `ipam.as(token name)`. */
@@ -20,7 +24,11 @@ export interface ServerOptions {
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
   log?: RequestLogger;
+  /** Service events other than requests (a connection dropped over the cap), as (message, fields). */
+  events?: (msg: string, fields: Record<string, unknown>) => void;
   version?: string;
+  /** Timeouts and caps of the HTTP layer; each defaults to DEFAULT_LIMITS. */
+  limits?: Partial<ServiceLimits>;
 }
 
 const ANONYMOUS = 'anonymous';
@@ -39,6 +47,7 @@ export class IpamServer {
   private readonly actors = new Map<string, Ipam>();
   private readonly bodyLimit: number;
   private readonly log: RequestLogger;
+  private readonly guard: ConnectionGuard;
   private closing = false;
 
   constructor(private readonly options: ServerOptions) {
@@ -46,12 +55,23 @@ export class IpamServer {
     this.openapi = JSON.stringify(openApiDocument(ROUTES, options.version ?? '0.0.0'));
     this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
     this.log = options.log ?? (() => undefined);
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const handler = (request: IncomingMessage, response: ServerResponse) => void this.handle(request, response);
-    this.server = options.tls === undefined ? createServer(handler) : createHttpsServer(options.tls, handler);
-    // Bound slow clients: a request must arrive whole within these.
-    this.server.headersTimeout = 10_000;
-    this.server.requestTimeout = 30_000;
-    this.server.keepAliveTimeout = 30_000;
+    const httpOptions = httpServerOptions(limits);
+    this.server = options.tls === undefined ? createServer(httpOptions, handler) : createHttpsServer({ ...options.tls, ...httpOptions }, handler);
+    // Any Expect other than 100-continue: refused by dispatch in the problem format, not Node's bare 417.
+    this.server.on('checkExpectation', handler);
+    this.guard = new ConnectionGuard({
+      unrouted: (entry) => {
+        this.metrics.observeRequest(entry.method, entry.route, entry.status);
+        this.log(entry);
+      },
+      dropped: (remoteAddress) => {
+        this.metrics.observeDroppedConnection();
+        options.events?.('connection dropped', { reason: `over the cap of ${limits.maxConnections} connections`, remoteAddress });
+      },
+    });
+    this.guard.install(this.server, limits.maxConnections);
   }
 
   /** Starts listening; resolves with the base URL (port 0 picks a free port). */
@@ -85,10 +105,13 @@ export class IpamServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     const entry: RequestLog = { method: request.method ?? '', path: (request.url ?? '').split('?')[0], route: 'unmatched', status: 0, actor: '-' };
+    const socket = request.socket;
+    this.guard.begin(socket, response);
     try {
       await this.dispatch(request, response, entry);
     } catch (e) {
-      const error = this.toIpamError(e, entry);
+      // A body cut off by the service's own timeout is told as that timeout.
+      const error = (isIpamError(e) && e.code === 'REQUEST_ABORTED' && this.guard.cutReason(socket)) || this.toIpamError(e, entry);
       entry.code = error.code;
       if (this.closing) response.shouldKeepAlive = false;
       if (!response.headersSent) {
@@ -100,6 +123,7 @@ export class IpamServer {
         sendProblem(response, error, headers);
       }
     } finally {
+      this.guard.end(socket, response);
       entry.status = response.statusCode;
       entry.ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.metrics.observeRequest(entry.method, entry.route, entry.status);
@@ -110,6 +134,7 @@ export class IpamServer {
   private async dispatch(request: IncomingMessage, response: ServerResponse, entry: RequestLog): Promise<void> {
     const [path, search = ''] = (request.url ?? '/').split('?', 2);
     const method = request.method ?? 'GET';
+    checkFraming(request);
     if (path in OPERATIONS_ROUTES) {
       entry.route = path;
       if (method !== 'GET') throw new MethodNotAllowed(method, path, ['GET']);
@@ -151,6 +176,7 @@ export class IpamServer {
         try {
           await this.options.ipam.store.ping();
         } catch (e) {
+          if (isIpamError(e) && e.code === 'STORE_UNAVAILABLE') throw e; // already says which backend and why
           throw new IpamError('STORE_UNAVAILABLE', `store: the ${this.options.ipam.store.kind} state backend does not answer: ${(e as Error).message}`);
         }
         return sendJson(response, 200, { status: 'ready', store: this.options.ipam.store.kind });
@@ -186,6 +212,17 @@ export class IpamServer {
     if (isIpamError(e)) return e;
     entry.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
     return new IpamError('INTERNAL_ERROR', 'server: the request failed unexpectedly; the service log has the details');
+  }
+}
+
+/** What Node's parser lets through but the service refuses, in the problem format (Node's own answers have no body). */
+function checkFraming(request: IncomingMessage): void {
+  if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+    throw new IpamError('MALFORMED_REQUEST', 'host: an HTTP/1.1 request needs a Host header', 'host');
+  }
+  const expect = request.headers.expect;
+  if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
+    throw new IpamError('INVALID_INPUT', `expect: ${JSON.stringify(expect)} is not supported; send no Expect header, or "100-continue"`, 'expect');
   }
 }
 

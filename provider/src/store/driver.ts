@@ -18,7 +18,7 @@ export async function withDriver<T>(driver: keyof typeof DRIVERS, load: () => Pr
     const { pkg, range, backend } = DRIVERS[driver];
     const error = e as NodeJS.ErrnoException;
     if (error.code === 'MODULE_NOT_FOUND' && error.message.includes(`'${pkg}'`)) {
-      throw new IpamError('STORE_UNAVAILABLE', `${backend} needs the npm package ${pkg}, which is not installed: run \`npm install ${pkg}@${range}\` beside pulumi-ipam`);
+      throw new IpamError('CONFIG_INVALID', `${backend} needs the npm package ${pkg}, which is not installed: run \`npm install ${pkg}@${range}\` beside pulumi-ipam`);
     }
     throw e;
   }

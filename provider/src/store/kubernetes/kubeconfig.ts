@@ -18,7 +18,8 @@ export function isKubeconfigContents(value: string): boolean {
 /**
  * Loads the kubeconfig and selects the context, with errors that name the file and context.
  * Contents given inline hold credentials: an error about them says where in the text the
- * problem is, never the text itself.
+ * problem is, never the text itself. Each is CONFIG_INVALID: retrying cannot make a missing
+ * file or context appear.
  */
 export function loadKubeconfig(choice: KubeconfigChoice): KubeConfig {
   const config = new KubeConfig();
@@ -31,17 +32,17 @@ export function loadKubeconfig(choice: KubeconfigChoice): KubeConfig {
   } catch (e) {
     const line = /\((\d+):\d+\)/.exec((e as Error).message)?.[1];
     const why = inline ? `it is not a kubeconfig${line === undefined ? '' : ` (line ${line})`}` : (e as Error).message;
-    throw new IpamError('STORE_UNAVAILABLE', `kubeconfig: cannot read ${where}: ${why}`, 'kubeconfig');
+    throw new IpamError('CONFIG_INVALID', `kubeconfig: cannot read ${where}: ${why}`, 'kubeconfig');
   }
   if (choice.context !== undefined) {
     if (!config.getContexts().some((c) => c.name === choice.context)) {
       const known = config.getContexts().map((c) => c.name);
-      throw new IpamError('INVALID_INPUT', `context: ${where} has no context "${choice.context}"; it has ${known.length === 0 ? 'none' : known.join(', ')}`, 'context');
+      throw new IpamError('CONFIG_INVALID', `context: ${where} has no context "${choice.context}"; it has ${known.length === 0 ? 'none' : known.join(', ')}`, 'context');
     }
     config.setCurrentContext(choice.context);
   }
   if (config.getCurrentCluster() === null) {
-    throw new IpamError('STORE_UNAVAILABLE', `kubeconfig: ${where} names no cluster for context "${config.getCurrentContext()}"`, 'kubeconfig');
+    throw new IpamError('CONFIG_INVALID', `kubeconfig: ${where} names no cluster for context "${config.getCurrentContext()}"`, 'kubeconfig');
   }
   return config;
 }
