@@ -22,8 +22,8 @@ function backendOf(dir: string): Ipam {
 describe('examples (real provider host, embedded SQLite backend)', function () {
   this.timeout(180_000);
 
-  it('covers every example folder', () => {
-    expect(readdirSync(EXAMPLES).sort()).to.deep.equal(['kubeslice', 'multi-stack', 'quickstart', 'vpn-clients']);
+  it('covers every example folder (the Pulumi YAML one runs through the provider plugin, test/pulumi/plugin.test.ts)', () => {
+    expect(readdirSync(EXAMPLES).sort()).to.deep.equal(['kubeslice', 'multi-stack', 'quickstart', 'vpn-clients', 'yaml']);
   });
 
   it('quickstart: preview, up, a re-run that changes nothing, destroy', async () => {

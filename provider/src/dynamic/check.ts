@@ -81,6 +81,8 @@ export function checkResource(
 ): CheckResult {
   const given = { ...news };
   delete given[URN_INPUT];
+  // The engine hands back the inputs it holds (an import checks its own read): not the program's.
+  if (given.creator !== undefined && given.creator === olds.creator) delete given.creator;
   const identity = typeof urn === 'string' && !isUnknown(urn) ? parseUrn(urn) : undefined;
   const fallbacks = Object.fromEntries(Object.entries(defaults).map(([name, fallback]) => [name, () => fallback(identity)]));
   const result = checkInputs(kind, keepOrDefault(olds, given, fallbacks), fieldChecks);

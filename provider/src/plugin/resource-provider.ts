@@ -30,16 +30,16 @@ const structPb = require('google-protobuf/google/protobuf/struct_pb');
 type Call = { request: Record<string, (...args: never[]) => any> };
 type Callback = (error: grpc.ServiceError | null, response?: unknown) => void;
 
-/** The signature Pulumi wraps a secret in on the wire (sdk/go/common/resource/sig). */
-const SECRET_SIG = '4dabf18193072939515e22adb298388d';
-const SPECIAL_SIG = '1b47061264138c4ac30d75fd1eb44270';
+/** How Pulumi wraps a secret on the wire (sdk/go/common/resource/sig): {[SIG_KEY]: SECRET_SIG, value}. */
+const SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
 
 /** A value as the provider works with it: secrets unwrapped (the engine keeps track of them). */
 export function plain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === 'object') {
     const object = value as Props;
-    if (object[SPECIAL_SIG] === SECRET_SIG) return plain(object.value);
+    if (object[SIG_KEY] === SECRET_SIG) return plain(object.value);
     return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, plain(v)]));
   }
   return value;

@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { join } from 'node:path';
 import { ProviderHost, Props } from './provider-host';
 import { ProgramWorkspace } from './workspace';
+import { evaluate, readYamlProgram } from './yaml-program';
 
 /**
  * What the Pulumi engine does with a program, reduced to what a provider can observe, so
@@ -94,8 +95,11 @@ export interface RunResult {
   outputs: Props;
 }
 
-/** A program: a file of the workspace (index.ts), or a function run in its place. */
-export type Program = string | (() => Record<string, unknown> | void);
+/**
+ * A program: a file of the workspace (index.ts), a function run in its place, or a Pulumi YAML
+ * program (its Pulumi.yaml), which needs the provider plugin (options.plugin).
+ */
+export type Program = string | (() => Record<string, unknown> | void) | { yaml: string };
 
 /** Check refused a resource's inputs: what the engine prints, with the failures as the provider gave them. */
 export class CheckFailure extends Error {
@@ -143,7 +147,15 @@ export interface LocalStackOptions {
   env?: NodeJS.ProcessEnv;
   /** The program's folder inside the workspace, when not its root (multi-project examples). */
   programDir?: string;
+  /**
+   * The provider plugin executable (pulumi-resource-ipam) to serve the `ipam` package, as the
+   * engine would load it; without it, resources go through Pulumi's dynamic provider host.
+   */
+  plugin?: string;
 }
+
+/** The default provider of the `ipam` package, as the engine names it in a stack. */
+const defaultProviderUrn = (stack: string, project: string) => `urn:pulumi:${stack}::${project}::pulumi:providers:ipam::default`;
 
 /** A run's bookkeeping, as the engine's step generator keeps it. */
 interface Run {
@@ -255,15 +267,56 @@ export class LocalStack {
 
   private async withHost<T>(work: (host: ProviderHost) => Promise<T>): Promise<T> {
     const config = this.options.config ?? {};
+    const programDir = this.options.programDir ?? this.workspace.dir;
+    if (this.options.plugin !== undefined) return this.withPlugin(this.options.plugin, programDir, config, work);
     const viaEnv = this.options.configVia === 'environment';
     const env = viaEnv ? { ...this.options.env, PULUMI_CONFIG: JSON.stringify(config) } : this.options.env;
-    const host = await ProviderHost.start(this.options.programDir ?? this.workspace.dir, this.workspace.dir, env);
+    const host = await ProviderHost.start(programDir, this.workspace.dir, env);
     try {
       await host.configure(viaEnv ? {} : config);
       return await work(host);
     } finally {
       await host.stop();
     }
+  }
+
+  /**
+   * The plugin, loaded as the engine loads a default provider: GetPluginInfo; the stack's
+   * `ipam:*` config becomes the provider's inputs (keys without the namespace), checked with
+   * CheckConfig, then Configure.
+   */
+  private async withPlugin<T>(plugin: string, programDir: string, config: Record<string, string>, work: (host: ProviderHost) => Promise<T>): Promise<T> {
+    const host = await ProviderHost.startPlugin(plugin, programDir, this.options.env);
+    try {
+      await host.getPluginInfo();
+      const inputs = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith('ipam:')).map(([k, v]) => [k.slice('ipam:'.length), v]));
+      const checked = await host.checkConfig(defaultProviderUrn(this.options.stack, this.options.project), {}, inputs);
+      if (checked.failures.length > 0) throw new CheckFailure('pulumi:providers:ipam', 'default', checked.failures);
+      await host.configure(checked.inputs as Record<string, string>);
+      return await work(host);
+    } finally {
+      await host.stop();
+    }
+  }
+
+  /**
+   * `pulumi import TYPE NAME ID` (the engine's planned import): Read with only the ID gives the
+   * outputs and the inputs a program would declare; Check of those inputs must pass; both go
+   * into the state.
+   */
+  async importResource(type: string, name: string, id: string): Promise<ResourceState> {
+    return this.withHost(async (host) => {
+      const urn = this.urn(type, name);
+      if (this.resources.some((r) => r.urn === urn)) throw new Error(`resource '${urn}' already exists`);
+      const read = await host.read(urn, id, {});
+      if (read.id === '') throw new Error(`resource '${id}' does not exist`);
+      if (read.inputs === undefined) throw new Error(`provider does not support importing resources; please try updating the 'ipam' plugin`);
+      const checked = await host.check(urn, read.inputs, read.inputs);
+      if (checked.failures.length > 0) throw new CheckFailure(type, name, checked.failures);
+      const state: ResourceState = { urn, type, name, id: read.id, custom: true, dependencies: [], propertyDependencies: {}, inputs: read.inputs, outputs: read.outs };
+      this.resources.push(state);
+      return state;
+    });
   }
 
   private run(program: Program, preview: boolean): Promise<RunResult> {
@@ -278,85 +331,143 @@ export class LocalStack {
         aliased: new Set(),
         dependentReplaceKeys: new Map(),
       };
-      const errors: Error[] = [];
-      // After a failure, resources that depend on the failed one never register (their inputs
-      // reject), so Pulumi's RPC queue never drains; like the CLI, stop once nothing is in flight.
-      let inFlight = 0;
-      let onIdleAfterError: (() => void) | undefined;
-      const failedAndIdle = new Promise<void>((resolve) => (onIdleAfterError = resolve));
-      await pulumi.runtime.setMocks(
-        {
-          call: () => {
-            throw new Error('pulumi-ipam programs make no invokes');
-          },
-          // Only reads reach the mocks now: StackReference is the one resource programs read.
-          newResource: async (args) => {
-            if (args.type !== 'pulumi:pulumi:StackReference') throw new Error(`cannot read a ${args.type}`);
-            const outputs = this.options.registry!.outputsOf(args.inputs.name ?? args.name);
-            return { id: args.name, state: { name: args.inputs.name ?? args.name, outputs, secretOutputNames: [] } };
-          },
-        },
-        this.options.project,
-        this.options.stack,
-        preview,
-      );
-      const monitor = runtimeSettings.getMonitor();
-      monitor.registerResource = (req, callback) => {
-        inFlight += 1;
-        this.register(run, monitor, req)
-          .then(
-            (res) => callback(null, res),
-            (e: Error) => {
-              errors.push(e);
-              callback(e);
-            },
-          )
-          .finally(() => {
-            inFlight -= 1;
-            if (errors.length > 0 && inFlight === 0) onIdleAfterError!();
-          });
-      };
-      pulumi.runtime.setAllConfig(this.options.config ?? {});
-      const swallow = (reason: unknown) => {
-        if (!errors.includes(reason as Error)) errors.push(reason as Error);
-      };
-      process.on('unhandledRejection', swallow);
-      let outputs: Props = {};
-      try {
-        const exported = this.load(program);
-        await Promise.race([runtimeSettings.waitForRPCs(), failedAndIdle]);
-        if (errors.length === 0) outputs = await resolveOutputs(exported ?? {});
-      } catch (e) {
-        swallow(e);
-      } finally {
-        await new Promise((resolve) => setImmediate(resolve));
-        process.off('unhandledRejection', swallow);
-      }
-      const dependentsDeleted = this.resources.filter((r) => run.dependentReplaceKeys.has(r.urn));
-      const dropped = this.resources.filter((r) => !run.registered.has(r.urn) && !run.aliased.has(r.urn) && !run.dependentReplaceKeys.has(r.urn));
-      if (errors.length > 0) {
-        // The CLI would end the program's process here; its pending promises are abandoned on purpose.
-        debuggable.leakedPromises(); // reads and resets the runtime's leak candidates
-        // As Pulumi: what completed is saved; nothing is deleted after a failed program.
-        if (!preview) {
-          const done = new Set(run.next.map((n) => n.urn));
-          this.resources = [...this.resources.filter((r) => !done.has(r.urn) && !dependentsDeleted.includes(r)), ...run.next];
-        }
-        throw new UpdateError(errors, run.steps);
-      }
-      for (const r of dropped) run.steps.push({ op: 'delete', urn: r.urn, name: r.name, type: r.type });
-      if (!preview) {
-        try {
-          await deleteInOrder(host, [...run.replacedLater, ...dropped], () => undefined);
-        } catch (e) {
-          this.resources = [...run.next, ...dropped];
-          throw new UpdateError([e as Error], run.steps);
-        }
-        this.resources = run.next;
-        this.outputs = outputs;
-      }
-      return { steps: run.steps, outputs };
+      const { errors, outputs } = typeof program === 'object' ? await this.runYaml(run, program.yaml) : await this.runNode(run, program);
+      return this.finish(run, errors, outputs);
     });
+  }
+
+  /** A Node.js program, in this process, its registrations taken from Pulumi's mock monitor. */
+  private async runNode(run: Run, program: string | (() => Record<string, unknown> | void)): Promise<{ errors: Error[]; outputs: Props }> {
+    const preview = run.preview;
+    const errors: Error[] = [];
+    // After a failure, resources that depend on the failed one never register (their inputs
+    // reject), so Pulumi's RPC queue never drains; like the CLI, stop once nothing is in flight.
+    let inFlight = 0;
+    let onIdleAfterError: (() => void) | undefined;
+    const failedAndIdle = new Promise<void>((resolve) => (onIdleAfterError = resolve));
+    await pulumi.runtime.setMocks(
+      {
+        call: () => {
+          throw new Error('pulumi-ipam programs make no invokes');
+        },
+        // Only reads reach the mocks now: StackReference is the one resource programs read.
+        newResource: async (args) => {
+          if (args.type !== 'pulumi:pulumi:StackReference') throw new Error(`cannot read a ${args.type}`);
+          const outputs = this.options.registry!.outputsOf(args.inputs.name ?? args.name);
+          return { id: args.name, state: { name: args.inputs.name ?? args.name, outputs, secretOutputNames: [] } };
+        },
+      },
+      this.options.project,
+      this.options.stack,
+      preview,
+    );
+    const monitor = runtimeSettings.getMonitor();
+    monitor.registerResource = (req, callback) => {
+      inFlight += 1;
+      this.register(run, monitor, req)
+        .then(
+          (res) => callback(null, res),
+          (e: Error) => {
+            errors.push(e);
+            callback(e);
+          },
+        )
+        .finally(() => {
+          inFlight -= 1;
+          if (errors.length > 0 && inFlight === 0) onIdleAfterError!();
+        });
+    };
+    pulumi.runtime.setAllConfig(this.options.config ?? {});
+    const swallow = (reason: unknown) => {
+      if (!errors.includes(reason as Error)) errors.push(reason as Error);
+    };
+    process.on('unhandledRejection', swallow);
+    let outputs: Props = {};
+    try {
+      const exported = this.load(program);
+      await Promise.race([runtimeSettings.waitForRPCs(), failedAndIdle]);
+      if (errors.length === 0) outputs = await resolveOutputs(exported ?? {});
+    } catch (e) {
+      swallow(e);
+    } finally {
+      await new Promise((resolve) => setImmediate(resolve));
+      process.off('unhandledRejection', swallow);
+    }
+    return { errors, outputs };
+  }
+
+  /**
+   * A Pulumi YAML program: every resource registers once the resources its expressions and
+   * dependsOn name have registered (the YAML host's order), independent ones at once.
+   */
+  private async runYaml(run: Run, file: string): Promise<{ errors: Error[]; outputs: Props }> {
+    const program = readYamlProgram(file);
+    const byName = new Map(program.resources.map((r) => [r.name, r]));
+    const states = new Map<string, Props>();
+    const urnOf = (name: string) => this.urn(byName.get(name)!.type, name);
+    // In preview what a resource has not output yet is unknown, as the YAML host sees it.
+    const outputsOf = (name: string): Props => {
+      const state = states.get(name) ?? {};
+      return run.preview ? new Proxy(state, { get: (target, key: string) => target[key] ?? UNKNOWN }) : state;
+    };
+    const registrations = new Map<string, Promise<void>>();
+    const register = (name: string): Promise<void> => {
+      let registration = registrations.get(name);
+      if (registration === undefined) {
+        const r = byName.get(name)!;
+        registration = (async () => {
+          await Promise.all(r.dependsOn.map(register));
+          const urn = urnOf(name);
+          run.registered.add(urn);
+          const resource = {
+            urn,
+            type: r.type,
+            name,
+            custom: true,
+            dependencies: r.dependsOn.map(urnOf),
+            propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map(urnOf)])),
+            inputs: evaluate(r.properties, outputsOf, UNKNOWN) as Props,
+          };
+          const result = await this.step(run, resource, this.resources.find((x) => x.urn === urn));
+          states.set(name, result.state);
+        })();
+        registrations.set(name, registration);
+      }
+      return registration;
+    };
+    const errors: Error[] = [];
+    await Promise.all(program.resources.map((r) => register(r.name).catch((e: Error) => void (errors.includes(e) || errors.push(e)))));
+    const outputs = errors.length > 0 ? {} : (evaluate(program.outputs, outputsOf, UNKNOWN) as Props);
+    return { errors, outputs };
+  }
+
+  /** The end of an update, as the engine ends it: what failed stops it; dropped and replaced resources are deleted. */
+  private async finish(run: Run, errors: Error[], outputs: Props): Promise<RunResult> {
+    const { host, preview } = run;
+    const dependentsDeleted = this.resources.filter((r) => run.dependentReplaceKeys.has(r.urn));
+    const dropped = this.resources.filter((r) => !run.registered.has(r.urn) && !run.aliased.has(r.urn) && !run.dependentReplaceKeys.has(r.urn));
+    if (errors.length > 0) {
+      // The CLI would end the program's process here; its pending promises are abandoned on purpose.
+      debuggable.leakedPromises(); // reads and resets the runtime's leak candidates
+      // As Pulumi: what completed is saved; nothing is deleted after a failed program.
+      if (!preview) {
+        const done = new Set(run.next.map((n) => n.urn));
+        this.resources = [...this.resources.filter((r) => !done.has(r.urn) && !dependentsDeleted.includes(r)), ...run.next];
+      }
+      throw new UpdateError(errors, run.steps);
+    }
+    for (const r of dropped) run.steps.push({ op: 'delete', urn: r.urn, name: r.name, type: r.type });
+    if (!preview) {
+      try {
+        await deleteInOrder(host, [...run.replacedLater, ...dropped], () => undefined);
+      } catch (e) {
+        this.resources = [...run.next, ...dropped];
+        throw new UpdateError([e as Error], run.steps);
+      }
+      this.resources = run.next;
+      this.outputs = outputs;
+    }
+    return { steps: run.steps, outputs };
   }
 
   /** One RegisterResource: the URN, then the component's record or the custom resource's step. */
@@ -487,7 +598,7 @@ export class LocalStack {
     for (const d of toReplace.reverse()) if (!run.preview) await run.host.delete(d.urn, d.id, d.outputs);
   }
 
-  private load(program: Program): Record<string, unknown> | void {
+  private load(program: string | (() => Record<string, unknown> | void)): Record<string, unknown> | void {
     if (typeof program === 'function') return program();
     for (const key of Object.keys(require.cache)) {
       if (key.startsWith(this.workspace.dir) && !key.includes('node_modules')) delete require.cache[key];

@@ -109,7 +109,8 @@ export const subnetPool: ResourceHandler = {
     const pool = await backend(() => api.getPool(ref(props)), ['POOL_NOT_FOUND']);
     if (pool === undefined) return GONE;
     // The backend's truth for every input it holds; the gateway keeps the form it was given in.
-    const gateway = props.gateway === true && pool.gateway === pool.facts.firstHost ? true : pool.gateway;
+    // `true` when the gateway is the first host and the program said true (or says nothing yet: an import).
+    const gateway = (props.gateway === true || props.gateway === undefined) && pool.gateway === pool.facts.firstHost ? true : pool.gateway;
     const truth = defined({
       name: pool.name,
       space: pool.space,
