@@ -117,6 +117,8 @@ describe('HTTP service: kill -9 under load, several times', function () {
       const service = await startServeProcess(url);
       const pool = '/v1/spaces/default/pools/p';
       try {
+        // The service listens at once and opens PostgreSQL in the background: wait until it is ready.
+        for (let i = 0; i < 100 && (await send(service.url, 'GET', '/readyz')).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
         expect((await send(service.url, 'POST', '/v1/spaces/default/pools', { body: { name: 'p', cidr: '10.60.0.0/24', defaultPrefixLength: 28 } })).status).to.equal(200);
         expect((await send(service.url, 'PUT', `${pool}/allocations/a`, { body: {} })).body.cidr).to.equal('10.60.0.0/28');
 
