@@ -5,6 +5,7 @@ import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
 import { StoreConfig } from '../../provider/src/store/open';
 import { SpaceRead, Store } from '../../provider/src/store/store';
 import { runAllocationWorkers } from '../support/processes';
+import { allocationRecord, poolRecord } from '../support/records';
 
 /**
  * The behaviour every Store must have, run against each implementation. A store that passes
@@ -22,26 +23,8 @@ export interface StoreHarness {
   enforcesUniqueBlocks: boolean;
 }
 
-const pool = (name: string, cidr: string, extra: Partial<PoolRecord> = {}): PoolRecord => ({
-  name,
-  cidr,
-  strategy: 'first-fit',
-  reserved: [],
-  gracePeriodSeconds: 86400,
-  kind: 'pool',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  ...extra,
-});
-
-const allocation = (poolName: string, owner: string, cidr: string, extra: Partial<AllocationRecord> = {}): AllocationRecord => ({
-  pool: poolName,
-  owner,
-  cidr,
-  kind: 'prefix',
-  status: 'allocated',
-  allocatedAt: '2026-01-01T00:00:00.000Z',
-  ...extra,
-});
+const pool = poolRecord;
+const allocation = allocationRecord;
 
 /** Applies a read (whole or delta) to a materialised view, as the engine does. */
 function materialise(view: { pools: Map<string, PoolRecord>; allocations: Map<string, AllocationRecord> }, read: SpaceRead): void {

@@ -1,32 +1,16 @@
 import { expect } from 'chai';
 import { Ipam } from '../../provider/src/engine/ipam';
-import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { expectIpamError } from '../support/expect-error';
+import { allocationRecord, poolRecord } from '../support/records';
 
 /**
  * Rows a store holds that contradict each other (a bad restore, a hand edit, a bug elsewhere)
  * are refused when the engine loads them, naming the pool, the row and its block, and pointing
  * at `ipam check`; the allocator's own "internal" assertion never reaches a user.
  */
-const pool = (name: string, cidr: string, extra: Partial<PoolRecord> = {}): PoolRecord => ({
-  name,
-  cidr,
-  strategy: 'first-fit',
-  reserved: [],
-  gracePeriodSeconds: 86400,
-  kind: 'pool',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  ...extra,
-});
-const allocation = (poolName: string, owner: string, cidr: string): AllocationRecord => ({
-  pool: poolName,
-  owner,
-  cidr,
-  kind: 'prefix',
-  status: 'allocated',
-  allocatedAt: '2026-01-01T00:00:00.000Z',
-});
+const pool = poolRecord;
+const allocation = (poolName: string, owner: string, cidr: string) => allocationRecord(poolName, owner, cidr);
 
 /** Writes rows straight to the store, past the engine, as a corrupting process would. */
 async function writeRaw(store: MemoryStore, space: string, writes: Parameters<MemoryStore['commit']>[0]['writes']): Promise<void> {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { expectIpamError } from '../support/expect-error';
+import { poolRecord } from '../support/records';
 
 /**
  * Creators: what a stack creates records it; another stack's request may not take it over
@@ -89,7 +90,7 @@ describe('creators', () => {
     await store.commit({
       space: 'default',
       expectedVersion: (await store.read('default')).version,
-      writes: [{ type: 'putPool', pool: { name: 'old', cidr: '10.70.0.0/24', strategy: 'first-fit', reserved: [], gracePeriodSeconds: 0, kind: 'pool', createdAt: '2025-01-01T00:00:00.000Z' } }],
+      writes: [{ type: 'putPool', pool: poolRecord('old', '10.70.0.0/24') }],
       audit: [],
     });
     const fresh = Ipam.create(store);
