@@ -1,3 +1,4 @@
+import * as pulumi from '@pulumi/pulumi';
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,6 +149,38 @@ for (const backend of ['embedded SQLite file', 'HTTP service'] as const) {
     });
   });
 }
+
+describe('provider plugin: a TypeScript program on the plugin (resources registered as a generated SDK registers them)', function () {
+  this.timeout(180_000);
+
+  it('runs the quickstart, with 30 claims created in parallel, and destroys it', async () => {
+    const workspace = programWorkspace();
+    const stack = new LocalStack(workspace, { project: 'quickstart', stack: 'dev', config: {}, plugin: pluginOf(workspace.dir) });
+    // What `pulumi package gen-sdk --language nodejs` generates: CustomResources of the package's tokens.
+    const resource = (kind: string, name: string, props: Record<string, unknown>) => {
+      const outputs = ['name', 'cidr', 'gatewayAddress', 'ip', 'owner'];
+      return new pulumi.CustomResource(`ipam:index:${kind}`, name, { ...Object.fromEntries(outputs.map((o) => [o, undefined])), ...props }) as pulumi.CustomResource & Record<string, pulumi.Output<string>>;
+    };
+    const program = () => {
+      const office = resource('SubnetPool', 'office', { cidr: '10.0.0.0/16', defaultPrefixLength: 24, description: 'office network' });
+      const servers = resource('SubnetPoolClaim', 'servers', { pool: office.name });
+      const vpn = resource('SubnetPool', 'vpn', { cidr: '10.8.0.0/24', gateway: true });
+      const alice = resource('ClientIp', 'alice-laptop', { pool: vpn.name, clientId: 'alice-laptop' });
+      const racks = Array.from({ length: 30 }, (_, i) => resource('SubnetPoolClaim', `rack-${i}`, { pool: office.name, prefixLength: 28 }));
+      return { serversCidr: servers.cidr, vpnGateway: vpn.gatewayAddress, aliceIp: alice.cidr, racks: pulumi.all(racks.map((r) => r.cidr)) };
+    };
+    const up = await stack.up(program);
+    expect(up.outputs).to.deep.include({ serversCidr: '10.0.0.0/24', vpnGateway: '10.8.0.1', aliceIp: '10.8.0.2/32' });
+    const racks = up.outputs.racks as string[];
+    expect(new Set(racks).size).to.equal(30);
+    expect(stack.resources.find((r) => r.name === 'rack-7')!.outputs.owner).to.equal('quickstart/dev/rack-7');
+    expect(summary((await stack.up(program)).steps).filter((s) => !s.startsWith('same'))).to.deep.equal([]);
+    await stack.destroy();
+    const api = Ipam.create(new SqliteStore(join(workspace.dir, '.ipam', 'state.db')));
+    expect(await api.listPools()).to.deep.equal([]);
+    await api.close();
+  });
+});
 
 describe('provider plugin: moving a stack from the dynamic resources', function () {
   this.timeout(180_000);
