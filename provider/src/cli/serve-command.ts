@@ -93,8 +93,10 @@ function waitedFor(store: Store): Promise<never> {
   });
 }
 
-/** PostgreSQL errors that retrying cannot fix: the URL, the credentials or the database are wrong. */
+/** PostgreSQL errors that retrying cannot fix: the URL, the credentials or the database are wrong, or the driver is missing. */
 function postgresConfigError(error: Error): IpamError | undefined {
+  // Already a configuration error (the pg package not installed): no retry installs it.
+  if (error instanceof IpamError && error.code === 'CONFIG_INVALID') return error;
   const code = (error as { code?: string }).code;
   const fatal: Record<string, string> = {
     '28P01': 'the password is wrong',

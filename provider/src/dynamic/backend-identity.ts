@@ -1,6 +1,7 @@
 import { IpamError } from '../errors';
 import { BackendInfo, IpamApi } from '../model/api';
 import { pulumiError } from './handler';
+import { ipamApi } from './settings';
 import { Props } from './values';
 
 /**
@@ -48,4 +49,14 @@ export async function checkBackend(api: () => Promise<IpamApi>, props: Props, sp
       'backendId',
     ),
   );
+}
+
+/**
+ * The backend to act on the existing resource whose state is `props` (refresh, update, delete),
+ * and its id for the outputs: refused when it is not the backend the resource was created in.
+ */
+export async function onItsBackend(props: Props, space: string | undefined, what: string): Promise<{ api: IpamApi; backendId: string | undefined }> {
+  await checkBackend(ipamApi, props, space, what);
+  const api = await ipamApi();
+  return { api, backendId: (await backendOf(api, space)).id };
 }

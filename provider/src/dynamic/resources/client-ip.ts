@@ -2,7 +2,7 @@ import { checkName, checkOwner, checkSpace } from '../../engine/validate';
 import { IpamError } from '../../errors';
 import { AllocationInfo, PoolInfo } from '../../model/api';
 import { normalizeAddress } from '../../net/address';
-import { backendOf, checkBackend } from '../backend-identity';
+import { backendOf, checkBackend, onItsBackend } from '../backend-identity';
 import { checkResource } from '../check';
 import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, idParts, pulumiError, str } from '../handler';
@@ -41,9 +41,7 @@ const what = (props: Props) => `the address of client "${str(props, 'clientId')}
 
 /** The outputs of the address as the backend holds it now; undefined when it is gone. */
 async function current(props: Props): Promise<Props | undefined> {
-  const api = await ipamApi();
-  await checkBackend(ipamApi, props, str(props, 'space'), what(props));
-  const { id: backendId } = await backendOf(api, str(props, 'space'));
+  const { api, backendId } = await onItsBackend(props, str(props, 'space'), what(props));
   const a = await backend(() => api.getAllocation(ref(props)), ['POOL_NOT_FOUND']);
   if (a === undefined || a.status !== 'allocated') return undefined;
   const pool = (await backend(() => api.getPool({ space: a.space, pool: a.pool })))!;
@@ -91,8 +89,7 @@ export const clientIp: ResourceHandler = {
   },
 
   async delete(_id, props) {
-    const api = await ipamApi();
-    await checkBackend(ipamApi, props, str(props, 'space'), what(props));
+    const { api } = await onItsBackend(props, str(props, 'space'), what(props));
     const tolerated = ['POOL_NOT_FOUND', 'ALLOCATION_NOT_FOUND', ...(props.adopt === true ? ['CREATOR_MISMATCH'] : [])];
     await backend(() => api.release({ ...ref(props), creator: str(props, 'creator') }), tolerated);
   },

@@ -3,7 +3,7 @@ import { checkName, checkOwner, checkSpace } from '../../engine/validate';
 import { IpamError } from '../../errors';
 import { SliceInfo } from '../../model/api';
 import { formatCidr, overlaps } from '../../net/cidr';
-import { backendOf, checkBackend } from '../backend-identity';
+import { backendOf, checkBackend, onItsBackend } from '../backend-identity';
 import { checkResource } from '../check';
 import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, idParts, str } from '../handler';
@@ -98,9 +98,7 @@ export const sliceIpam: ResourceHandler = {
   },
 
   async read(id, props) {
-    const api = await ipamApi();
-    await checkBackend(ipamApi, props, str(props, 'namespace'), what(props));
-    const { id: backendId } = await backendOf(api, str(props, 'namespace'));
+    const { api, backendId } = await onItsBackend(props, str(props, 'namespace'), what(props));
     const slice = await backend(() => api.getSlice(ref(props)), ['POOL_NOT_FOUND']);
     if (slice === undefined) return GONE;
     // The clusters that hold a subnet now, in the order the program listed them.
@@ -124,8 +122,7 @@ export const sliceIpam: ResourceHandler = {
   },
 
   async delete(_id, props) {
-    const api = await ipamApi();
-    await checkBackend(ipamApi, props, str(props, 'namespace'), what(props));
+    const { api } = await onItsBackend(props, str(props, 'namespace'), what(props));
     await backend(() => api.deleteSlice({ ...ref(props), creator: str(props, 'creator') }), ['POOL_NOT_FOUND']);
   },
 };

@@ -3,7 +3,7 @@ import { IpamError } from '../../errors';
 import { AllocationInfo, PoolInfo } from '../../model/api';
 import { normalizeCidr, parseCidr } from '../../net/cidr';
 import { networkFacts } from '../../net/facts';
-import { backendOf, checkBackend } from '../backend-identity';
+import { backendOf, checkBackend, onItsBackend } from '../backend-identity';
 import { IdentityDefaults, checkResource } from '../check';
 import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, blockOutputs, idParts, num, pulumiError, str } from '../handler';
@@ -63,9 +63,7 @@ const what = (props: Props) =>
 
 /** The outputs of the claim as the backend holds it now; undefined when it is gone. */
 async function current(props: Props): Promise<Props | undefined> {
-  const api = await ipamApi();
-  await checkBackend(ipamApi, props, str(props, 'space'), what(props));
-  const { id: backendId } = await backendOf(api, str(props, 'space'));
+  const { api, backendId } = await onItsBackend(props, str(props, 'space'), what(props));
   // An imported claim knows only its ID: the rest is the backend's, and it acts for the creator.
   if (isPool(props)) {
     const pool = await backend(() => api.getPool(child(props)), ['POOL_NOT_FOUND']);
@@ -141,8 +139,7 @@ export const subnetPoolClaim: ResourceHandler = {
   },
 
   async delete(_id, props) {
-    const api = await ipamApi();
-    await checkBackend(ipamApi, props, str(props, 'space'), what(props));
+    const { api } = await onItsBackend(props, str(props, 'space'), what(props));
     const leftToCreator = ['POOL_NOT_FOUND', 'CREATOR_MISMATCH'];
     if (isPool(props)) await backend(() => api.deletePool({ ...child(props), creator: str(props, 'creator') }), leftToCreator);
     else await backend(() => api.release({ ...owner(props), creator: str(props, 'creator') }), [...leftToCreator, 'ALLOCATION_NOT_FOUND']);

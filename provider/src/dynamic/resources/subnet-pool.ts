@@ -3,7 +3,7 @@ import { DEFAULT_GRACE_SECONDS, Strategy } from '../../model/records';
 import { PoolInfo } from '../../model/api';
 import { Cidr, normalizeCidr, overlaps, parseCidr } from '../../net/cidr';
 import { normalizeAddress } from '../../net/address';
-import { backendOf, checkBackend } from '../backend-identity';
+import { backendOf, checkBackend, onItsBackend } from '../backend-identity';
 import { checkResource } from '../check';
 import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, blockOutputs, idParts, str } from '../handler';
@@ -103,9 +103,7 @@ export const subnetPool: ResourceHandler = {
   },
 
   async read(id, props) {
-    const api = await ipamApi();
-    await checkBackend(ipamApi, props, str(props, 'space'), what(props));
-    const { id: backendId } = await backendOf(api, str(props, 'space'));
+    const { api, backendId } = await onItsBackend(props, str(props, 'space'), what(props));
     const pool = await backend(() => api.getPool(ref(props)), ['POOL_NOT_FOUND']);
     if (pool === undefined) return GONE;
     // The backend's truth for every input it holds; the gateway keeps the form it was given in.
@@ -131,9 +129,7 @@ export const subnetPool: ResourceHandler = {
   },
 
   async update(_id, olds, news) {
-    const api = await ipamApi();
-    await checkBackend(ipamApi, olds, str(news, 'space'), what(news));
-    const { id: backendId } = await backendOf(api, str(news, 'space'));
+    const { api, backendId } = await onItsBackend(olds, str(news, 'space'), what(news));
     const pool = (await backend(() =>
       api.updatePool({
         ...ref(news),
@@ -151,8 +147,7 @@ export const subnetPool: ResourceHandler = {
   },
 
   async delete(_id, props) {
-    const api = await ipamApi();
-    await checkBackend(ipamApi, props, str(props, 'space'), what(props));
+    const { api } = await onItsBackend(props, str(props, 'space'), what(props));
     // An adopted pool stays with its creator: the engine refuses the delete, and that is the answer.
     await backend(() => api.deletePool({ ...ref(props), creator: str(props, 'creator') }), props.adopt === true ? ['POOL_NOT_FOUND', 'CREATOR_MISMATCH'] : ['POOL_NOT_FOUND']);
   },
