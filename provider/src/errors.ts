@@ -12,7 +12,7 @@ export const ERROR_CATALOGUE = {
   INVALID_PREFIX_LENGTH: { status: 400, title: 'Invalid prefix length' },
   FAMILY_MISMATCH: { status: 400, title: 'Address family mismatch' },
   OUTSIDE_POOL: { status: 400, title: 'Outside the pool' },
-  // Seed 000's slice validation rules (KubeSlice SliceIpam webhook), one code per rule.
+  // KubeSlice's slice validation rules (its SliceIpam webhook), one code per rule.
   SLICE_SUBNET_EMPTY: { status: 400, title: 'Slice subnet missing' },
   SLICE_SUBNET_IPV6: { status: 400, title: 'IPv6 slice subnet' },
   SLICE_SUBNET_NOT_PRIVATE: { status: 400, title: 'Slice subnet not private' },

@@ -43,7 +43,7 @@ export function planAllocation(ledger: PoolLedger, request: AllocationRequest, n
       if (compatible) return { action: 'existing', record: held.record };
       throw ownerConflict(ledger, held, request, prefixLength);
     }
-    // Released, and nobody reclaimed the block yet: the owner gets it back (seed 000 rejoin).
+    // Released, and nobody reclaimed the block yet: the owner gets it back (a KubeSlice cluster that rejoins).
     if (compatible) {
       return { action: 'write', record: newRecord(ledger, request, held.cidr, now), block: held.cidr, reclaim: [], reactivated: true };
     }

@@ -18,7 +18,7 @@ export interface ConsistencyReport {
 }
 
 /**
- * Seed 000's ValidateAllocationConsistency, generalised: reads the raw records a store holds
+ * KubeSlice's ValidateAllocationConsistency, generalised: reads the raw records a store holds
  * (not the engine's in-memory view, which could hide a store's corruption) and reports
  * duplicate owners, overlapping blocks (allocations, child pools, reserved ranges) and blocks
  * outside the pool. A sort and one sweep: O(n log n), no enumeration of addresses.

@@ -29,7 +29,7 @@ const compareExpiry = (a: [number, string], b: [number, string]): number =>
  * free-space indexes:
  *   - `fresh`: space nobody has ever held (every allocation, live or released, is occupied);
  *   - `grantable`: space a new owner may get now (released blocks past their grace period are free).
- * Preferring `fresh` over `grantable` is seed 000's "fresh space before reclaimable space".
+ * Preferring `fresh` over `grantable` is KubeSlice's "fresh space before reclaimable space".
  * The two differ only once a released block's grace period has ended: until then `grantable`
  * is `fresh` itself (one index to update per change, not two), and the first expiry gives it
  * its own copy (O(1): the B-trees are copy-on-write).

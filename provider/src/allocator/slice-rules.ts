@@ -2,7 +2,7 @@ import { IpamError } from '../errors';
 import { Cidr, contains, formatCidr, parseCidr } from '../net/cidr';
 
 /**
- * Seed 000's validation of KubeSlice slice subnets (util/ipam_allocator.go), with its error
+ * KubeSlice's validation of slice subnets (util/ipam_allocator.go), with its error
  * texts kept word for word after the field name, so a KubeSlice user recognises them.
  */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseCidr(c));
@@ -76,7 +76,7 @@ export function validateGracePeriodHours(hours: number | undefined): number {
   return hours;
 }
 
-/** Seed 000's CalculateMaxClusters: 2^(subnetSize - slice prefix), as arithmetic, not a list. */
+/** KubeSlice's CalculateMaxClusters: 2^(subnetSize - slice prefix), as arithmetic, not a list. */
 export function calculateMaxClusters(sliceSubnet: string, subnetSize: number): number {
   const slice = validateSliceSubnet(sliceSubnet);
   validateSubnetSize(subnetSize, slice);

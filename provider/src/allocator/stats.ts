@@ -4,7 +4,7 @@ import { PoolLedger } from './pool-ledger';
 
 /**
  * Figures a user reads about a pool. Computed from the ledger every time, never stored, so
- * they cannot drift from the allocations (seed 004). Address counts are decimal strings
+ * they cannot drift from the allocations (a pool's status is recomputed on every change). Address counts are decimal strings
  * because an IPv6 pool holds more addresses than a JSON number can.
  */
 export interface PoolStats {
@@ -32,15 +32,15 @@ export interface PoolStats {
   largestFreeBlock: string | null;
   liveAllocations: number;
   releasedAllocations: number;
-  /** Seed 000's subnet counts, for a given block size. */
+  /** KubeSlice's subnet counts, for a given block size. */
   blocks?: BlockStats;
 }
 
 export interface BlockStats {
   prefixLength: number;
-  /** Blocks of that size in the pool (seed 000 totalSubnets). */
+  /** Blocks of that size in the pool (KubeSlice's totalSubnets). */
   total: string;
-  /** Blocks not held by a live allocation (seed 000 availableSubnets: released ones count). */
+  /** Blocks not held by a live allocation (KubeSlice's availableSubnets: released ones count). */
   available: string;
   /** Blocks a new owner can get now. */
   free: string;

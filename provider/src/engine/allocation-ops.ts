@@ -36,7 +36,7 @@ export function release(tx: SpaceTx, input: OwnerRef & ActingFor): LedgerAllocat
   return ledger.allocations.get(owner)!;
 }
 
-/** Whether a new owner could get this block or address now (seed 003's IsIPAvailable). */
+/** Whether a new owner could get this block or address now (the client IP allocator's IsIPAvailable). */
 export function isAvailable(tx: SpaceTx, input: AvailabilityInput): Availability {
   const ledger = tx.pool(checkName(input.pool, 'pool'));
   const text = typeof input.cidr === 'string' ? input.cidr : '';

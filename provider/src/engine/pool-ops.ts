@@ -171,7 +171,7 @@ function refuseChildOnlyFields(input: CreatePoolInput): void {
   }
 }
 
-/** Root pools of one space never overlap; for slices this is seed 000's unique-sliceSubnet rule. */
+/** Root pools of one space never overlap; for slices this is KubeSlice's unique-sliceSubnet rule. */
 function checkNoRootOverlap(tx: SpaceTx, cidr: Cidr, kind: PoolKind): void {
   for (const other of tx.state.pools.values()) {
     if (other.record.parent !== undefined || !overlaps(other.cidr, cidr)) continue;

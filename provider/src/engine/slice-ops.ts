@@ -11,7 +11,7 @@ import { SpaceTx } from './space-tx';
 import { checkName, checkOwner } from './validate';
 
 /**
- * A KubeSlice slice (seed 000) is a pool of kind "slice" in the address space named after the
+ * A KubeSlice slice is a pool of kind "slice" in the address space named after the
  * slice's namespace: the slice subnet is the pool, each cluster is an owner. Syncing a slice is
  * one operation, so adding and removing clusters commits atomically:
  *   - listed clusters get a subnet (sequential, first-fit), or keep theirs;
@@ -66,7 +66,7 @@ export function sliceLedger(tx: SpaceTx, ref: SliceRef): PoolLedger {
   return ledger;
 }
 
-/** The slice as seed 000's SliceIpam status shows it. */
+/** The slice as KubeSlice's SliceIpam status shows it. */
 export function sliceInfo(namespace: string, ledger: PoolLedger, nowMs: number): SliceInfo {
   const subnetSize = ledger.record.defaultPrefixLength!;
   const blocks = poolStats(ledger, nowMs, subnetSize).blocks!;

@@ -131,7 +131,7 @@ export function checkDescription(value: unknown): string | undefined {
   return value;
 }
 
-/** The gateway address of a pool: `true` means the first host (seed 003: 10.0.0.1 of 10.0.0.0/24). */
+/** The gateway address of a pool: `true` means the first host (10.0.0.1 of a VPN pool 10.0.0.0/24). */
 export function checkGateway(value: unknown, pool: Cidr): string | undefined {
   if (value === undefined || value === false || value === null) return undefined;
   if (value === true) return formatAddress({ family: pool.family, value: firstHostOf(pool) });

@@ -93,7 +93,7 @@ export interface CreatePoolInput extends MayAdopt {
   /** Idempotency key of the claim carving this pool (SubnetPoolClaim asPool). */
   owner?: string;
   strategy?: Strategy;
-  /** true: the first host (seed 003's 10.0.0.1); an address: that one. */
+  /** true: the first host (a VPN pool's 10.0.0.1); an address: that one. */
   gateway?: boolean | string;
   reserved?: string[];
   defaultPrefixLength?: number;

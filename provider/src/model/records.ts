@@ -19,12 +19,12 @@ export interface PoolRecord {
   /** Name of the parent pool in the same space; the child's CIDR is carved from it. */
   parent?: string;
   strategy: Strategy;
-  /** Gateway address, reserved for every allocation kind (seed 003: 10.0.0.1). */
+  /** Gateway address, reserved for every allocation kind (a VPN pool's 10.0.0.1). */
   gateway?: string;
   /** Blocks never handed out, normalised and merged. */
   reserved: string[];
   defaultPrefixLength?: number;
-  /** How long a released block stays held for its owner (seed 000: 24 h). */
+  /** How long a released block stays held for its owner (KubeSlice's default: 24 h). */
   gracePeriodSeconds: number;
   kind: PoolKind;
   /** Owner key of the claim that carved this pool from its parent (SubnetPoolClaim asPool). */

@@ -13,7 +13,7 @@ export function hostExclusions(cidr: Cidr): bigint[] {
   return cidr.prefix >= bits - 1 ? [] : [cidr.start];
 }
 
-/** The first address a host may use: the default gateway of a pool (seed 003: 10.0.0.1). */
+/** The first address a host may use: the default gateway of a pool (10.0.0.1 of a VPN pool 10.0.0.0/24). */
 export function firstHostOf(cidr: Cidr): bigint {
   const excluded = hostExclusions(cidr);
   return excluded.includes(cidr.start) ? cidr.start + 1n : cidr.start;

@@ -3,7 +3,7 @@ import { IpamApi } from '../model/api';
 import { Operation } from './routes';
 
 /**
- * Prometheus metrics with seed 000's names. The pool gauges are computed from the engine's
+ * Prometheus metrics with the names KubeSlice's IPAM uses. The pool gauges are computed from the engine's
  * statistics when Prometheus scrapes, never kept up to date by hand, so they cannot drift from
  * the allocations (and every replica reports the same figures, read from the shared store).
  *

@@ -13,7 +13,7 @@ import { memberObjectName } from './names';
  * pool carved by a claim, a ClientIp per host address). Pure: computed from the ledger and the
  * time, with the engine's own views (poolInfo, sliceInfo, allocationInfo), so `kubectl get`
  * shows the figures `ipam pool show` prints. Condition times come from the records, not from
- * the clock, so an unchanged pool yields an identical object and nothing is rewritten (seed 004).
+ * the clock, so an unchanged pool yields an identical object and nothing is rewritten.
  */
 export type DerivedKind = 'SubnetPool' | 'SliceIpam' | 'SubnetPoolClaim' | 'ClientIp';
 

@@ -18,7 +18,7 @@ import { Condition, DerivedKind, DesiredObject, desiredPool, ledgerState } from 
  *
  * Every derived object also carries the ledger version it was written from (an annotation):
  * a writer holding an older ledger never overwrites or deletes an object written from a newer
- * one, so concurrent writers converge. Objects are written only when they differ (seed 004).
+ * one, so concurrent writers converge. Objects are written only when they differ.
  * Only objects labelled as managed by pulumi-ipam are listed, and so removed; an object of these
  * kinds that bears a derived object's name is taken over (the kinds are pulumi-ipam's own, and
  * docs/kubernetes.md asks people not to create them by hand).
