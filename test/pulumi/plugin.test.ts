@@ -157,9 +157,10 @@ describe('provider plugin: a TypeScript program on the plugin (resources registe
     const workspace = programWorkspace();
     const stack = new LocalStack(workspace, { project: 'quickstart', stack: 'dev', config: {}, plugin: pluginOf(workspace.dir) });
     // What `pulumi package gen-sdk --language nodejs` generates: CustomResources of the package's tokens.
+    class Generated extends pulumi.CustomResource {}
     const resource = (kind: string, name: string, props: Record<string, unknown>) => {
       const outputs = ['name', 'cidr', 'gatewayAddress', 'ip', 'owner'];
-      return new pulumi.CustomResource(`ipam:index:${kind}`, name, { ...Object.fromEntries(outputs.map((o) => [o, undefined])), ...props }) as pulumi.CustomResource & Record<string, pulumi.Output<string>>;
+      return new Generated(`ipam:index:${kind}`, name, { ...Object.fromEntries(outputs.map((o) => [o, undefined])), ...props }) as Generated & Record<string, pulumi.Output<string>>;
     };
     const program = () => {
       const office = resource('SubnetPool', 'office', { cidr: '10.0.0.0/16', defaultPrefixLength: 24, description: 'office network' });

@@ -31,6 +31,7 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
   // properties takes a slow path, about a microsecond per added property.
   const info: AllocationInfo = Object.assign({}, record, {
     space,
+    poolCidr: ledger.record.cidr,
     prefixLength: cidr.prefix,
     address,
     netmask: netmaskText(cidr),

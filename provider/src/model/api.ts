@@ -148,6 +148,8 @@ export interface PoolInfo extends PoolRecord {
 
 export interface AllocationInfo extends AllocationRecord {
   space: string;
+  /** The pool's block, so a client (a VPN peer's interface) needs no second request for it. */
+  poolCidr: string;
   prefixLength: number;
   /** The first address of the block (the host address for a host allocation). */
   address: string;

@@ -1,7 +1,9 @@
 import { checkName, checkOwner, checkSpace } from '../../engine/validate';
 import { IpamError } from '../../errors';
-import { AllocationInfo, PoolInfo } from '../../model/api';
+import { AllocationInfo, IpamApi } from '../../model/api';
 import { normalizeAddress } from '../../net/address';
+import { parseCidr } from '../../net/cidr';
+import { networkFacts } from '../../net/facts';
 import { backendOf, checkBackend, onItsBackend } from '../backend-identity';
 import { checkResource } from '../check';
 import { diffInputs } from '../diff';
@@ -22,16 +24,23 @@ const FIELD_CHECKS = {
   address: (v: string) => normalizeAddress(v, 'address'),
 };
 
-function outputs(inputs: Props, a: AllocationInfo, pool: PoolInfo, backendId: string | undefined): Props {
+/** The answer with its pool's block: an IPAM service older than poolCidr in answers is asked for the pool. */
+async function withPoolCidr(api: IpamApi, a: AllocationInfo): Promise<AllocationInfo> {
+  if (a.poolCidr !== undefined) return a;
+  return { ...a, poolCidr: (await backend(() => api.getPool({ space: a.space, pool: a.pool })))!.cidr };
+}
+
+function outputs(inputs: Props, a: AllocationInfo, backendId: string | undefined): Props {
+  const pool = networkFacts(parseCidr(a.poolCidr));
   return defined({
     ...inputs,
     backendId,
     ip: a.address,
     cidr: a.cidr,
     gateway: a.gateway,
-    prefixLength: pool.facts.prefixLength,
-    netmask: pool.facts.netmask,
-    poolCidr: pool.cidr,
+    prefixLength: pool.prefixLength,
+    netmask: pool.netmask,
+    poolCidr: a.poolCidr,
   });
 }
 
@@ -44,9 +53,8 @@ async function current(props: Props): Promise<Props | undefined> {
   const { api, backendId } = await onItsBackend(props, str(props, 'space'), what(props));
   const a = await backend(() => api.getAllocation(ref(props)), ['POOL_NOT_FOUND']);
   if (a === undefined || a.status !== 'allocated') return undefined;
-  const pool = (await backend(() => api.getPool({ space: a.space, pool: a.pool })))!;
   // An imported address acts for its creator, so the stack can release it.
-  return outputs({ ...props, creator: props.creator ?? a.creator }, a, pool, backendId);
+  return outputs({ ...props, creator: props.creator ?? a.creator }, await withPoolCidr(api, a), backendId);
 }
 
 export const clientIp: ResourceHandler = {
@@ -69,9 +77,8 @@ export const clientIp: ResourceHandler = {
   async create(inputs) {
     const api = await ipamApi();
     const a = (await backend(() => api.allocate({ ...ref(inputs), kind: 'host', address: str(inputs, 'address'), ...acting(inputs) })))!;
-    const pool = (await backend(() => api.getPool({ space: a.space, pool: a.pool })))!;
     const { id: backendId } = await backendOf(api, a.space);
-    return { id: `${a.space}/${a.pool}/${a.owner}`, outs: outputs(inputs, a, pool, backendId) };
+    return { id: `${a.space}/${a.pool}/${a.owner}`, outs: outputs(inputs, await withPoolCidr(api, a), backendId) };
   },
 
   async read(id, props) {
