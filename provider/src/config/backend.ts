@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Ipam } from '../engine/ipam';
+import { checkSpace } from '../engine/validate';
 import { IpamError } from '../errors';
 import { IpamApi } from '../model/api';
 import { withDriver } from '../store/driver';
@@ -46,13 +47,34 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): BackendSe
   return settings;
 }
 
-export function backendKind(settings: BackendSettings): BackendKind {
-  const kube = settings.kube === true || settings.kubeconfig !== undefined;
-  if (settings.server !== undefined && kube) {
-    throw new IpamError('INVALID_INPUT', 'server: both an IPAM server and a Kubernetes cluster are configured; choose one backend', 'server');
+/**
+ * What is wrong with the settings before anything is opened, each naming its setting: two
+ * backends at once, a durability SQLite does not have, a namespace Kubernetes refuses.
+ */
+export function settingsProblems(settings: BackendSettings): IpamError[] {
+  const problems: IpamError[] = [];
+  if (settings.server !== undefined && (settings.kube === true || settings.kubeconfig !== undefined)) {
+    problems.push(new IpamError('INVALID_INPUT', 'server: both an IPAM server and a Kubernetes cluster are configured; choose one backend', 'server'));
   }
+  if (settings.sqliteSync !== undefined && settings.sqliteSync !== 'full' && settings.sqliteSync !== 'normal') {
+    problems.push(new IpamError('INVALID_INPUT', `sqliteSync: "${String(settings.sqliteSync)}" is not a setting; use "full" or "normal"`, 'sqliteSync'));
+  }
+  if (settings.namespace !== undefined) {
+    try {
+      checkSpace(settings.namespace, 'namespace');
+    } catch (e) {
+      if (!(e instanceof IpamError)) throw e;
+      problems.push(e);
+    }
+  }
+  return problems;
+}
+
+export function backendKind(settings: BackendSettings): BackendKind {
+  const [problem] = settingsProblems(settings);
+  if (problem !== undefined) throw problem;
   if (settings.server !== undefined) return 'http';
-  return kube ? 'kubernetes' : 'sqlite';
+  return settings.kube === true || settings.kubeconfig !== undefined ? 'kubernetes' : 'sqlite';
 }
 
 export interface OpenOptions {
@@ -74,9 +96,6 @@ export async function openIpam(settings: BackendSettings, options: OpenOptions):
 
 async function openSqliteIpam(settings: BackendSettings, options: OpenOptions): Promise<IpamApi> {
   const file = resolve(options.cwd ?? process.cwd(), settings.state ?? DEFAULT_STATE_FILE);
-  if (settings.sqliteSync !== undefined && settings.sqliteSync !== 'full' && settings.sqliteSync !== 'normal') {
-    throw new IpamError('INVALID_INPUT', `sqliteSync: "${String(settings.sqliteSync)}" is not a setting; use "full" or "normal"`, 'sqliteSync');
-  }
   try {
     return Ipam.create(await openStore({ type: 'sqlite', file, synchronous: settings.sqliteSync }), { actor: options.actor });
   } catch (e) {

@@ -23,28 +23,14 @@ const HANDLERS: Record<ResourceKind, ResourceHandler> = {
   ClientIp: clientIp,
 };
 
-/** What a pulumi.dynamic.ResourceProvider method of a kind calls. */
-export interface DynamicHandler {
-  check(olds: Props, news: Props): ReturnType<ResourceHandler['check']>;
-  diff: ResourceHandler['diff'];
-  create: ResourceHandler['create'];
-  read: ResourceHandler['read'];
-  update: ResourceHandler['update'];
-  delete: ResourceHandler['delete'];
-}
+/** What a pulumi.dynamic.ResourceProvider method of a kind calls: the handler, but for check's URN. */
+export type DynamicHandler = Omit<ResourceHandler, 'check'> & { check(olds: Props, news: Props): ReturnType<ResourceHandler['check']> };
 
 const DYNAMIC = Object.fromEntries(
   Object.entries(HANDLERS).map(([kind, h]): [string, DynamicHandler] => [
     kind,
-    {
-      // A dynamic provider is not told the URN: the SDK passes it with the inputs.
-      check: (olds, news) => h.check(news[URN_INPUT] as string | undefined, olds, news),
-      diff: (id, olds, news) => h.diff(id, olds, news),
-      create: (inputs) => h.create(inputs),
-      read: (id, props) => h.read(id, props),
-      update: (id, olds, news) => h.update(id, olds, news),
-      delete: (id, props) => h.delete(id, props),
-    },
+    // A dynamic provider is not told the URN: the SDK passes it with the inputs.
+    { ...h, check: (olds, news) => h.check(news[URN_INPUT] as string | undefined, olds, news) },
   ]),
 ) as Record<ResourceKind, DynamicHandler>;
 

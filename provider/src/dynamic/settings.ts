@@ -1,4 +1,4 @@
-import { BackendSettings, openIpam, settingsFromEnv } from '../config/backend';
+import { BackendSettings, openIpam, settingsFromEnv, settingsProblems } from '../config/backend';
 import { checkSpace } from '../engine/validate';
 import { isIpamError } from '../errors';
 import { IpamApi } from '../model/api';
@@ -47,20 +47,8 @@ export function configFailures(config: Record<string, unknown>): { property: str
   if (config.backend !== undefined && config.backend !== 'kubernetes') {
     failures.push({ property: 'backend', reason: `INVALID_INPUT: backend: ${JSON.stringify(config.backend)} is not a backend; "kubernetes" is the one to name (the others follow from server or state)` });
   }
-  if (config.sqliteSync !== undefined && config.sqliteSync !== 'full' && config.sqliteSync !== 'normal') {
-    failures.push({ property: 'sqliteSync', reason: `INVALID_INPUT: sqliteSync: ${JSON.stringify(config.sqliteSync)} is not a setting; use "full" or "normal"` });
-  }
-  if (config.server !== undefined && (config.kubeconfig !== undefined || config.backend === 'kubernetes')) {
-    failures.push({ property: 'server', reason: 'INVALID_INPUT: server: both an IPAM server and a Kubernetes cluster are configured; choose one backend' });
-  }
-  if (typeof config.namespace === 'string') {
-    try {
-      checkSpace(config.namespace, 'namespace');
-    } catch (e) {
-      if (!isIpamError(e)) throw e;
-      failures.push({ property: 'namespace', reason: `${e.code}: ${e.message}` });
-    }
-  }
+  const settings = settingsOf({ get: (key) => config[key.replace('ipam:', '')] as string | undefined });
+  for (const e of settingsProblems(settings)) failures.push({ property: e.field ?? '', reason: `${e.code}: ${e.message}` });
   return failures;
 }
 
@@ -86,16 +74,19 @@ export function withConfigFromEnv(config: ConfigSource, env: NodeJS.ProcessEnv =
   return { get: (key) => (typeof fromEnv[key] === 'string' ? (fromEnv[key] as string) : config.get(key)) };
 }
 
-export function configure(given: ConfigSource): void {
-  const config = withConfigFromEnv(given);
+/** The backend settings a config names (`ipam:*` keys). */
+function settingsOf(config: ConfigSource): BackendSettings {
   const settings: BackendSettings = {};
   for (const [key, field] of Object.entries(KEYS)) {
     const value = config.get(key);
     if (value !== undefined && value !== '') (settings as Record<string, unknown>)[field] = value;
   }
-  const backend = config.get('ipam:backend');
-  if (backend === 'kubernetes') settings.kube = true;
-  configured = settings;
+  if (config.get('ipam:backend') === 'kubernetes') settings.kube = true;
+  return settings;
+}
+
+export function configure(given: ConfigSource): void {
+  configured = settingsOf(withConfigFromEnv(given));
 }
 
 export function backendSettings(): BackendSettings {
