@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runCli } from '../../provider/src/cli/main';
 import { REPO, TSX_ARGS } from '../support/processes';
 
@@ -52,8 +52,31 @@ async function stateFile(): Promise<{ dir: string; file: string }> {
 const owners = async (file: string, dir: string): Promise<string[]> =>
   JSON.parse((await ipam(`allocations corp --json --state ${file}`, dir)).stdout).map((a: { owner: string; cidr: string }) => `${a.owner} ${a.cidr}`);
 
+/**
+ * nobody must reach the repository's files (tsx, the sources) to run the command: a checkout in
+ * a private folder (CI clones into one from mktemp -d, mode 700) gets search permission for
+ * others on its ancestors while the suite runs, and its own modes back afterwards.
+ */
+function letOthersIn(dir: string): () => void {
+  const changed: [string, number][] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    const mode = statSync(d).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      chmodSync(d, mode | 0o001);
+      changed.push([d, mode]);
+    }
+    if (d === dirname(d)) break;
+  }
+  return () => changed.forEach(([d, mode]) => chmodSync(d, mode));
+}
+
 describe('state file: read-only, full disk, foreign, corrupted', function () {
   this.timeout(120_000);
+  let restoreModes = () => undefined as void;
+  before(() => {
+    if (IS_ROOT) restoreModes = letOthersIn(REPO);
+  });
+  after(() => restoreModes());
 
   it('a file this user may not write (a backup): reads work, a write is refused by name and changes nothing', async () => {
     const { dir, file } = await stateFile();
