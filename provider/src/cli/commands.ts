@@ -12,7 +12,6 @@ import {
   sliceText,
   table,
 } from './format';
-import { serveCommand } from './serve-command';
 
 /** What a command prints: `json` for --json, `text` for people. */
 export interface Output {
@@ -317,5 +316,14 @@ export const COMMANDS: Command[] = [
       return { json: { deleted: ctx.args[0] }, text: `slice ${ctx.args[0]} deleted` };
     },
   },
-  serveCommand,
+  {
+    path: ['serve'],
+    usage: 'serve [--listen HOST:PORT] [--db FILE|postgres://...] (--tokens FILE | env IPAM_TOKENS | --no-auth) [--tls-cert F --tls-key F] [--max-body B] [--max-connections N]',
+    summary: 'run the HTTP IPAM service (JSON API, /openapi.json, /metrics) over SQLite or PostgreSQL',
+    args: [],
+    options: ['listen', 'db', 'tokens', 'no-auth', 'tls-cert', 'tls-key', 'max-body', 'max-connections'],
+    ownBackend: true,
+    // Loaded when it runs: the HTTP service, zod, yaml and prom-client stay out of every other command's start.
+    run: async (ctx) => (await import('./serve-command')).runServe(ctx),
+  },
 ];

@@ -11,50 +11,43 @@ import { WaitingStore } from '../server/waiting-store';
 import { StoreConfig, openStore } from '../store/open';
 import { Store } from '../store/store';
 import { UsageError, parseInteger } from './args';
-import type { Command, CommandContext } from './commands';
+import type { CommandContext, Output } from './commands';
 
 /**
  * `ipam serve`: the HTTP IPAM service over a SQLite file (default ./ipam.db) or PostgreSQL
  * (--db postgres://...). Runs until SIGTERM or SIGINT, then shuts down gracefully: requests in
- * flight are answered, then the store is closed.
+ * flight are answered, then the store is closed. The command's table entry (commands.ts) loads
+ * this module only when `serve` runs, so the other commands start without the HTTP service.
  */
-export const serveCommand: Command = {
-  path: ['serve'],
-  usage: 'serve [--listen HOST:PORT] [--db FILE|postgres://...] (--tokens FILE | env IPAM_TOKENS | --no-auth) [--tls-cert F --tls-key F] [--max-body B] [--max-connections N]',
-  summary: 'run the HTTP IPAM service (JSON API, /openapi.json, /metrics) over SQLite or PostgreSQL',
-  args: [],
-  options: ['listen', 'db', 'tokens', 'no-auth', 'tls-cert', 'tls-key', 'max-body', 'max-connections'],
-  ownBackend: true,
-  async run(ctx) {
-    const { host, port } = parseListen(option(ctx, 'listen') ?? '127.0.0.1:8080');
-    const auth = authFor(ctx, host);
-    const tls = tlsFor(ctx);
-    const limits = ctx.options['max-connections'] === undefined ? {} : { maxConnections: atLeastOne(option(ctx, 'max-connections')!, 'max-connections') };
-    const bodyLimit = ctx.options['max-body'] === undefined ? DEFAULT_BODY_LIMIT : parseInteger(option(ctx, 'max-body')!, 'max-body');
-    const signal = nextSignal(['SIGTERM', 'SIGINT']);
-    const store = await openServiceStore(storeConfig(option(ctx, 'db') ?? './ipam.db'));
-    let server: IpamServer | undefined;
-    try {
-      const ipam = Ipam.create(store, { actor: 'ipam-serve' });
-      server = serverOrConfigError(() => new IpamServer({ ipam, auth, tls, bodyLimit, limits, log: jsonLineLogger(), events: (msg, fields) => warnEvent(msg, fields), version: packageVersion() }));
-      const url = await server.listen(host, port).catch((e: NodeJS.ErrnoException) => {
-        throw new IpamError('CONFIG_INVALID', `--listen ${host}:${port}: cannot listen there (${e.code ?? e.message})${LISTEN_HINTS[e.code ?? ''] ?? ''}`, 'listen');
-      });
-      logEvent('listening', { url, store: store.kind, auth: auth === undefined ? 'off' : 'bearer', tls: tls !== undefined });
-      // A backend that is down at start is waited for (the service answers /readyz 503 meanwhile);
-      // one that can never work (wrong password, no such database) stops the service.
-      const stop = await Promise.race([signal, waitedFor(store)]);
-      logEvent('shutting down', { signal: stop });
-      await server.close();
-      server = undefined;
-      logEvent('stopped');
-      return { json: { stopped: true, url }, text: `ipam serve: stopped (${url})` };
-    } finally {
-      await server?.close(1_000);
-      await store.close();
-    }
-  },
-};
+export async function runServe(ctx: CommandContext): Promise<Output> {
+  const { host, port } = parseListen(option(ctx, 'listen') ?? '127.0.0.1:8080');
+  const auth = authFor(ctx, host);
+  const tls = tlsFor(ctx);
+  const limits = ctx.options['max-connections'] === undefined ? {} : { maxConnections: atLeastOne(option(ctx, 'max-connections')!, 'max-connections') };
+  const bodyLimit = ctx.options['max-body'] === undefined ? DEFAULT_BODY_LIMIT : parseInteger(option(ctx, 'max-body')!, 'max-body');
+  const signal = nextSignal(['SIGTERM', 'SIGINT']);
+  const store = await openServiceStore(storeConfig(option(ctx, 'db') ?? './ipam.db'));
+  let server: IpamServer | undefined;
+  try {
+    const ipam = Ipam.create(store, { actor: 'ipam-serve' });
+    server = serverOrConfigError(() => new IpamServer({ ipam, auth, tls, bodyLimit, limits, log: jsonLineLogger(), events: (msg, fields) => warnEvent(msg, fields), version: packageVersion() }));
+    const url = await server.listen(host, port).catch((e: NodeJS.ErrnoException) => {
+      throw new IpamError('CONFIG_INVALID', `--listen ${host}:${port}: cannot listen there (${e.code ?? e.message})${LISTEN_HINTS[e.code ?? ''] ?? ''}`, 'listen');
+    });
+    logEvent('listening', { url, store: store.kind, auth: auth === undefined ? 'off' : 'bearer', tls: tls !== undefined });
+    // A backend that is down at start is waited for (the service answers /readyz 503 meanwhile);
+    // one that can never work (wrong password, no such database) stops the service.
+    const stop = await Promise.race([signal, waitedFor(store)]);
+    logEvent('shutting down', { signal: stop });
+    await server.close();
+    server = undefined;
+    logEvent('stopped');
+    return { json: { stopped: true, url }, text: `ipam serve: stopped (${url})` };
+  } finally {
+    await server?.close(1_000);
+    await store.close();
+  }
+}
 
 function atLeastOne(text: string, name: string): number {
   const n = parseInteger(text, name);
