@@ -190,11 +190,11 @@ describe('Kubernetes API stand-in', function () {
     const table = await api.listNamespacedCustomObject({ ...pools }, setHeaderOptions('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json'));
     expect(table).to.include({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
     expect(table.columnDefinitions.map((c: { name: string; priority: number }) => `${c.name}/${c.priority}`)).to.deep.equal([
-      'Name/0', 'CIDR/0', 'Allocated/0', 'Free/0', 'Utilization/0', 'Parent/1', 'Phase/1', 'Age/0',
+      'Name/0', 'CIDR/0', 'Allocated/0', 'Free/0', 'Utilization/0', 'Parent/1', 'Phase/1', 'Creator/1', 'Age/0',
     ]);
     expect(table.rows).to.have.length(1);
-    expect(table.rows[0].cells.slice(0, 7)).to.deep.equal(['net', '10.0.0.0/16', '512', '65024', '0.78%', null, 'Ready']);
-    expect(table.rows[0].cells[7]).to.match(/^\d+s$/);
+    expect(table.rows[0].cells.slice(0, 8)).to.deep.equal(['net', '10.0.0.0/16', '512', '65024', '0.78%', null, 'Ready', null]);
+    expect(table.rows[0].cells[8]).to.match(/^\d+s$/);
     expect(table.rows[0].object).to.include({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1' });
   });
 
