@@ -40,7 +40,7 @@ describe('Kubernetes API stand-in: watches, Events and Leases', function () {
   after(() => server.stop());
 
   /** Watches until `until` holds for what was seen (bounded: fails after 5 s). */
-  async function watch(query: Record<string, unknown>, until: (seen: Seen[]) => boolean, during: () => Promise<void> = async () => undefined): Promise<Seen[]> {
+  async function watch(query: Record<string, string | number | boolean | undefined>, until: (seen: Seen[]) => boolean, during: () => Promise<void> = async () => undefined): Promise<Seen[]> {
     const seen: Seen[] = [];
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));

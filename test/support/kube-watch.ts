@@ -70,6 +70,8 @@ export class WatchHub {
     const from = request.resourceVersion;
     if (from !== undefined && from !== '' && !/^\d+$/.test(from)) throw badRequest(`invalid resource version: "${from}"`);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    // The server answers at once, before any event: a client's watch call returns when it does.
+    res.flushHeaders();
     const watcher: Watcher = { request, res };
     const write = (line: unknown) => res.write(`${JSON.stringify(line)}\n`);
     if (from === undefined || from === '' || from === '0') {
