@@ -12,6 +12,7 @@ import {
   sliceText,
   table,
 } from './format';
+import { CONTROLLER_OPTIONS, controllerCommand } from './controller-command';
 import { serveCommand } from './serve-command';
 
 /** What a command prints: `json` for --json, `text` for people. */
@@ -85,6 +86,7 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec> = {
   'tls-cert': { type: 'value', valueName: 'FILE', help: 'serve HTTPS with this PEM certificate (with --tls-key)' },
   'tls-key': { type: 'value', valueName: 'FILE', help: 'PEM private key of --tls-cert' },
   'max-body': { type: 'value', valueName: 'BYTES', help: 'largest request body accepted (default 65536)' },
+  ...CONTROLLER_OPTIONS,
 };
 
 const int = (ctx: CommandContext, name: string): number | undefined =>
@@ -317,4 +319,5 @@ export const COMMANDS: Command[] = [
     },
   },
   serveCommand,
+  controllerCommand,
 ];

@@ -96,7 +96,7 @@ export function storeConfig(db: string): StoreConfig {
   return { type: 'sqlite', file: resolve(db) };
 }
 
-function nextSignal(signals: NodeJS.Signals[]): Promise<NodeJS.Signals> {
+export function nextSignal(signals: NodeJS.Signals[]): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const handlers = signals.map((signal) => {
       const handler = () => {
