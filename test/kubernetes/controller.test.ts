@@ -241,4 +241,24 @@ describe('ipam controller: objects applied with kubectl', function () {
       'the block of owner "db" in pool "corp" (10.0.1.0/24) was created by k8s:team-a/SubnetPoolClaim/db, not by pulumi:net/prod; only its creator can release it',
     ]);
   });
+
+  it('resumes its watches when the API server no longer has their resourceVersion (410 Expired): it lists again and reconciles what changed', async function () {
+    const standIn = t.cluster.standIn;
+    if (standIn === undefined) this.skip();
+    await eventually('the watches listed', async () => (controller.ready && controller.isLeader ? true : undefined));
+    standIn.watches.windowSize = 1;
+    try {
+      // Two changes the controller does not watch push every resourceVersion it holds out of the window; then the streams drop.
+      const core = t.cluster.standIn!;
+      for (const name of ['x.1', 'x.2']) core.objects.create(core.definitions.find((d) => d.plural === 'events')!, TEAM, { metadata: { name }, reason: 'Test', message: 'moves the window' });
+      standIn.watches.closeAll();
+      await kubectlApply(t.cluster, TEAM, docs(pool('after', '10.77.0.0/16'), claim('late', 'after', 24)));
+      const late = await until('late bound', 'subnetpoolclaims', TEAM, 'late', (o) => o.status?.phase === 'Bound');
+      expect(late.status).to.include({ cidr: '10.77.0.0/24' });
+      const restarts = await controller.metrics.registry.getSingleMetricAsString('ipam_controller_watch_restarts_total');
+      expect(restarts).to.match(/ipam_controller_watch_restarts_total\{resource="subnetpoolclaims",reason="expired"\} [1-9]/);
+    } finally {
+      standIn.watches.windowSize = 1000;
+    }
+  });
 });
