@@ -18,7 +18,8 @@ export const LEASE = { durationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodS
 export function startController(cluster: TestCluster, identity = 'test-controller', log: string[] = []): Controller {
   const controller = new Controller({
     kubeconfig: cluster.kubeconfig,
-    context: cluster.standIn === undefined ? undefined : 'admin',
+    // On the stand-in: as the ServiceAccount of deploy/controller.yaml, so its RBAC is proven enough.
+    context: cluster.standIn === undefined ? undefined : 'controller',
     identity,
     lease: { namespace: LEASE_NAMESPACE, name: 'pulumi-ipam-controller', durationMs: LEASE.durationSeconds * 1000, renewDeadlineMs: LEASE.renewDeadlineSeconds * 1000, retryPeriodMs: 200 },
     resyncMs: 60_000,
@@ -44,7 +45,7 @@ export function startReplica(cluster: TestCluster, identity: string): ReplicaPro
     join(REPO, 'provider/src/cli/main.ts'),
     'controller',
     '--kubeconfig', cluster.kubeconfig,
-    ...(cluster.standIn === undefined ? [] : ['--context', 'admin']),
+    ...(cluster.standIn === undefined ? [] : ['--context', 'controller']),
     '--identity', identity,
     '--health', '127.0.0.1:0',
     '--lease-namespace', LEASE_NAMESPACE,

@@ -22,6 +22,7 @@ import {
 } from './kube-status';
 import { IncludeObject, toTable, wantsTable } from './kube-table';
 import { loopbackCertificate } from './kube-tls';
+import { REPO } from './processes';
 import { WatchHub } from './kube-watch';
 
 /**
@@ -39,6 +40,10 @@ import { WatchHub } from './kube-watch';
 export const ADMIN_TOKEN = 'stand-in-admin-token';
 export const RUNNER_TOKEN = 'stand-in-runner-token';
 export const RUNNER_USER = 'system:serviceaccount:ipam:pulumi-runner';
+export const CONTROLLER_TOKEN = 'stand-in-controller-token';
+export const CONTROLLER_USER = 'system:serviceaccount:ipam-system:pulumi-ipam-controller';
+/** deploy/: the controller's Deployment, ServiceAccount, ClusterRole and Role. */
+const DEPLOY_DIR = join(REPO, 'deploy');
 /** What /version reports; Google Cloud SDK's kubectl dispatcher picks its kubectl by it. */
 export const SERVER_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.4' };
 /** kube-apiserver's limit on a request body (JSON). */
@@ -88,9 +93,13 @@ export class KubeApiServer {
     this.objects.onChange = (change) => this.watches.record(change);
     const role = loadRoles(options.crdDir).find((r) => r.name === 'pulumi-ipam-runner');
     if (role === undefined) throw new Error('stand-in: no Role pulumi-ipam-runner in crds/');
+    // The controller's ServiceAccount holds its ClusterRole and its Lease Role (which the
+    // stand-in grants everywhere: it has no RoleBindings to place it in ipam-system alone).
+    const controllerRules = loadRoles(DEPLOY_DIR).filter((r) => r.name.startsWith('pulumi-ipam-controller')).flatMap((r) => r.rules);
     this.tokens = options.tokens ?? {
       [ADMIN_TOKEN]: { name: 'kubernetes-admin' },
       [RUNNER_TOKEN]: { name: RUNNER_USER, rules: role.rules },
+      [CONTROLLER_TOKEN]: { name: CONTROLLER_USER, rules: controllerRules, clusterScope: true },
     };
   }
 
@@ -121,8 +130,9 @@ export class KubeApiServer {
   }
 
   /**
-   * Writes a kubeconfig with two contexts: "runner" (current; the Role of crds/rbac-role.yaml,
-   * what Pulumi runs as) and "admin" (unrestricted, a person with kubectl).
+   * Writes a kubeconfig with three contexts: "runner" (current; the Role of crds/rbac-role.yaml,
+   * what Pulumi runs as), "admin" (unrestricted, a person with kubectl) and "controller" (the
+   * ServiceAccount of deploy/controller.yaml, what `ipam controller` runs as in a cluster).
    */
   writeKubeconfig(dir: string, namespace = 'default'): string {
     const file = join(dir, 'kubeconfig');
@@ -136,8 +146,9 @@ export class KubeApiServer {
         users: [
           { name: 'runner', user: { token: RUNNER_TOKEN } },
           { name: 'admin', user: { token: ADMIN_TOKEN } },
+          { name: 'controller', user: { token: CONTROLLER_TOKEN } },
         ],
-        contexts: [context('runner'), context('admin')],
+        contexts: [context('runner'), context('admin'), context('controller')],
         'current-context': 'runner',
       }),
     );
