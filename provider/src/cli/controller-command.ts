@@ -38,7 +38,7 @@ export const controllerCommand: Command = {
     if (!(lease.retryPeriodMs < lease.renewDeadlineMs && lease.renewDeadlineMs < lease.durationMs)) {
       throw new UsageError('--retry-period < --renew-deadline < --lease-duration, or two replicas could lead at once');
     }
-    const { host, port } = parseListen(option(ctx, 'health') ?? '0.0.0.0:8081');
+    const { host, port } = parseListen(option(ctx, 'health') ?? '0.0.0.0:8081', 'health');
     const log = (message: string) => process.stderr.write(`ipam controller: ${message}\n`);
     let lost: () => void = () => undefined;
     const leaseLost = new Promise<'lease lost'>((resolve) => (lost = () => resolve('lease lost')));

@@ -49,10 +49,11 @@ export const serveCommand: Command = {
 
 const option = (ctx: CommandContext, name: string): string | undefined => ctx.options[name] as string | undefined;
 
-export function parseListen(text: string): { host: string; port: number } {
+/** HOST:PORT of --listen (or of another option naming an address to listen on). */
+export function parseListen(text: string, option = 'listen'): { host: string; port: number } {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
   const port = match === null ? NaN : Number(match[3]);
-  if (match === null || port > 65535) throw new UsageError(`--listen: "${text}" is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8080)`);
+  if (match === null || port > 65535) throw new UsageError(`--${option}: "${text}" is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8080)`);
   return { host: match[1] ?? (match[2] === '' ? '0.0.0.0' : match[2]), port };
 }
 
