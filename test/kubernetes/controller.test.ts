@@ -190,12 +190,18 @@ describe('ipam controller: objects applied with kubectl', function () {
     expect(await ipam.listPools({ space: TEAM })).to.deep.equal([]);
   });
 
-  it('refusals show as status, condition and a Warning Event with the engine\'s message, and change nothing', async () => {
+  it('refusals (exhausted, invalid size, overlap) show as status, condition and a Warning Event with the engine\'s message, and change nothing', async () => {
     await kubectlApply(t.cluster, TEAM, docs(pool('small', '10.9.0.0/24'), claim('half-a', 'small', 25), claim('half-b', 'small', 25)));
     await until('half-b bound', 'subnetpoolclaims', TEAM, 'half-b', (o) => o.status?.phase === 'Bound');
-    await kubectlApply(t.cluster, TEAM, docs(claim('one-more', 'small', 25), claim('too-big', 'small', 16)));
+    await kubectlApply(t.cluster, TEAM, docs(claim('one-more', 'small', 25), claim('too-big', 'small', 16), pool('overlapping', '10.9.0.0/25')));
     const exhausted = await until('one-more refused', 'subnetpoolclaims', TEAM, 'one-more', (o) => o.status?.phase === 'Error');
     const tooBig = await until('too-big refused', 'subnetpoolclaims', TEAM, 'too-big', (o) => o.status?.phase === 'Error');
+    const overlapping = await until('overlapping refused', 'subnetpools', TEAM, 'overlapping', (o) => o.status?.phase === 'Error');
+    const overlap = 'cidr: 10.9.0.0/25 overlaps pool "small" (10.9.0.0/24) in address space "team-a"; choose a range that does not overlap, or nest it with parent "small"';
+    expect(overlapping.status).to.deep.include({ phase: 'Error', message: overlap });
+    expect((await describedEvents('subnetpool', TEAM, 'overlapping')).map(([type, reason, , message]) => [type, reason, message])).to.deep.equal([
+      ['Warning', 'Overlap', `SubnetPool overlapping: ${overlap}`],
+    ]);
     const ready = (o: typeof exhausted) => (o.status!.conditions as Record<string, string>[]).find((c) => c.type === 'Ready');
     expect(ready(exhausted)).to.include({ status: 'False', reason: 'Error', message: exhausted.status!.message as string });
     const events = [...(await describedEvents('subnetpoolclaim', TEAM, 'one-more')), ...(await describedEvents('subnetpoolclaim', TEAM, 'too-big'))];
@@ -212,6 +218,7 @@ describe('ipam controller: objects applied with kubectl', function () {
       ['half-a', '10.9.0.0/25'],
       ['half-b', '10.9.0.128/25'],
     ]);
+    expect((await ipam.listPools({ space: TEAM })).map((p) => p.name)).to.deep.equal(['small']);
   });
 
   it('leaves what Pulumi or the ipam command manage to them, and shares their ledger: a claim applied with kubectl on a pool made with ipam', async () => {
