@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { runCli } from '../../provider/src/cli/main';
 import { Controller } from '../../provider/src/controller/controller';
 import { at } from './kube-api';
-import { eventually, kubectlApply, startController } from './controller-harness';
+import { LEASE_NAMESPACE, eventually, kubectlApply, startController } from './controller-harness';
 import { kubectlAvailable } from './kubectl';
 import { useCluster } from './setup';
 
@@ -24,7 +24,7 @@ async function ipamCli(line: string): Promise<{ code: number; stdout: string; st
 
 describe('ipam controller, a Pulumi stack and the ipam command racing in one namespace', function () {
   this.timeout(180_000);
-  const t = useCluster([NS]);
+  const t = useCluster([NS, LEASE_NAMESPACE]);
   let controller: Controller | undefined;
 
   before(async function () {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Controller } from '../../provider/src/controller/controller';
 import { at } from './kube-api';
 import { SEED_000_SLICES_TABLE, kubectl, kubectlAvailable, tableRows } from './kubectl';
-import { eventually, kubectlApply, startController } from './controller-harness';
+import { LEASE_NAMESPACE, eventually, kubectlApply, startController } from './controller-harness';
 import { useCluster } from './setup';
 
 /**
@@ -48,7 +48,7 @@ const docs = (...parts: string[]) => parts.join('---');
 
 describe('ipam controller: objects applied with kubectl', function () {
   this.timeout(120_000);
-  const t = useCluster([NS, TEAM]);
+  const t = useCluster([NS, TEAM, LEASE_NAMESPACE]);
   let controller: Controller;
   const log: string[] = [];
 
