@@ -249,6 +249,20 @@ describe('ipam controller: objects applied with kubectl', function () {
     ]);
   });
 
+  it('keeps an applied pool\'s figures in line with allocations made elsewhere (ipam, through the ledger watch); a claim that did not change keeps its resourceVersion', async () => {
+    await kubectlApply(t.cluster, TEAM, docs(pool('edge', '10.50.0.0/16'), claim('gw', 'edge', 24)));
+    await until('gw bound', 'subnetpoolclaims', TEAM, 'gw', (o) => o.status?.phase === 'Bound');
+    await until('edge counts gw', 'subnetpools', TEAM, 'edge', (o) => o.status?.allocated === '256');
+    await controller.idle();
+    const claimBefore = await get('subnetpoolclaims', TEAM, 'gw');
+    const ipam = await t.open(TEAM);
+    await ipam.allocate({ space: TEAM, pool: 'edge', owner: 'made-with-ipam', prefixLength: 26 });
+    const edge = await until('edge counts the ipam block', 'subnetpools', TEAM, 'edge', (o) => o.status?.allocated === '320');
+    expect(edge.status).to.include({ total: '65536', allocated: '320', free: '65216', utilization: '0.49%', liveAllocations: 2 });
+    await controller.idle();
+    expect((await get('subnetpoolclaims', TEAM, 'gw')).metadata.resourceVersion, 'the claim did not change').to.equal(claimBefore.metadata.resourceVersion);
+  });
+
   it('resumes its watches when the API server no longer has their resourceVersion (410 Expired): it lists again and reconciles what changed', async function () {
     const standIn = t.cluster.standIn;
     if (standIn === undefined) this.skip();
