@@ -30,6 +30,19 @@ export function startController(cluster: TestCluster, identity = 'test-controlle
   return controller;
 }
 
+/** Stops an in-process controller; a stop that hangs fails the test (with the log) instead of the whole suite's timeout. */
+export async function stopController(controller: Controller, log: string[], withinMs = 15_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the controller did not stop within ${withinMs} ms; its log:\n${log.join('\n')}`)), withinMs);
+  });
+  try {
+    await Promise.race([controller.stop(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface ReplicaProcess {
   identity: string;
   child: ChildProcess;

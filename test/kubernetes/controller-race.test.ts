@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { runCli } from '../../provider/src/cli/main';
 import { Controller } from '../../provider/src/controller/controller';
 import { at } from './kube-api';
-import { LEASE_NAMESPACE, eventually, kubectlApply, startController } from './controller-harness';
+import { LEASE_NAMESPACE, eventually, kubectlApply, startController, stopController } from './controller-harness';
 import { kubectlAvailable } from './kubectl';
 import { useCluster } from './setup';
 
@@ -34,7 +34,7 @@ describe('ipam controller, a Pulumi stack and the ipam command racing in one nam
     }
   });
   afterEach(async () => {
-    await controller?.stop();
+    if (controller !== undefined) await stopController(controller, []);
   });
 
   it('hands every requester its own block, none twice', async () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Controller } from '../../provider/src/controller/controller';
 import { at } from './kube-api';
 import { SEED_000_SLICES_TABLE, kubectl, kubectlAvailable, tableRows } from './kubectl';
-import { LEASE_NAMESPACE, eventually, kubectlApply, startController } from './controller-harness';
+import { LEASE_NAMESPACE, eventually, kubectlApply, startController, stopController } from './controller-harness';
 import { useCluster } from './setup';
 
 /**
@@ -62,7 +62,7 @@ describe('ipam controller: objects applied with kubectl', function () {
     controller = startController(t.cluster, 'controller-under-test', log);
   });
   afterEach(async function () {
-    await controller.stop();
+    await stopController(controller, log);
     if (this.currentTest?.state === 'failed') console.log(log.join('\n'));
     log.length = 0;
   });
@@ -261,6 +261,40 @@ describe('ipam controller: objects applied with kubectl', function () {
     expect(edge.status).to.include({ total: '65536', allocated: '320', free: '65216', utilization: '0.49%', liveAllocations: 2 });
     await controller.idle();
     expect((await get('subnetpoolclaims', TEAM, 'gw')).metadata.resourceVersion, 'the claim did not change').to.equal(claimBefore.metadata.resourceVersion);
+  });
+
+  it('ClientIp: VPN peers applied with kubectl get the next free hosts (network, broadcast and gateway skipped); deleting one releases its address', async () => {
+    const peer = (name: string) => `
+apiVersion: ipam.pulumi-ipam.dev/v1alpha1
+kind: ClientIp
+metadata:
+  name: ${name}
+spec:
+  poolRef: vpn
+`;
+    await kubectlApply(t.cluster, TEAM, docs(`
+apiVersion: ipam.pulumi-ipam.dev/v1alpha1
+kind: SubnetPool
+metadata:
+  name: vpn
+spec:
+  cidr: 10.8.0.0/24
+  gateway: 10.8.0.1
+`, peer('alice-laptop'), peer('bob-phone')));
+    const alice = await until('alice bound', 'clientips', TEAM, 'alice-laptop', (o) => o.status?.phase === 'Bound');
+    const bob = await until('bob bound', 'clientips', TEAM, 'bob-phone', (o) => o.status?.phase === 'Bound');
+    expect(alice.status).to.include({ address: '10.8.0.2', cidr: '10.8.0.2/32', netmask: '255.255.255.255', gateway: '10.8.0.1' });
+    expect(bob.status).to.include({ address: '10.8.0.3' });
+    expect((await kubectl(t.cluster, ['delete', 'clientip', 'bob-phone', '-n', TEAM])).code).to.equal(0);
+    await gone('clientips', TEAM, 'bob-phone');
+    const ipam = await t.open(TEAM);
+    expect((await ipam.listAllocations({ space: TEAM, pool: 'vpn' })).map((a) => [a.owner, a.cidr, a.status])).to.deep.equal([
+      ['alice-laptop', '10.8.0.2/32', 'allocated'],
+      ['bob-phone', '10.8.0.3/32', 'released'],
+    ]);
+    expect((await describedEvents('clientip', TEAM, 'alice-laptop')).map(([type, reason, , message]) => [type, reason, message])).to.deep.equal([
+      ['Normal', 'Allocated', 'client ip alice-laptop: 10.8.0.2 from pool "vpn" is held by "alice-laptop"'],
+    ]);
   });
 
   it('resumes its watches when the API server no longer has their resourceVersion (410 Expired): it lists again and reconciles what changed', async function () {

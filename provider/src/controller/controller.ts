@@ -1,5 +1,5 @@
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { KubeClient } from '../store/kubernetes/client';
+import { KubeClient, requestOptions } from '../store/kubernetes/client';
 import { loadKubeconfig } from '../store/kubernetes/kubeconfig';
 import { KubernetesIpam } from '../store/kubernetes/kubernetes-ipam';
 import { GROUP, KubeObject, PLURAL, VERSION } from '../store/kubernetes/resources';
@@ -109,7 +109,7 @@ export class Controller {
         {
           path: `/apis/${GROUP}/${VERSION}/${plural}`,
           list: async () => {
-            const list = (await objects.listClusterCustomObject({ group: GROUP, version: VERSION, plural })) as { items: KubeObject[]; metadata: { resourceVersion: string } };
+            const list = (await objects.listClusterCustomObject({ group: GROUP, version: VERSION, plural }, requestOptions())) as { items: KubeObject[]; metadata: { resourceVersion: string } };
             return { items: list.items, resourceVersion: list.metadata.resourceVersion };
           },
         },

@@ -1,4 +1,5 @@
 import { CoreV1Api } from '@kubernetes/client-node';
+import { requestOptions } from '../store/kubernetes/client';
 import { KubeObject } from '../store/kubernetes/resources';
 
 /**
@@ -50,7 +51,7 @@ export class EventRecorder {
           lastTimestamp: time,
           count: 1,
         },
-      });
+      }, requestOptions());
     } catch (e) {
       this.log(`event ${event.reason} on ${object.kind} ${namespace}/${object.metadata.name} not recorded: ${(e as Error).message}`);
     }

@@ -1,4 +1,5 @@
 import { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
+import { requestOptions } from '../store/kubernetes/client';
 
 /**
  * Leader election with a coordination.k8s.io/v1 Lease, as client-go's leaderelection does it:
@@ -32,6 +33,8 @@ export class LeaderElector {
   private lastRenewMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private leader: string | undefined;
+  /** A Lease call that hangs must not outlive the renew deadline unnoticed: every call has a timeout. */
+  private readonly call = requestOptions();
   /** Set once the Lease could be read or written: the replica knows where it stands. */
   ready = false;
 
@@ -57,9 +60,9 @@ export class LeaderElector {
     if (!this.leading) return;
     this.leading = false;
     try {
-      const lease = await this.api.readNamespacedLease({ namespace: this.options.namespace, name: this.options.name });
+      const lease = await this.api.readNamespacedLease({ namespace: this.options.namespace, name: this.options.name }, this.call);
       if (lease.spec?.holderIdentity === this.options.identity) {
-        await this.api.replaceNamespacedLease({ namespace: this.options.namespace, name: this.options.name, body: { ...lease, spec: { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1 } } });
+        await this.api.replaceNamespacedLease({ namespace: this.options.namespace, name: this.options.name, body: { ...lease, spec: { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1 } } }, this.call);
       }
     } catch {
       // Releasing is a courtesy: the Lease expires anyway.
@@ -88,13 +91,13 @@ export class LeaderElector {
     const micro = new Date(now);
     let lease: V1Lease | undefined;
     try {
-      lease = await this.api.readNamespacedLease({ namespace, name });
+      lease = await this.api.readNamespacedLease({ namespace, name }, this.call);
     } catch (e) {
       if ((e as { code?: number }).code !== 404) throw e;
     }
     const durationSeconds = Math.max(1, Math.ceil(this.options.leaseDurationMs / 1000));
     if (lease === undefined) {
-      await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: { holderIdentity: identity, leaseDurationSeconds: durationSeconds, acquireTime: micro, renewTime: micro, leaseTransitions: 0 } } });
+      await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: { holderIdentity: identity, leaseDurationSeconds: durationSeconds, acquireTime: micro, renewTime: micro, leaseTransitions: 0 } } }, this.call);
       this.won(now);
       return;
     }
@@ -119,7 +122,7 @@ export class LeaderElector {
         ...(heldByMe ? {} : { acquireTime: micro, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 }),
       },
     };
-    await this.api.replaceNamespacedLease({ namespace, name, body: next });
+    await this.api.replaceNamespacedLease({ namespace, name, body: next }, this.call);
     this.won(now);
   }
 
