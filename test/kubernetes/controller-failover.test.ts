@@ -1,7 +1,7 @@
 import { CoordinationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { at } from './kube-api';
-import { LEASE, LEASE_NAMESPACE, ReplicaProcess, eventually, kubectlApply, startReplica } from './controller-harness';
+import { LEASE, LEASE_NAMESPACE, ReplicaProcess, eventually, kubectlApply, startController, startReplica, stopController } from './controller-harness';
 import { kubectlAvailable } from './kubectl';
 import { useCluster } from './setup';
 
@@ -111,5 +111,25 @@ spec:
     const events = await config.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: NS });
     const byFollower = events.items.filter((e) => e.reportingInstance === follower.identity && e.reason === 'Allocated').map((e) => e.involvedObject.name);
     expect(byFollower).to.include.members(['app-09', 'app-10', 'app-11']);
+  });
+
+  it('a leader that shuts down (what SIGTERM does) hands the Lease over at once, well within the lease duration', async () => {
+    const config = new KubeConfig();
+    config.loadFromFile(t.cluster.kubeconfig);
+    if (t.cluster.standIn !== undefined) config.setCurrentContext('admin');
+    await config.makeApiClient(CoordinationV1Api).deleteNamespacedLease({ namespace: LEASE_NAMESPACE, name: 'pulumi-ipam-controller' }).catch(() => undefined);
+    const logs: string[] = [];
+    const one = startController(t.cluster, 'in-process-one', logs);
+    const leader = await eventually('one to lead', async () => (one.isLeader ? one : undefined));
+    const two = startController(t.cluster, 'in-process-two', logs);
+    try {
+      await eventually('two to stand by', async () => (two.ready && !two.isLeader ? true : undefined));
+      const stoppedAt = Date.now();
+      await stopController(leader, logs);
+      await eventually('two to lead', async () => (two.isLeader ? true : undefined), 10_000, 20);
+      expect(Date.now() - stoppedAt).to.be.below(LEASE.durationSeconds * 1000);
+    } finally {
+      await stopController(two, logs);
+    }
   });
 });
