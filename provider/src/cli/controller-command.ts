@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import { Controller } from '../controller/controller';
 import { HealthServer } from '../controller/health';
+import { withDriver } from '../store/driver';
 import { OptionSpec, UsageError, parseInteger } from './args';
 import type { Command, CommandContext } from './commands';
 import { nextSignal, parseListen } from './serve-command';
@@ -42,6 +42,8 @@ export const controllerCommand: Command = {
     const log = (message: string) => process.stderr.write(`ipam controller: ${message}\n`);
     let lost: () => void = () => undefined;
     const leaseLost = new Promise<'lease lost'>((resolve) => (lost = () => resolve('lease lost')));
+    // Loaded only now: @kubernetes/client-node is an optional peer dependency, and every other command runs without it.
+    const { Controller } = await withDriver('kubernetes', () => import('../controller/controller'));
     const controller = new Controller({
       kubeconfig: option(ctx, 'kubeconfig') ?? process.env.IPAM_KUBECONFIG,
       context: option(ctx, 'context') ?? process.env.IPAM_KUBE_CONTEXT,
