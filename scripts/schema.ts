@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FieldType, RESOURCE_KINDS, SPECS } from '../provider/src/dynamic/specs';
-import { PACKAGE } from '../provider/src/plugin/package';
+import { PACKAGE } from '../provider/src/package';
 
 const ROOT = join(__dirname, '..');
 const token = (name: string) => `${PACKAGE}:index:${name}`;

@@ -10,7 +10,9 @@
 # kubeconfig's current context and DELETE every pulumi-ipam object (IpamLedger, SubnetPool,
 # SubnetPoolClaim, SliceIpam, ClientIp; finalizers removed first) in the namespaces they use:
 # default, team-a, team-b, sized, crash, busy, kubeslice-cisco, nothing-here, s, one, two, o, a, u
-# (created when missing, labelled pulumi-ipam-e2e=true). Any IPAM state there is lost.
+# (created when missing, labelled pulumi-ipam-e2e=true). Any IPAM state there is lost. The
+# controller tests run `ipam controller` as the current context (Lease in ipam-system): do not
+# run them where the controller of deploy/ is installed, it would reconcile their objects too.
 # `kubectl apply -f crds/` also creates the Role pulumi-ipam-runner in the context's namespace.
 set -euo pipefail
 

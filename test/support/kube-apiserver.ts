@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { BUILTIN_DEFINITIONS, EVENTS } from './kube-builtin';
 import { ResourceDefinition, loadResourceDefinitions, loadRoles } from './kube-crds';
 import { KubeObject, ObjectStore, Preconditions } from './kube-objects';
 import { Attributes, StandInUser, allowed } from './kube-rbac';
@@ -21,6 +22,8 @@ import {
 } from './kube-status';
 import { IncludeObject, toTable, wantsTable } from './kube-table';
 import { loopbackCertificate } from './kube-tls';
+import { REPO } from './processes';
+import { WatchHub } from './kube-watch';
 
 /**
  * A stateful stand-in for kube-apiserver, serving the custom resources of crds/ over HTTPS on
@@ -28,13 +31,19 @@ import { loopbackCertificate } from './kube-tls';
  * resolve resources; get, list (labelSelector, fieldSelector), create, update (PUT with
  * resourceVersion), JSON merge patch, delete and deletecollection, each also on /status;
  * Tables for `kubectl get`; bearer tokens and RBAC from the Role in crds/. Object semantics are
- * in kube-objects.ts. No watches: a watch request gets 405.
+ * in kube-objects.ts. Watches (resourceVersion, bookmarks, 410 Expired) are in kube-watch.ts.
+ * Besides the custom resources it serves what an in-cluster controller uses (kube-builtin.ts):
+ * core/v1 Events, which `kubectl describe` lists, and coordination.k8s.io/v1 Leases.
  *
  * Real clients drive it unmodified: @kubernetes/client-node and kubectl.
  */
 export const ADMIN_TOKEN = 'stand-in-admin-token';
 export const RUNNER_TOKEN = 'stand-in-runner-token';
 export const RUNNER_USER = 'system:serviceaccount:ipam:pulumi-runner';
+export const CONTROLLER_TOKEN = 'stand-in-controller-token';
+export const CONTROLLER_USER = 'system:serviceaccount:ipam-system:pulumi-ipam-controller';
+/** deploy/: the controller's Deployment, ServiceAccount, ClusterRole and Role. */
+const DEPLOY_DIR = join(REPO, 'deploy');
 /** What /version reports; Google Cloud SDK's kubectl dispatcher picks its kubectl by it. */
 export const SERVER_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.4' };
 /** kube-apiserver's limit on a request body (JSON). */
@@ -69,6 +78,7 @@ type Query = URLSearchParams;
 
 export class KubeApiServer {
   readonly objects = new ObjectStore();
+  readonly watches = new WatchHub(() => Number(this.objects.resourceVersion));
   readonly definitions: ResourceDefinition[];
   readonly hooks: StandInHooks = {};
   private readonly tokens: Record<string, StandInUser>;
@@ -78,13 +88,18 @@ export class KubeApiServer {
     private readonly server: Server,
     options: StandInOptions,
   ) {
-    this.definitions = loadResourceDefinitions(options.crdDir);
+    this.definitions = [...loadResourceDefinitions(options.crdDir), ...BUILTIN_DEFINITIONS];
     for (const def of this.definitions) assertSupportedRules(def.schema);
+    this.objects.onChange = (change) => this.watches.record(change);
     const role = loadRoles(options.crdDir).find((r) => r.name === 'pulumi-ipam-runner');
     if (role === undefined) throw new Error('stand-in: no Role pulumi-ipam-runner in crds/');
+    // The controller's ServiceAccount holds its ClusterRole and its Lease Role (which the
+    // stand-in grants everywhere: it has no RoleBindings to place it in ipam-system alone).
+    const controllerRules = loadRoles(DEPLOY_DIR).filter((r) => r.name.startsWith('pulumi-ipam-controller')).flatMap((r) => r.rules);
     this.tokens = options.tokens ?? {
       [ADMIN_TOKEN]: { name: 'kubernetes-admin' },
       [RUNNER_TOKEN]: { name: RUNNER_USER, rules: role.rules },
+      [CONTROLLER_TOKEN]: { name: CONTROLLER_USER, rules: controllerRules, clusterScope: true },
     };
   }
 
@@ -103,6 +118,7 @@ export class KubeApiServer {
   }
 
   async stop(): Promise<void> {
+    this.watches.closeAll();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -110,11 +126,13 @@ export class KubeApiServer {
   /** Forgets every object (a fresh, empty cluster). */
   reset(): void {
     this.objects.clear();
+    this.watches.reset();
   }
 
   /**
-   * Writes a kubeconfig with two contexts: "runner" (current; the Role of crds/rbac-role.yaml,
-   * what Pulumi runs as) and "admin" (unrestricted, a person with kubectl).
+   * Writes a kubeconfig with three contexts: "runner" (current; the Role of crds/rbac-role.yaml,
+   * what Pulumi runs as), "admin" (unrestricted, a person with kubectl) and "controller" (the
+   * ServiceAccount of deploy/controller.yaml, what `ipam controller` runs as in a cluster).
    */
   writeKubeconfig(dir: string, namespace = 'default'): string {
     const file = join(dir, 'kubeconfig');
@@ -128,8 +146,9 @@ export class KubeApiServer {
         users: [
           { name: 'runner', user: { token: RUNNER_TOKEN } },
           { name: 'admin', user: { token: ADMIN_TOKEN } },
+          { name: 'controller', user: { token: CONTROLLER_TOKEN } },
         ],
-        contexts: [context('runner'), context('admin')],
+        contexts: [context('runner'), context('admin'), context('controller')],
         'current-context': 'runner',
       }),
     );
@@ -141,8 +160,8 @@ export class KubeApiServer {
       const url = new URL(req.url ?? '/', 'http://stand-in');
       const user = this.authenticate(req);
       const body = await readBody(req);
-      const [code, reply] = this.dispatch(req, url, user, body);
-      send(res, code, reply);
+      const answer = this.dispatch(req, url, user, body, res);
+      if (answer !== undefined) send(res, answer[0], answer[1]);
     } catch (e) {
       if (e instanceof ApiError) send(res, e.body.code, e.body);
       else send(res, 500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String((e as Error).stack ?? e), reason: 'InternalError', code: 500 });
@@ -156,14 +175,16 @@ export class KubeApiServer {
     return user;
   }
 
-  private dispatch(req: IncomingMessage, url: URL, user: StandInUser, body: unknown): [number, unknown] {
+  /** The reply, or undefined when the request became a watch stream on res. */
+  private dispatch(req: IncomingMessage, url: URL, user: StandInUser, body: unknown, res: ServerResponse): [number, unknown] | undefined {
     const segments = url.pathname.split('/').filter(Boolean);
     const method = req.method ?? 'GET';
     if (segments[0] === 'version' && segments.length === 1) return [200, { ...SERVER_VERSION, gitCommit: '', gitTreeState: 'clean', buildDate: '2025-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' }];
-    if (segments[0] === 'api') return [200, this.core(segments, req, user)];
-    if (segments[0] !== 'apis') throw notFoundPath();
-    if (segments.length <= 3) return [200, this.groupDiscovery(segments)];
-    const route = this.route(segments);
+    const events = coreEventsPath(segments);
+    if (segments[0] === 'api' && events === undefined) return [200, this.core(segments, req, user)];
+    if (segments[0] !== 'apis' && events === undefined) throw notFoundPath();
+    if (events === undefined && segments.length <= 3) return [200, this.groupDiscovery(segments)];
+    const route = events ?? this.route(segments);
     const verb = verbOf(method, route, url.searchParams);
     const info: RequestInfo = {
       verb,
@@ -177,6 +198,10 @@ export class KubeApiServer {
     };
     if (!allowed(user, info)) throw forbidden(user.name, verb, { group: route.def.group, resource: route.def.plural, name: route.name }, route.namespace);
     this.hooks.beforeHandle?.(info);
+    if (verb === 'watch') {
+      this.watch(route, url.searchParams, res);
+      return undefined;
+    }
     const result = this.perform(verb, route, url.searchParams, req, body);
     if (!['get', 'list'].includes(verb)) this.hooks.afterWrite?.(info);
     return result;
@@ -212,7 +237,26 @@ export class KubeApiServer {
   }
 
   private list(route: Route, query: Query): KubeObject[] {
-    return this.objects.list(route.def, route.namespace, parseLabelSelector(query.get('labelSelector')), fieldSelector(query.get('fieldSelector')));
+    return this.objects.list(route.def, route.namespace, parseLabelSelector(query.get('labelSelector')), fieldSelector(route.def, query.get('fieldSelector')));
+  }
+
+  private watch(route: Route, query: Query, res: ServerResponse): void {
+    if (route.name !== undefined) throw methodNotAllowed('the stand-in API server watches collections only (use fieldSelector=metadata.name=NAME)');
+    const labels = parseLabelSelector(query.get('labelSelector'));
+    const fields = fieldSelector(route.def, query.get('fieldSelector'));
+    const timeout = query.get('timeoutSeconds');
+    this.watches.serve(
+      {
+        def: route.def,
+        namespace: route.namespace,
+        resourceVersion: query.get('resourceVersion') ?? undefined,
+        allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+        timeoutSeconds: timeout === null ? undefined : Number(timeout),
+        matches: (o) => labels(o.metadata.labels ?? {}) && fields(o),
+        current: () => this.list(route, query),
+      },
+      res,
+    );
   }
 
   private patch(route: Route, contentType: string, body: unknown): KubeObject {
@@ -252,7 +296,14 @@ export class KubeApiServer {
     }
     if (segments[1] !== 'v1' || req.method !== 'GET') throw notFoundPath();
     if (segments.length === 2) {
-      return { kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get'], shortNames: ['ns'] }] };
+      return {
+        kind: 'APIResourceList',
+        groupVersion: 'v1',
+        resources: [
+          { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get'], shortNames: ['ns'] },
+          { name: 'events', singularName: 'event', namespaced: true, kind: 'Event', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['ev'] },
+        ],
+      };
     }
     if (segments[2] !== 'namespaces' || segments.length !== 4) throw notFoundPath();
     const name = segments[3];
@@ -262,7 +313,7 @@ export class KubeApiServer {
 
   private groupDiscovery(segments: string[]): unknown {
     const [, group, version] = segments;
-    const groups = [...new Set(this.definitions.map((d) => d.group))].map((name) => {
+    const groups = [...new Set(this.definitions.filter((d) => d.group !== '').map((d) => d.group))].map((name) => {
       const versions = [...new Set(this.definitions.filter((d) => d.group === name).map((d) => d.version))].map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
       return { name, versions, preferredVersion: versions[0] };
     });
@@ -277,7 +328,7 @@ export class KubeApiServer {
       apiVersion: 'v1',
       groupVersion: `${group}/${version}`,
       resources: defs.flatMap((d) => [
-        { name: d.plural, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update'], shortNames: d.shortNames, categories: d.categories },
+        { name: d.plural, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: d.shortNames, categories: d.categories },
         ...(d.hasStatus ? [{ name: `${d.plural}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] }] : []),
       ]),
     };
@@ -305,16 +356,29 @@ function verbOf(method: string, route: Route, query: Query): string {
   }
 }
 
-/** fieldSelector: the fields every resource supports. */
-function fieldSelector(selector: string | null): (o: KubeObject) => boolean {
+/** The fields every resource can be selected by, and those Events add (what `kubectl describe` asks for). */
+const SELECTABLE_FIELDS = ['metadata.name', 'metadata.namespace'];
+const EVENT_FIELDS = ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'];
+
+function fieldSelector(def: ResourceDefinition, selector: string | null): (o: KubeObject) => boolean {
   if (selector === null || selector === '') return () => true;
+  const known = def === EVENTS ? [...SELECTABLE_FIELDS, ...EVENT_FIELDS] : SELECTABLE_FIELDS;
   const tests = selector.split(',').map((term) => {
-    const match = /^(metadata\.name|metadata\.namespace)\s*(==|=|!=)\s*(.*)$/.exec(term.trim());
-    if (match === null) throw badRequest(`"${term}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
-    const read = (o: KubeObject) => (match[1] === 'metadata.name' ? o.metadata.name : o.metadata.namespace);
+    const match = /^([A-Za-z.]+?)\s*(==|=|!=)\s*(.*)$/.exec(term.trim());
+    if (match === null || !known.includes(match[1])) throw badRequest(`"${term}" is not a known field selector: only ${known.map((f) => `"${f}"`).join(', ')}`);
+    const path = match[1] === 'source' ? ['source', 'component'] : match[1].split('.');
+    const read = (o: KubeObject) => String(path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), o) ?? '');
     return match[2] === '!=' ? (o: KubeObject) => read(o) !== match[3] : (o: KubeObject) => read(o) === match[3];
   });
   return (o) => tests.every((t) => t(o));
+}
+
+/** /api/v1/events, /api/v1/namespaces/NS/events[/NAME]: the core group's Events, routed like a custom resource. */
+function coreEventsPath(segments: string[]): Route | undefined {
+  if (segments[0] !== 'api' || segments[1] !== 'v1') return undefined;
+  if (segments.length === 3 && segments[2] === 'events') return { def: EVENTS };
+  if (segments[2] === 'namespaces' && segments[4] === 'events' && segments.length <= 6) return { def: EVENTS, namespace: segments[3], name: segments[5] };
+  return undefined;
 }
 
 function preconditionsOf(body: unknown): Preconditions {

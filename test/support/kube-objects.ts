@@ -37,6 +37,13 @@ const USER_METADATA = ['labels', 'annotations', 'finalizers', 'ownerReferences']
 
 export type Subresource = 'status' | undefined;
 
+/** A change as a watch reports it: the object after the change (before it, for DELETED, with the deletion's resourceVersion). */
+export interface ObjectChange {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  def: ResourceDefinition;
+  object: KubeObject;
+}
+
 export interface Preconditions {
   uid?: string;
   resourceVersion?: string;
@@ -45,6 +52,8 @@ export interface Preconditions {
 export class ObjectStore {
   private readonly objects = new Map<string, KubeObject>();
   private revision = 0;
+  /** Told of every change, in resourceVersion order (the watch streams of kube-watch.ts). */
+  onChange?: (change: ObjectChange) => void;
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -119,7 +128,7 @@ export class ObjectStore {
     if (isDeepStrictEqual(next, existing)) return existing;
     if (subresource === undefined && specChanged(def, existing, next)) next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
     if (next.metadata.deletionTimestamp !== undefined && (next.metadata.finalizers ?? []).length === 0) {
-      this.objects.delete(key(def, namespace, name));
+      this.remove(def, next);
       return next;
     }
     return this.store(def, next);
@@ -132,7 +141,7 @@ export class ObjectStore {
     const failed = mismatch('UID', preconditions.uid, existing.metadata.uid) ?? mismatch('ResourceVersion', preconditions.resourceVersion, existing.metadata.resourceVersion);
     if (failed !== undefined) throw conflict(subject(def, name), failed);
     if ((existing.metadata.finalizers ?? []).length === 0) {
-      this.objects.delete(key(def, namespace, name));
+      this.remove(def, existing);
       return existing;
     }
     if (existing.metadata.deletionTimestamp !== undefined) return existing;
@@ -147,8 +156,18 @@ export class ObjectStore {
     object.metadata.resourceVersion = String(this.revision + 1);
     if (Buffer.byteLength(JSON.stringify(object)) > ETCD_MAX_REQUEST_BYTES) throw etcdTooLarge();
     this.revision += 1;
-    this.objects.set(key(def, object.metadata.namespace, object.metadata.name), structuredClone(object));
+    const k = key(def, object.metadata.namespace, object.metadata.name);
+    const type = this.objects.has(k) ? 'MODIFIED' : 'ADDED';
+    this.objects.set(k, structuredClone(object));
+    this.onChange?.({ type, def, object: structuredClone(object) });
     return object;
+  }
+
+  /** A deletion is a change too: it takes a resourceVersion of its own, as etcd's delete does. */
+  private remove(def: ResourceDefinition, object: KubeObject): void {
+    this.revision += 1;
+    this.objects.delete(key(def, object.metadata.namespace, object.metadata.name));
+    this.onChange?.({ type: 'DELETED', def, object: { ...structuredClone(object), metadata: { ...structuredClone(object.metadata), resourceVersion: String(this.revision) } } });
   }
 
   /** RFC 3339 to the second, as the server writes timestamps. */

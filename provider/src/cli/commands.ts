@@ -12,6 +12,7 @@ import {
   sliceText,
   table,
 } from './format';
+import { CONTROLLER_OPTIONS, controllerCommand } from './controller-command';
 
 /** What a command prints: `json` for --json, `text` for people. */
 export interface Output {
@@ -85,6 +86,7 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec> = {
   'tls-key': { type: 'value', valueName: 'FILE', help: 'PEM private key of --tls-cert' },
   'max-body': { type: 'value', valueName: 'BYTES', help: 'largest request body accepted (default 65536)' },
   'max-connections': { type: 'value', valueName: 'N', help: 'connections open at once; more are closed unanswered (default 1024)' },
+  ...CONTROLLER_OPTIONS,
 };
 
 const int = (ctx: CommandContext, name: string): number | undefined =>
@@ -326,4 +328,5 @@ export const COMMANDS: Command[] = [
     // Loaded when it runs: the HTTP service, zod, yaml and prom-client stay out of every other command's start.
     run: async (ctx) => (await import('./serve-command')).runServe(ctx),
   },
+  controllerCommand,
 ];

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Ipam } from '../engine/ipam';
 import { IpamError } from '../errors';
+import { packageVersion } from '../package';
 import { TokenAuth, TokenEntry, parseTokensEnv, readTokensFile } from '../server/auth';
 import { DEFAULT_BODY_LIMIT } from '../server/http-io';
 import { jsonLineLogger, logEvent, warnEvent } from '../server/log';
@@ -12,6 +12,7 @@ import { StoreConfig, openStore } from '../store/open';
 import { Store } from '../store/store';
 import { UsageError, parseInteger } from './args';
 import type { CommandContext, Output } from './commands';
+import { isLoopback, nextSignal, parseListen } from './process';
 
 /**
  * `ipam serve`: the HTTP IPAM service over a SQLite file (default ./ipam.db) or PostgreSQL
@@ -112,17 +113,8 @@ function serverOrConfigError(create: () => IpamServer): IpamServer {
 
 const option = (ctx: CommandContext, name: string): string | undefined => ctx.options[name] as string | undefined;
 
-export function parseListen(text: string): { host: string; port: number } {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
-  const port = match === null ? NaN : Number(match[3]);
-  if (match === null || port > 65535) throw new UsageError(`--listen: "${text}" is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8080)`);
-  return { host: match[1] ?? (match[2] === '' ? '0.0.0.0' : match[2]), port };
-}
+/** HOST:PORT of --listen (or of another option naming an address to listen on). */
 
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost' || host === '::1') return true;
-  return isIP(host) === 4 && host.startsWith('127.');
-}
 
 function authFor(ctx: CommandContext, host: string): TokenAuth | undefined {
   const file = option(ctx, 'tokens');
@@ -164,27 +156,4 @@ export function storeConfig(db: string): StoreConfig {
   return { type: 'sqlite', file: resolve(db) };
 }
 
-function nextSignal(signals: NodeJS.Signals[]): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const handlers = signals.map((signal) => {
-      const handler = () => {
-        signals.forEach((s, i) => process.off(s, handlers[i]));
-        resolve(signal);
-      };
-      process.on(signal, handler);
-      return handler;
-    });
-  });
-}
 
-/** The package version, found from here in the source tree and in dist/ alike. */
-function packageVersion(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'pulumi-ipam') return pkg.version ?? '0.0.0';
-    }
-  }
-  return '0.0.0';
-}

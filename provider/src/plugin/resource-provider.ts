@@ -7,7 +7,7 @@ import { handlerOf } from '../dynamic/handlers';
 import { CONFIG_KEYS, configure, configFailures } from '../dynamic/settings';
 import { RESOURCE_KINDS, ResourceKind, SPECS } from '../dynamic/specs';
 import { Props, UNKNOWN, defined } from '../dynamic/values';
-import { PACKAGE, packageFile, packageVersion } from './package';
+import { PACKAGE, packageFile, packageVersion } from '../package';
 
 /**
  * pulumirpc.ResourceProvider for the package `ipam`: the resources of schema.json, served to

@@ -28,17 +28,22 @@ export const isNotFound = (e: unknown): boolean => e instanceof KubeApiError && 
 /** A request the API server has not answered in this time is abandoned. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/** Options for every call of the client library: our User-Agent, and the request timeout. */
+export function requestOptions(): ConfigurationOptions {
+  const userAgent = setHeaderMiddleware('User-Agent', 'pulumi-ipam');
+  return {
+    middleware: [{ pre: (context) => (context.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS)), userAgent.pre(context)), post: userAgent.post }],
+    middlewareMergeStrategy: 'append',
+  };
+}
+
 export class KubeClient {
   private readonly api: CustomObjectsApi;
   private readonly options: ConfigurationOptions;
 
   constructor(readonly config: KubeConfig) {
     this.api = config.makeApiClient(CustomObjectsApi);
-    const userAgent = setHeaderMiddleware('User-Agent', 'pulumi-ipam');
-    this.options = {
-      middleware: [{ pre: (context) => (context.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS)), userAgent.pre(context)), post: userAgent.post }],
-      middlewareMergeStrategy: 'append',
-    };
+    this.options = requestOptions();
   }
 
   /** The API server's URL, for messages. */

@@ -4,6 +4,7 @@ import { sliceInfo } from '../../../engine/slice-ops';
 import { allocationInfo, poolInfo } from '../../../engine/views';
 import { AllocationRecord } from '../../../model/records';
 import { parseCidr } from '../../../net/cidr';
+import { isApplied } from '../applied';
 import { LedgerSpec } from '../ledger';
 import { memberObjectName } from './names';
 
@@ -127,8 +128,11 @@ function members(space: string, state: SpaceState, ledger: PoolLedger): DesiredO
     const name = byName.has(object.name) ? memberObjectName(pool, object.key) : object.name;
     byName.set(name, { ...object, name });
   };
-  for (const entry of ledger.allocations.values()) add(entry.record.kind === 'host' ? clientIp(space, ledger, entry) : blockClaim(entry.record));
-  for (const child of state.childrenOf(pool)) if (child.record.owner !== undefined) add(childPoolClaim(pool, child));
+  // What the controller holds for an applied SubnetPoolClaim or ClientIp is shown by that object.
+  for (const entry of ledger.allocations.values()) {
+    if (!isApplied(entry.record)) add(entry.record.kind === 'host' ? clientIp(space, ledger, entry) : blockClaim(entry.record));
+  }
+  for (const child of state.childrenOf(pool)) if (child.record.owner !== undefined && !isApplied(child.record)) add(childPoolClaim(pool, child));
   return [...byName.values()];
 }
 

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { StoreWrite } from '../../store';
 import { KubeClient, isAlreadyExists, isConflict } from '../client';
+import { isShownByAppliedPool } from '../applied';
 import { LedgerSpec } from '../ledger';
 import { API_VERSION, FINALIZER, KubeObject, LEDGER_VERSION_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, PLURAL, POOL_LABEL } from '../resources';
 import { ChangedMember, changedMembers } from './changes';
@@ -57,8 +58,16 @@ export class DerivedObjects {
       const key = `${record.kind === 'slice' ? 'SliceIpam' : 'SubnetPool'}/${record.name}`;
       const object = existing.get(key);
       existing.delete(key);
-      if (object?.metadata.deletionTimestamp !== undefined) deletions.push(record.name);
       const revision = spec.revisions[record.name] ?? spec.version;
+      if (isShownByAppliedPool(space, record)) {
+        // An applied SubnetPool or SliceIpam is its own view (the controller writes its status,
+        // and handles its deletion), so it carries no mark: its members (what Pulumi or `ipam`
+        // allocated in it) are compared each time.
+        const desired = desiredPool(space, state, record.name, revision, this.now());
+        if (desired.object.kind === 'SubnetPool') await this.writeAll(space, spec.version, record.name, desired.members);
+        continue;
+      }
+      if (object?.metadata.deletionTimestamp !== undefined) deletions.push(record.name);
       if (markOf(object) >= revision) continue;
       const desired = desiredPool(space, state, record.name, revision, this.now());
       if (desired.object.kind === 'SubnetPool') {
@@ -94,7 +103,8 @@ export class DerivedObjects {
       const wanted = byKey.get(key);
       const current = member.existed ? await this.client.get(PLURAL[member.kind], space, wanted?.name ?? member.name) : undefined;
       if (wanted !== undefined) await this.writeMember(space, version, wanted, current);
-      else if (current !== undefined && stampOf(current) <= version) await this.client.delete(PLURAL[member.kind], space, current);
+      // Only derived objects go: an applied object that happens to bear the name stays.
+      else if (current !== undefined && isManaged(current) && stampOf(current) <= version) await this.client.delete(PLURAL[member.kind], space, current);
     });
   }
 
@@ -170,6 +180,8 @@ export class DerivedObjects {
     }
   }
 }
+
+const isManaged = (object: KubeObject): boolean => object.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY;
 
 /** The ledger version an object was written from (0: unknown, the oldest). */
 const stampOf = (object: KubeObject): number => Number(object.metadata.annotations?.[LEDGER_VERSION_ANNOTATION] ?? 0);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** The Pulumi package this plugin serves: resource tokens are `ipam:index:<Kind>`, config `ipam:*`. */
+/** The Pulumi package of the provider plugin: resource tokens are `ipam:index:<Kind>`, config `ipam:*`. */
 export const PACKAGE = 'ipam';
 
 /** The folder of pulumi-ipam's package.json, above this file whether it runs compiled (dist/) or from source. */

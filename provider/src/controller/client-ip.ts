@@ -1,0 +1,62 @@
+import { Status, condition, seconds } from './conditions';
+import { KindHandler, ReconcileInput, specOf } from './handler';
+
+/**
+ * An applied ClientIp: one address of poolRef (the next free host; network, broadcast and the
+ * gateway skipped) for the client spec.owner (default: the object's name). Deleting it releases
+ * the address, held for the client for the pool's grace period.
+ */
+interface ClientSpec {
+  poolRef: string;
+  owner?: string;
+}
+
+const clientSpec = (input: ReconcileInput): ClientSpec & { owner: string } => {
+  const spec = specOf(input.object) as unknown as ClientSpec;
+  return { ...spec, owner: spec.owner ?? input.object.metadata.name };
+};
+
+export const clientIpHandler: KindHandler = {
+  kind: 'ClientIp',
+  plural: 'clientips',
+
+  async apply(input) {
+    const { ipam, object, namespace, creator, now } = input;
+    const spec = clientSpec(input);
+    const held = await ipam.allocate({ space: namespace, pool: spec.poolRef, owner: spec.owner, kind: 'host', creator });
+    const previous = object.status;
+    const message = `${held.address} from pool "${spec.poolRef}" is held by "${spec.owner}"`;
+    const status: Status = {
+      creator,
+      phase: 'Bound',
+      address: held.address,
+      cidr: held.cidr,
+      netmask: held.netmask,
+      ...(held.gateway === undefined ? {} : { gateway: held.gateway }),
+      allocatedAt: seconds(held.allocatedAt),
+      observedGeneration: object.metadata.generation,
+      conditions: [condition(previous, 'Ready', 'True', 'Bound', message, now)],
+    };
+    const changed = previous?.address !== held.address || previous?.phase !== 'Bound';
+    return { status, events: changed ? [{ type: 'Normal', reason: 'Allocated', message: `client ip ${object.metadata.name}: ${message}` }] : [] };
+  },
+
+  async release(input) {
+    const { ipam, object, namespace, creator } = input;
+    const spec = clientSpec(input);
+    const released = await ipam.release({ space: namespace, pool: spec.poolRef, owner: spec.owner, creator });
+    return [{ type: 'Normal', reason: 'Released', message: `client ip ${object.metadata.name}: ${released.address} released to pool "${spec.poolRef}", held for "${spec.owner}"${released.graceEndsAt === undefined ? '' : ` until ${seconds(released.graceEndsAt)}`}` }];
+  },
+
+  failed(input, message, waiting) {
+    const { object, now } = input;
+    const why = waiting ? `waiting for pool "${clientSpec(input).poolRef}": ${message}` : message;
+    return {
+      ...(object.status ?? {}),
+      phase: waiting ? 'Pending' : 'Error',
+      message: why,
+      observedGeneration: object.metadata.generation,
+      conditions: [condition(object.status, 'Ready', 'False', waiting ? 'ClaimPending' : 'Error', why, now)],
+    };
+  },
+};

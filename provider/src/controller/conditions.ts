@@ -1,0 +1,54 @@
+import { ErrorCode, IpamError } from '../errors';
+import { Condition } from '../store/kubernetes/derived/desired';
+
+/**
+ * The Ready condition of an applied object, and how engine refusals are told to a person: the
+ * reasons of the SubnetPool design (Bound, ClaimPending, Error on a claim; CIDRAssigned,
+ * WaitingParent, Error on a pool) and the Event reason of each refusal.
+ */
+export type Status = Record<string, unknown>;
+
+export function conditionsOf(status: Status | undefined): Condition[] {
+  return (status?.conditions as Condition[] | undefined) ?? [];
+}
+
+/** A condition; its lastTransitionTime is kept when its status did not change (Kubernetes' convention). */
+export function condition(previous: Status | undefined, type: string, status: Condition['status'], reason: string, message: string, now: Date): Condition {
+  const before = conditionsOf(previous).find((c) => c.type === type);
+  const time = before !== undefined && before.status === status ? before.lastTransitionTime : now.toISOString().replace(/\.\d+Z$/, 'Z');
+  return { type, status, reason, message, lastTransitionTime: time };
+}
+
+/** The Event reason of an engine refusal. */
+export function eventReason(code: ErrorCode): string {
+  switch (code) {
+    case 'POOL_EXHAUSTED':
+    case 'LEDGER_TOO_LARGE':
+      return 'Exhausted';
+    case 'POOL_OVERLAP':
+    case 'CIDR_UNAVAILABLE':
+    case 'SLICE_SUBNET_CONFLICT':
+      return 'Overlap';
+    case 'CREATOR_MISMATCH':
+    case 'OWNER_CONFLICT':
+    case 'POOL_EXISTS':
+      return 'Conflict';
+    case 'POOL_IN_USE':
+      return 'DeletionBlocked';
+    default:
+      return 'Invalid';
+  }
+}
+
+/** Refusals that a later change elsewhere may lift: the object waits rather than fails. */
+export function isWaitingFor(e: IpamError): boolean {
+  return e.code === 'POOL_NOT_FOUND' && (e.field === 'pool' || e.field === 'parent');
+}
+
+/** Failures of the backend (not of the request): the reconcile is retried with backoff. */
+export function isTransient(e: unknown): boolean {
+  return !(e instanceof IpamError) || e.code === 'CONTENTION' || e.code === 'STORE_UNAVAILABLE';
+}
+
+/** Kubernetes times are RFC 3339 to the second. */
+export const seconds = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z');

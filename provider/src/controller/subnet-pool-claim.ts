@@ -1,0 +1,101 @@
+import { IpamApi } from '../model/api';
+import { ObjectEvent } from './events';
+import { Status, condition, seconds } from './conditions';
+import { KindHandler, ReconcileInput, specOf } from './handler';
+
+/**
+ * An applied SubnetPoolClaim: a block of /desiredBlockSize from parentPoolRef, held by the owner
+ * key spec.owner (default: the claim's name); with spec.poolName, the block becomes a child
+ * SubnetPool of that name (status.boundPoolName), which other claims can name as their parent.
+ * Phases: Pending (the parent pool does not exist yet), Bound, Error. Deleting the claim
+ * releases the block (held for its owner for the pool's grace period, so a claim applied again
+ * in time gets it back), or deletes its pool, which waits while that pool is in use.
+ */
+interface ClaimSpec {
+  parentPoolRef: string;
+  desiredBlockSize: number;
+  owner?: string;
+  poolName?: string;
+}
+
+const claimSpec = (input: ReconcileInput): ClaimSpec & { owner: string } => {
+  const spec = specOf(input.object) as unknown as ClaimSpec;
+  return { ...spec, owner: spec.owner ?? input.object.metadata.name };
+};
+
+export const subnetPoolClaimHandler: KindHandler = {
+  kind: 'SubnetPoolClaim',
+  plural: 'subnetpoolclaims',
+
+  async apply(input) {
+    const { ipam, object, namespace, creator, now } = input;
+    const spec = claimSpec(input);
+    const previous = object.status;
+    let cidr: string;
+    let allocatedAt: string;
+    let reclaimed = false;
+    if (spec.poolName !== undefined) {
+      const pool = await ipam.createPool({ space: namespace, name: spec.poolName, parent: spec.parentPoolRef, prefixLength: spec.desiredBlockSize, owner: spec.owner, creator });
+      cidr = pool.cidr;
+      allocatedAt = pool.createdAt;
+    } else {
+      reclaimed = previous?.phase !== 'Bound' && (await wasReleased(ipam, namespace, spec));
+      const held = await ipam.allocate({ space: namespace, pool: spec.parentPoolRef, owner: spec.owner, prefixLength: spec.desiredBlockSize, creator });
+      cidr = held.cidr;
+      allocatedAt = held.allocatedAt;
+    }
+    const message = spec.poolName === undefined ? `${cidr} from pool "${spec.parentPoolRef}" is held by "${spec.owner}"` : `bound to SubnetPool "${spec.poolName}" (${cidr}) carved from pool "${spec.parentPoolRef}"`;
+    const events: ObjectEvent[] = [];
+    if (previous?.cidr !== cidr || previous?.phase !== 'Bound') {
+      events.push(
+        reclaimed
+          ? { type: 'Normal', reason: 'Reclaimed', message: `claim ${object.metadata.name} got ${cidr} back from pool "${spec.parentPoolRef}" (held for owner "${spec.owner}" during the grace period)` }
+          : { type: 'Normal', reason: 'Allocated', message: `claim ${object.metadata.name}: ${message}` },
+      );
+    }
+    const status: Status = {
+      creator,
+      phase: 'Bound',
+      cidr,
+      ...(spec.poolName === undefined ? {} : { boundPoolName: spec.poolName }),
+      allocatedAt: seconds(allocatedAt),
+      observedGeneration: object.metadata.generation,
+      conditions: [condition(previous, 'Ready', 'True', 'Bound', message, now)],
+    };
+    return { status, events };
+  },
+
+  async release(input) {
+    const { ipam, object, namespace, creator } = input;
+    const spec = claimSpec(input);
+    if (spec.poolName !== undefined) {
+      await ipam.deletePool({ space: namespace, pool: spec.poolName, creator });
+      return [{ type: 'Normal', reason: 'Released', message: `claim ${object.metadata.name}: pool "${spec.poolName}" (${String(object.status?.cidr)}) deleted and its block returned to pool "${spec.parentPoolRef}"` }];
+    }
+    const released = await ipam.release({ space: namespace, pool: spec.parentPoolRef, owner: spec.owner, creator });
+    const until = released.graceEndsAt === undefined ? '' : ` until ${seconds(released.graceEndsAt)}`;
+    return [{ type: 'Normal', reason: 'Released', message: `claim ${object.metadata.name}: ${released.cidr} released to pool "${spec.parentPoolRef}", held for owner "${spec.owner}"${until}` }];
+  },
+
+  failed(input, message, waiting) {
+    const { object, now } = input;
+    const spec = claimSpec(input);
+    const why = waiting ? `waiting for pool "${spec.parentPoolRef}": ${message}` : message;
+    return {
+      ...(object.status ?? {}),
+      phase: waiting ? 'Pending' : 'Error',
+      message: why,
+      observedGeneration: object.metadata.generation,
+      conditions: [condition(object.status, 'Ready', 'False', waiting ? 'ClaimPending' : 'Error', why, now)],
+    };
+  },
+};
+
+/** Whether the owner's block is released and held for it (so allocating now reclaims it). */
+async function wasReleased(ipam: IpamApi, space: string, spec: ClaimSpec & { owner: string }): Promise<boolean> {
+  try {
+    return (await ipam.getAllocation({ space, pool: spec.parentPoolRef, owner: spec.owner }))?.status === 'released';
+  } catch {
+    return false;
+  }
+}

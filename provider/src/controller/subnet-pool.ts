@@ -1,0 +1,100 @@
+import { PoolInfo } from '../model/api';
+import { condition } from './conditions';
+import { KindHandler, ReconcileInput, specOf } from './handler';
+
+/**
+ * An applied SubnetPool: a root pool (spec.cidr) or a child of spec.parentRef.name. Created
+ * through the engine, then its mutable fields (strategy, gateway, reserved, defaultPrefixLength,
+ * gracePeriodSeconds, description) kept in line with the spec. The status aggregates (total,
+ * allocated, free, utilization, children) are the engine's figures, recomputed on every pass.
+ */
+interface PoolSpec {
+  cidr: string;
+  parentRef?: { name: string };
+  strategy?: 'first-fit' | 'best-fit';
+  gateway?: string;
+  reserved?: string[];
+  defaultPrefixLength?: number;
+  gracePeriodSeconds?: number;
+  description?: string;
+}
+
+export const subnetPoolHandler: KindHandler = {
+  kind: 'SubnetPool',
+  plural: 'subnetpools',
+
+  async apply({ ipam, object, namespace, creator, now }) {
+    const spec = specOf(object) as unknown as PoolSpec;
+    const pool = object.metadata.name;
+    const exists = (await ipam.listPools({ space: namespace })).some((p) => p.name === pool);
+    const info = exists
+      ? await ipam.updatePool({
+          space: namespace,
+          pool,
+          creator,
+          strategy: spec.strategy,
+          gateway: spec.gateway ?? null,
+          reserved: spec.reserved ?? [],
+          defaultPrefixLength: spec.defaultPrefixLength ?? null,
+          gracePeriodSeconds: spec.gracePeriodSeconds,
+          description: spec.description ?? null,
+        })
+      : await ipam.createPool({
+          space: namespace,
+          name: pool,
+          cidr: spec.cidr,
+          parent: spec.parentRef?.name,
+          creator,
+          strategy: spec.strategy,
+          gateway: spec.gateway,
+          reserved: spec.reserved,
+          defaultPrefixLength: spec.defaultPrefixLength,
+          gracePeriodSeconds: spec.gracePeriodSeconds,
+          description: spec.description,
+        });
+    const previous = object.status;
+    const message = `${info.cidr} is assigned${info.parent === undefined ? '' : ` from pool "${info.parent}"`}`;
+    const ready = condition(previous, 'Ready', 'True', 'CIDRAssigned', message, now);
+    const assigned = (previous?.conditions as { type: string; reason: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.reason === 'CIDRAssigned') === true;
+    return {
+      status: poolStatus(info, object.metadata.generation, [ready]),
+      events: assigned ? [] : [{ type: 'Normal', reason: 'CIDRAssigned', message: `pool ${pool}: ${message}` }],
+    };
+  },
+
+  async release({ ipam, object, namespace, creator }) {
+    await ipam.deletePool({ space: namespace, pool: object.metadata.name, creator });
+    return [{ type: 'Normal', reason: 'Released', message: `pool ${object.metadata.name} (${specOf(object).cidr}) deleted` }];
+  },
+
+  failed({ object, now }: ReconcileInput, message, waiting) {
+    const parent = (specOf(object).parentRef as { name?: string } | undefined)?.name;
+    const why = waiting ? `waiting for parent pool "${parent}": ${message}` : message;
+    return {
+      ...(object.status ?? {}),
+      phase: waiting ? 'Pending' : 'Error',
+      message: why,
+      observedGeneration: object.metadata.generation,
+      conditions: [condition(object.status, 'Ready', 'False', waiting ? 'WaitingParent' : 'Error', why, now)],
+    };
+  },
+};
+
+const percent = (x: number): string => `${(x * 100).toFixed(2)}%`;
+
+function poolStatus(info: PoolInfo, generation: number | undefined, conditions: unknown[]): Record<string, unknown> {
+  return {
+    ...(info.creator === undefined ? {} : { creator: info.creator }),
+    phase: 'Ready',
+    observedGeneration: generation,
+    total: info.stats.total,
+    allocated: info.stats.allocated,
+    free: info.stats.free,
+    utilization: percent(info.stats.utilization),
+    liveAllocations: info.stats.liveAllocations,
+    releasedAllocations: info.stats.releasedAllocations,
+    children: info.children,
+    conditions,
+  };
+}
+
