@@ -1,5 +1,5 @@
-import { Status, condition, seconds } from './conditions';
-import { KindHandler, ReconcileInput, specOf } from './handler';
+import { Status, condition, failedStatus, seconds } from './conditions';
+import { KindHandler, ReconcileInput, specWithOwner } from './handler';
 
 /**
  * An applied ClientIp: one address of poolRef (the next free host; network, broadcast and the
@@ -11,10 +11,7 @@ interface ClientSpec {
   owner?: string;
 }
 
-const clientSpec = (input: ReconcileInput): ClientSpec & { owner: string } => {
-  const spec = specOf(input.object) as unknown as ClientSpec;
-  return { ...spec, owner: spec.owner ?? input.object.metadata.name };
-};
+const clientSpec = (input: ReconcileInput) => specWithOwner<ClientSpec>(input);
 
 export const clientIpHandler: KindHandler = {
   kind: 'ClientIp',
@@ -49,14 +46,6 @@ export const clientIpHandler: KindHandler = {
   },
 
   failed(input, message, waiting) {
-    const { object, now } = input;
-    const why = waiting ? `waiting for pool "${clientSpec(input).poolRef}": ${message}` : message;
-    return {
-      ...(object.status ?? {}),
-      phase: waiting ? 'Pending' : 'Error',
-      message: why,
-      observedGeneration: object.metadata.generation,
-      conditions: [condition(object.status, 'Ready', 'False', waiting ? 'ClaimPending' : 'Error', why, now)],
-    };
+    return failedStatus(input.object, input.now, message, waiting ? { what: `pool "${clientSpec(input).poolRef}"`, reason: 'ClaimPending' } : undefined);
   },
 };

@@ -1,5 +1,8 @@
 import { ErrorCode, IpamError } from '../errors';
-import { Condition } from '../store/kubernetes/derived/desired';
+import { Condition, seconds } from '../store/kubernetes/derived/desired';
+import { KubeObject } from '../store/kubernetes/resources';
+
+export { seconds };
 
 /**
  * The Ready condition of an applied object, and how engine refusals are told to a person: the
@@ -15,7 +18,7 @@ export function conditionsOf(status: Status | undefined): Condition[] {
 /** A condition; its lastTransitionTime is kept when its status did not change (Kubernetes' convention). */
 export function condition(previous: Status | undefined, type: string, status: Condition['status'], reason: string, message: string, now: Date): Condition {
   const before = conditionsOf(previous).find((c) => c.type === type);
-  const time = before !== undefined && before.status === status ? before.lastTransitionTime : now.toISOString().replace(/\.\d+Z$/, 'Z');
+  const time = before !== undefined && before.status === status ? before.lastTransitionTime : seconds(now.toISOString());
   return { type, status, reason, message, lastTransitionTime: time };
 }
 
@@ -50,5 +53,18 @@ export function isTransient(e: unknown): boolean {
   return !(e instanceof IpamError) || e.code === 'CONTENTION' || e.code === 'STORE_UNAVAILABLE';
 }
 
-/** Kubernetes times are RFC 3339 to the second. */
-export const seconds = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z');
+/**
+ * The status of an object the controller could not bring in line: Pending while it waits for
+ * something that does not exist yet (`waiting`: what, and the Ready reason to show), Error
+ * otherwise; the rest of its status as it was.
+ */
+export function failedStatus(object: KubeObject, now: Date, message: string, waiting?: { what: string; reason: string }): Status {
+  const why = waiting === undefined ? message : `waiting for ${waiting.what}: ${message}`;
+  return {
+    ...(object.status ?? {}),
+    phase: waiting === undefined ? 'Error' : 'Pending',
+    message: why,
+    observedGeneration: object.metadata.generation,
+    conditions: [condition(object.status, 'Ready', 'False', waiting?.reason ?? 'Error', why, now)],
+  };
+}

@@ -37,3 +37,9 @@ export interface KindHandler {
 }
 
 export const specOf = (object: KubeObject): Record<string, unknown> => (object.spec ?? {}) as Record<string, unknown>;
+
+/** The spec of an object whose owner key defaults to its name (a claim, a client address). */
+export function specWithOwner<T extends { owner?: string }>(input: ReconcileInput): T & { owner: string } {
+  const spec = specOf(input.object) as unknown as T;
+  return { ...spec, owner: spec.owner ?? input.object.metadata.name };
+}

@@ -1,7 +1,7 @@
 import { IpamApi } from '../model/api';
 import { ObjectEvent } from './events';
-import { Status, condition, seconds } from './conditions';
-import { KindHandler, ReconcileInput, specOf } from './handler';
+import { Status, condition, failedStatus, seconds } from './conditions';
+import { KindHandler, ReconcileInput, specWithOwner } from './handler';
 
 /**
  * An applied SubnetPoolClaim: a block of /desiredBlockSize from parentPoolRef, held by the owner
@@ -18,10 +18,7 @@ interface ClaimSpec {
   poolName?: string;
 }
 
-const claimSpec = (input: ReconcileInput): ClaimSpec & { owner: string } => {
-  const spec = specOf(input.object) as unknown as ClaimSpec;
-  return { ...spec, owner: spec.owner ?? input.object.metadata.name };
-};
+const claimSpec = (input: ReconcileInput) => specWithOwner<ClaimSpec>(input);
 
 export const subnetPoolClaimHandler: KindHandler = {
   kind: 'SubnetPoolClaim',
@@ -78,16 +75,7 @@ export const subnetPoolClaimHandler: KindHandler = {
   },
 
   failed(input, message, waiting) {
-    const { object, now } = input;
-    const spec = claimSpec(input);
-    const why = waiting ? `waiting for pool "${spec.parentPoolRef}": ${message}` : message;
-    return {
-      ...(object.status ?? {}),
-      phase: waiting ? 'Pending' : 'Error',
-      message: why,
-      observedGeneration: object.metadata.generation,
-      conditions: [condition(object.status, 'Ready', 'False', waiting ? 'ClaimPending' : 'Error', why, now)],
-    };
+    return failedStatus(input.object, input.now, message, waiting ? { what: `pool "${claimSpec(input).parentPoolRef}"`, reason: 'ClaimPending' } : undefined);
   },
 };
 

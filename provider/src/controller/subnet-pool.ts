@@ -1,5 +1,6 @@
 import { PoolInfo } from '../model/api';
-import { condition } from './conditions';
+import { condition, failedStatus } from './conditions';
+import { poolFigures } from '../store/kubernetes/derived/desired';
 import { KindHandler, ReconcileInput, specOf } from './handler';
 
 /**
@@ -69,32 +70,11 @@ export const subnetPoolHandler: KindHandler = {
 
   failed({ object, now }: ReconcileInput, message, waiting) {
     const parent = (specOf(object).parentRef as { name?: string } | undefined)?.name;
-    const why = waiting ? `waiting for parent pool "${parent}": ${message}` : message;
-    return {
-      ...(object.status ?? {}),
-      phase: waiting ? 'Pending' : 'Error',
-      message: why,
-      observedGeneration: object.metadata.generation,
-      conditions: [condition(object.status, 'Ready', 'False', waiting ? 'WaitingParent' : 'Error', why, now)],
-    };
+    return failedStatus(object, now, message, waiting ? { what: `parent pool "${parent}"`, reason: 'WaitingParent' } : undefined);
   },
 };
 
-const percent = (x: number): string => `${(x * 100).toFixed(2)}%`;
-
 function poolStatus(info: PoolInfo, generation: number | undefined, conditions: unknown[]): Record<string, unknown> {
-  return {
-    ...(info.creator === undefined ? {} : { creator: info.creator }),
-    phase: 'Ready',
-    observedGeneration: generation,
-    total: info.stats.total,
-    allocated: info.stats.allocated,
-    free: info.stats.free,
-    utilization: percent(info.stats.utilization),
-    liveAllocations: info.stats.liveAllocations,
-    releasedAllocations: info.stats.releasedAllocations,
-    children: info.children,
-    conditions,
-  };
+  return { ...(info.creator === undefined ? {} : { creator: info.creator }), phase: 'Ready', observedGeneration: generation, ...poolFigures(info), conditions };
 }
 

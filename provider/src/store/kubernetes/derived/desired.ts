@@ -2,6 +2,7 @@ import { LedgerAllocation, PoolLedger } from '../../../allocator/pool-ledger';
 import { SpaceState } from '../../../engine/space-state';
 import { sliceInfo } from '../../../engine/slice-ops';
 import { allocationInfo, poolInfo } from '../../../engine/views';
+import { PoolInfo } from '../../../model/api';
 import { AllocationRecord } from '../../../model/records';
 import { parseCidr } from '../../../net/cidr';
 import { isApplied } from '../applied';
@@ -82,6 +83,12 @@ export function desiredPool(space: string, state: SpaceState, name: string, revi
 /** Utilization as `ipam pool list` prints it. */
 const percent = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
+/** The figures a SubnetPool's status shows, as `ipam pool show` computes them (from the engine's view, never stored). */
+export function poolFigures(info: PoolInfo): Record<string, unknown> {
+  const { total, allocated, free, utilization, liveAllocations, releasedAllocations } = info.stats;
+  return { total, allocated, free, utilization: percent(utilization), liveAllocations, releasedAllocations, children: info.children };
+}
+
 function subnetPool(space: string, ledger: PoolLedger, revision: number, nowMs: number): DesiredObject {
   const info = poolInfo(space, ledger, nowMs);
   const record = ledger.record;
@@ -104,19 +111,7 @@ function subnetPool(space: string, ledger: PoolLedger, revision: number, nowMs: 
     pool: record.name,
     key: record.name,
     spec,
-    status: {
-      ...creatorOf(record),
-      phase: 'Ready',
-      ledgerVersion: revision,
-      total: info.stats.total,
-      allocated: info.stats.allocated,
-      free: info.stats.free,
-      utilization: percent(info.stats.utilization),
-      liveAllocations: info.stats.liveAllocations,
-      releasedAllocations: info.stats.releasedAllocations,
-      children: info.children,
-      conditions: [ready],
-    },
+    status: { ...creatorOf(record), phase: 'Ready', ledgerVersion: revision, ...poolFigures(info), conditions: [ready] },
   };
 }
 
