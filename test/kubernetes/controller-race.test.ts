@@ -5,12 +5,14 @@ import { at } from './kube-api';
 import { LEASE_NAMESPACE, eventually, kubectlApply, startController, stopController } from './controller-harness';
 import { kubectlAvailable } from './kubectl';
 import { useCluster } from './setup';
+import { LocalStack } from '../support/pulumi/local-stack';
+import { programWorkspace } from '../support/pulumi/workspace';
 
 /**
  * The controller, a Pulumi stack and the `ipam` command allocating in one pool at once: claims
- * applied with kubectl, allocations made for a stack (creator pulumi:net/prod, as the Pulumi
- * provider asks) and `ipam alloc` runs, each with its own engine, racing on the namespace's
- * ledger. Every one gets a block, no two the same, and the ledger holds exactly them.
+ * applied with kubectl, a stack's `pulumi up` of SubnetPoolClaims through Pulumi's provider host
+ * (creator pulumi:net/prod), and `ipam alloc` runs, each with its own engine, racing on the
+ * namespace's ledger. Every one gets a block, no two the same, and the ledger holds exactly them.
  */
 const NS = 'busy';
 const EACH = 6;
@@ -42,6 +44,12 @@ describe('ipam controller, a Pulumi stack and the ipam command racing in one nam
     expect((await ipamCli(`${on} pool create shared 10.60.0.0/16 --default-prefix 24`)).code).to.equal(0);
     controller = startController(t.cluster, 'racing-controller');
     const stack = await t.open(NS);
+    const pulumiStack = new LocalStack(programWorkspace(), {
+      project: 'net',
+      stack: 'prod',
+      config: { 'ipam:kubeconfig': t.cluster.kubeconfig, 'ipam:namespace': NS },
+    });
+    const sdk = pulumiStack.sdk();
     const claims = Array.from({ length: EACH }, (_, i) => `
 apiVersion: ipam.pulumi-ipam.dev/v1alpha1
 kind: SubnetPoolClaim
@@ -53,10 +61,13 @@ spec:
 `).join('---');
     const results = await Promise.all([
       kubectlApply(t.cluster, NS, claims),
-      ...Array.from({ length: EACH }, (_, i) => stack.allocate({ space: NS, pool: 'shared', owner: `net/prod/subnet-${i}`, creator: 'pulumi:net/prod' })),
+      pulumiStack.up(() => {
+        for (let i = 0; i < EACH; i++) new sdk.SubnetPoolClaim(`subnet-${i}`, { pool: 'shared' });
+      }),
       ...Array.from({ length: EACH }, (_, i) => ipamCli(`${on} alloc shared --owner cli-${i}`)),
     ]);
-    for (const run of results.slice(1 + EACH) as { code: number; stderr: string }[]) expect(run.code, run.stderr).to.equal(0);
+    for (const run of results.slice(2) as { code: number; stderr: string }[]) expect(run.code, run.stderr).to.equal(0);
+    expect(pulumiStack.resources.map((r) => r.outputs.owner).sort()).to.deep.equal(Array.from({ length: EACH }, (_, i) => `net/prod/subnet-${i}`).sort());
     const bound = await eventually('every applied claim bound', async () => {
       const items = (await t.api.listNamespacedCustomObject({ ...at(NS, 'subnetpoolclaims') })).items as { metadata: { name: string; labels?: Record<string, string> }; status?: { phase?: string; cidr?: string } }[];
       const applied = items.filter((o) => o.metadata.labels === undefined);
