@@ -1,16 +1,15 @@
 import { expect } from 'chai';
 import { calculateMaxClusters } from '../../provider/src/allocator/slice-rules';
-import { Ipam } from '../../provider/src/engine/ipam';
-import { MemoryStore } from '../../provider/src/store/memory';
+import { OpenBackend, onEveryBackend } from '../support/backends';
 import { expectIpamError } from '../support/expect-error';
 
-/** Seed 000 (KubeSlice dynamic IPAM): its scenarios and its validation list, as tables. */
+/** KubeSlice's dynamic IPAM design: its scenarios and its validation list, as tables, on every backend. */
 const HOUR = 3600_000;
 const T0 = Date.parse('2025-11-19T10:30:00Z');
 
-function world() {
+async function world(open: OpenBackend) {
   const clock = { now: T0 };
-  const ipam = Ipam.create(new MemoryStore(), { now: () => clock.now });
+  const { ipam } = await open({ now: () => clock.now });
   const sync = (name: string, sliceSubnet: string, clusters: string[], extra: { namespace?: string; subnetSize?: number } = {}) =>
     ipam.syncSlice({ namespace: extra.namespace ?? 'kubeslice-cisco', name, sliceSubnet, subnetSize: extra.subnetSize ?? 24, clusters });
   return { clock, ipam, sync };
@@ -19,20 +18,20 @@ function world() {
 const subnets = (s: { allocatedSubnets: { clusterName: string; subnet: string; status: string }[] }) =>
   s.allocatedSubnets.map((a) => `${a.clusterName} ${a.subnet} ${a.status}`);
 
-describe('seed 000: KubeSlice slices', () => {
+onEveryBackend('KubeSlice slices', ['kubeslice-cisco', 'ns', 'other-project'], (open) => {
   it('scenario 3: blue and red slices with the same cluster names get independent subnets', async () => {
-    const { ipam, sync } = world();
+    const { ipam, sync } = await world(open);
     const blue = await sync('blue', '10.2.0.0/16', ['worker-1', 'worker-2']);
     const red = await sync('red', '10.3.0.0/16', ['worker-1', 'worker-2']);
     expect(subnets(blue)).to.deep.equal(['worker-1 10.2.0.0/24 Allocated', 'worker-2 10.2.1.0/24 Allocated']);
     expect(subnets(red)).to.deep.equal(['worker-1 10.3.0.0/24 Allocated', 'worker-2 10.3.1.0/24 Allocated']);
     for (const slice of [blue, red]) expect([slice.availableSubnets, slice.totalSubnets]).to.deep.equal([254, 256]);
     const pool = await ipam.getPool({ space: 'kubeslice-cisco', pool: 'blue' });
-    expect(pool.stats.utilization).to.equal(0.0078125); // 2/256 = 0.78%, seed's ipam_utilization_rate
+    expect(pool.stats.utilization).to.equal(0.0078125); // 2/256 = 0.78%, KubeSlice's ipam_utilization_rate
   });
 
   it('scenario 2: a removed cluster is Released (255 available), and rejoining gets the same subnet (254)', async () => {
-    const { clock, sync } = world();
+    const { clock, sync } = await world(open);
     const initial = await sync('red', '10.2.0.0/16', ['worker-1', 'worker-2']);
     expect(initial.availableSubnets).to.equal(254);
     clock.now = T0 + 5 * 60_000;
@@ -51,14 +50,14 @@ describe('seed 000: KubeSlice slices', () => {
   });
 
   it('scenario 4: a new cluster gets the next sequential subnet', async () => {
-    const { sync } = world();
+    const { sync } = await world(open);
     await sync('dynamic-slice', '10.1.0.0/16', ['cluster-1', 'cluster-2']);
     const grown = await sync('dynamic-slice', '10.1.0.0/16', ['cluster-1', 'cluster-2', 'cluster-3']);
     expect(grown.allocatedSubnets[2]).to.include({ clusterName: 'cluster-3', subnet: '10.1.2.0/24' });
   });
 
   it('FindNextAvailableSubnetWithReclamation: fresh space first, then subnets released more than the grace period ago', async () => {
-    const { clock, sync } = world();
+    const { clock, sync } = await world(open);
     // 10.1.0.0/24 allocated, 10.1.1.0/24 released 25 h ago, 10.1.2.0/24 released 1 h ago.
     await sync('s', '10.1.0.0/22', ['c0', 'c1', 'c2']);
     await sync('s', '10.1.0.0/22', ['c0', 'c2']);
@@ -82,7 +81,7 @@ describe('seed 000: KubeSlice slices', () => {
   });
 
   it('scenario 1 (webhook): a sliceSubnet is unique per namespace, free across namespaces', async () => {
-    const { sync } = world();
+    const { sync } = await world(open);
     await sync('slice-pool-a', '10.100.0.0/16', ['cluster-1', 'cluster-2']);
     await expectIpamError(
       sync('slice-pool-b', '10.100.0.0/16', ['cluster-3']),
@@ -94,7 +93,7 @@ describe('seed 000: KubeSlice slices', () => {
   });
 
   it('keeps sliceSubnet and subnetSize immutable', async () => {
-    const { sync } = world();
+    const { sync } = await world(open);
     await sync('blue', '10.2.0.0/16', ['w']);
     await expectIpamError(sync('blue', '10.9.0.0/16', ['w']), 'POOL_EXISTS',
       'sliceSubnet: slice "blue" exists with sliceSubnet 10.2.0.0/16 and subnetSize 24; these cannot change, delete the slice and create it again');
@@ -103,13 +102,13 @@ describe('seed 000: KubeSlice slices', () => {
   });
 
   it('refuses a cluster listed twice (ErrDuplicateCluster) and changes nothing', async () => {
-    const { ipam, sync } = world();
+    const { ipam, sync } = await world(open);
     await expectIpamError(sync('blue', '10.2.0.0/16', ['w1', 'w1']), 'INVALID_INPUT',
       'clusters[1]: duplicate cluster name in allocations: "w1" is listed twice');
     expect(await ipam.listPools({ space: 'kubeslice-cisco' })).to.deep.equal([]);
   });
 
-  describe('validation (ValidateSliceSubnet, subnetSize, grace period), with the seed\'s messages', () => {
+  describe('validation (ValidateSliceSubnet, subnetSize, grace period), with KubeSlice\'s messages', () => {
     const cases: [string, string, number, string, string][] = [
       ['empty', '', 24, 'SLICE_SUBNET_EMPTY', 'sliceSubnet: slice subnet cannot be empty'],
       ['invalid', 'invalid', 24, 'INVALID_CIDR', 'sliceSubnet: invalid CIDR format: "invalid" is not a CIDR; write it as address/prefix, like 10.0.0.0/16 or 2001:db8::/32'],
@@ -124,14 +123,14 @@ describe('seed 000: KubeSlice slices', () => {
     ];
     for (const [name, sliceSubnet, subnetSize, code, message] of cases) {
       it(`${name}: ${code}`, async () => {
-        const { ipam } = world();
+        const { ipam } = await world(open);
         await expectIpamError(ipam.syncSlice({ namespace: 'ns', name: 's', sliceSubnet, subnetSize, clusters: ['a'] }), code, message);
         expect(await ipam.listPools()).to.deep.equal([]);
       });
     }
 
-    it('accepts the seed\'s good slice subnet and bounds the grace period to 1..168 hours', async () => {
-      const { ipam } = world();
+    it('accepts KubeSlice\'s good slice subnet and bounds the grace period to 1..168 hours', async () => {
+      const { ipam } = await world(open);
       expect((await ipam.syncSlice({ namespace: 'ns', name: 'ok', sliceSubnet: '10.1.0.0/16', subnetSize: 24, clusters: [] })).totalSubnets).to.equal(256);
       await expectIpamError(
         ipam.syncSlice({ namespace: 'ns', name: 'g', sliceSubnet: '10.9.0.0/16', subnetSize: 24, clusters: [], gracePeriodHours: 169 }),
