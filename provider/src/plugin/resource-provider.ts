@@ -4,6 +4,7 @@ import { CheckResult } from '../dynamic/check';
 import { DiffResult } from '../dynamic/diff';
 import { ResourceHandler } from '../dynamic/handler';
 import { handlerOf } from '../dynamic/handlers';
+import { parseUrn } from '../dynamic/identity';
 import { CONFIG_KEYS, configure, configFailures } from '../dynamic/settings';
 import { RESOURCE_KINDS, ResourceKind, SPECS } from '../dynamic/specs';
 import { Props, UNKNOWN, defined } from '../dynamic/values';
@@ -57,13 +58,9 @@ export function kindOf(type: string): ResourceKind {
   return kind as ResourceKind;
 }
 
-/** The type token of a URN: its last type, after the parent types. */
-function typeOfUrn(urn: string): string {
-  const qualified = urn.split('::')[2] ?? '';
-  return qualified.split('$').pop() ?? '';
-}
-
-const handler = (urn: string): ResourceHandler => handlerOf(kindOf(typeOfUrn(urn)));
+/** The kind a resource's URN names: its own type token, after the parent types. */
+const kindOfUrn = (urn: string): ResourceKind => kindOf(parseUrn(urn).type);
+const handler = (urn: string): ResourceHandler => handlerOf(kindOfUrn(urn));
 
 /** The inputs a program would declare for a resource whose outputs are `outs` (import). */
 function inputsOf(kind: ResourceKind, outs: Props): Props {
@@ -212,7 +209,7 @@ export class IpamResourceProvider {
         const res = new providerPb.ReadResponse();
         res.setId(read.id);
         res.setProperties(toStruct(read.props));
-        if (importing && read.id !== '') res.setInputs(toStruct(inputsOf(kindOf(typeOfUrn(urn)), read.props)));
+        if (importing && read.id !== '') res.setInputs(toStruct(inputsOf(kindOfUrn(urn), read.props)));
         return res;
       },
     );
