@@ -3,7 +3,7 @@ import { PoolLedger } from '../../provider/src/allocator/pool-ledger';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { AllocateInput } from '../../provider/src/model/api';
 import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
-import { Store } from '../../provider/src/store/store';
+import { Store } from '../../provider/src/engine/store';
 
 /** What one allocation asks for: a block of a size, or a host address. */
 export type Shape = { kind: 'prefix'; prefixLength: number } | { kind: 'host' };

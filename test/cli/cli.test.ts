@@ -4,7 +4,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../provider/src/cli/main';
 import { SqliteStore } from '../../provider/src/store/sqlite';
-import { StoreWrite } from '../../provider/src/store/store';
+import { StoreWrite } from '../../provider/src/engine/store';
 import { runTs } from '../support/processes';
 
 /** The `ipam` command as a person or a script uses it. */

@@ -1,5 +1,5 @@
 import { openKubernetesStore } from '../../provider/src/store/kubernetes';
-import { CommitRequest, Store } from '../../provider/src/store/store';
+import { CommitRequest, Store } from '../../provider/src/engine/store';
 import { storeContract } from '../store/contract';
 import { TestCluster, startCluster } from './cluster';
 

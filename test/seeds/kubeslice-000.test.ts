@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { calculateMaxClusters } from '../../provider/src/allocator/slice-rules';
+import { calculateMaxClusters } from '../../provider/src/model/slice-rules';
 import { OpenBackend, onEveryBackend } from '../support/backends';
 import { expectIpamError } from '../support/expect-error';
 

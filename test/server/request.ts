@@ -2,7 +2,7 @@
  * Raw HTTP for the server tests: exactly the bytes a user's tool would send (fetch over
  * loopback), so the tests see the status, headers and body a user sees.
  */
-import { Store } from '../../provider/src/store/store';
+import { Store } from '../../provider/src/engine/store';
 import { WRITER } from '../support/http-service';
 
 export interface Sent {

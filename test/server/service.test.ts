@@ -8,7 +8,7 @@ import { Ipam } from '../../provider/src/engine/ipam';
 import { IpamError } from '../../provider/src/errors';
 import { TokenAuth, parseTokensEnv, readTokensFile } from '../../provider/src/server/auth';
 import { MemoryStore } from '../../provider/src/store/memory';
-import { CommitRequest, Store } from '../../provider/src/store/store';
+import { CommitRequest, Store } from '../../provider/src/engine/store';
 import { useCleanup } from '../support/cleanup';
 import { clusterOrSkip, freePort } from '../support/postgres';
 import { runTs } from '../support/processes';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
 import { StoreConfig } from '../../provider/src/store/open';
-import { SpaceRead, Store } from '../../provider/src/store/store';
+import { SpaceRead, Store } from '../../provider/src/engine/store';
 import { runAllocationWorkers } from '../support/processes';
 import { allocationRecord, poolRecord } from '../support/records';
 

@@ -10,7 +10,7 @@ import { KubernetesIpam } from '../../provider/src/store/kubernetes/kubernetes-i
 import { MemoryStore } from '../../provider/src/store/memory';
 import { openPostgresStore } from '../../provider/src/store/postgres';
 import { SqliteStore } from '../../provider/src/store/sqlite';
-import { Store } from '../../provider/src/store/store';
+import { Store } from '../../provider/src/engine/store';
 import { TestCluster, startCluster as startKubernetes } from '../kubernetes/cluster';
 import { WRITER, startInProcess } from './http-service';
 import { PostgresCluster, POSTGRES_MISSING, postgresBinDir, startCluster as startPostgres } from './postgres';

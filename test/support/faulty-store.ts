@@ -1,5 +1,5 @@
 import { MemoryStore } from '../../provider/src/store/memory';
-import { CommitRequest, CommitResult, Store } from '../../provider/src/store/store';
+import { CommitRequest, CommitResult, Store } from '../../provider/src/engine/store';
 
 /** A store that counts commits and can be told to misbehave, around a real memory store. */
 export class FaultyStore implements Store {

@@ -9,7 +9,7 @@ import { Ipam } from '../../provider/src/engine/ipam';
 import { TokenAuth, TokenEntry } from '../../provider/src/server/auth';
 import { RequestLog } from '../../provider/src/server/log';
 import { IpamServer, ServerOptions } from '../../provider/src/server/server';
-import { Store } from '../../provider/src/store/store';
+import { Store } from '../../provider/src/engine/store';
 import { REPO, TSX_ARGS } from './processes';
 
 export const WRITER: TokenEntry = { name: 'ci-writer', scope: 'read-write', token: 'w-0123456789abcdef0123456789abcdef' };

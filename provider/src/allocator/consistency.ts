@@ -2,20 +2,7 @@ import { IpamError } from '../errors';
 import { AllocationRecord, PoolRecord } from '../model/records';
 import { parseAddress } from '../net/address';
 import { Cidr, contains, endOf, formatCidr, hostCidr, parseCidr } from '../net/cidr';
-
-export type ConsistencyFinding = 'DUPLICATE_OWNER' | 'OVERLAPPING_BLOCKS' | 'OUTSIDE_POOL' | 'MALFORMED_CIDR';
-
-export interface ConsistencyIssue {
-  finding: ConsistencyFinding;
-  message: string;
-}
-
-export interface ConsistencyReport {
-  pool: string;
-  ok: boolean;
-  checkedAllocations: number;
-  issues: ConsistencyIssue[];
-}
+import { ConsistencyIssue, ConsistencyReport } from '../model/reports';
 
 /**
  * KubeSlice's ValidateAllocationConsistency, generalised: reads the raw records a store holds

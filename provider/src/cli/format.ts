@@ -1,4 +1,4 @@
-import { ConsistencyReport } from '../allocator/consistency';
+import { ConsistencyReport } from '../model/reports';
 import { AllocationInfo, FindResult, PoolInfo, SliceInfo } from '../model/api';
 import { AuditEvent } from '../model/records';
 

@@ -9,7 +9,7 @@ import { jsonLineLogger, logEvent, warnEvent } from '../server/log';
 import { IpamServer } from '../server/server';
 import { WaitingStore } from '../server/waiting-store';
 import { StoreConfig, openStore } from '../store/open';
-import { Store } from '../store/store';
+import { Store } from '../engine/store';
 import { UsageError, parseInteger } from './args';
 import type { CommandContext, Output } from './commands';
 import { isLoopback, nextSignal, parseListen } from './process';

@@ -1,8 +1,8 @@
 import axios, { AxiosInstance, isAxiosError } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { ConsistencyReport } from '../allocator/consistency';
-import { checkName, checkOwner, checkSpace } from '../engine/validate';
+import { ConsistencyReport } from '../model/reports';
+import { checkName, checkOwner, checkSpace } from '../model/validate';
 import { IpamError, ipamErrorFromJSON } from '../errors';
 import {
   ActingFor,

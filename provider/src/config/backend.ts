@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Ipam } from '../engine/ipam';
-import { checkSpace } from '../engine/validate';
+import { checkSpace } from '../model/validate';
 import { IpamError } from '../errors';
 import { IpamApi } from '../model/api';
 import { withDriver } from '../store/driver';

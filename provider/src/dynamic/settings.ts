@@ -1,5 +1,5 @@
 import { BackendSettings, openIpam, settingsFromEnv, settingsProblems } from '../config/backend';
-import { checkSpace } from '../engine/validate';
+import { checkSpace } from '../model/validate';
 import { isIpamError } from '../errors';
 import { IpamApi } from '../model/api';
 import { pulumiError } from './handler';

@@ -7,7 +7,7 @@ import { parseAddress } from '../net/address';
 import { Cidr, hostCidr, parseCidr } from '../net/cidr';
 import { assertCreator, creatorFor } from './creators';
 import { SpaceTx } from './space-tx';
-import { checkDescription, checkLabels, checkName, checkOwner } from './validate';
+import { checkDescription, checkLabels, checkName, checkOwner } from '../model/validate';
 
 /** Allocates a block or a host address; idempotent by owner (see planAllocation). Returns the owner's ledger entry. */
 export function allocate(tx: SpaceTx, input: AllocateInput): LedgerAllocation {

@@ -1,6 +1,6 @@
 import { IpamError } from '../errors';
 import { ActingFor, MayAdopt } from '../model/api';
-import { checkOwner } from './validate';
+import { checkOwner } from '../model/validate';
 
 /**
  * Creators: a pool, a slice or an allocation remembers who made it (a Pulumi stack, a CLI user,

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { IpamError, isIpamError } from '../errors';
 import { AuditEvent } from '../model/records';
-import { Store, StoreWrite } from '../store/store';
+import { Store, StoreWrite } from './store';
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, sleep } from './retry';
 import { SpaceState } from './space-state';
 import { SpaceTx } from './space-tx';

@@ -1,4 +1,5 @@
-import { checkConsistency, ConsistencyReport } from '../allocator/consistency';
+import { checkConsistency } from '../allocator/consistency';
+import { ConsistencyReport } from '../model/reports';
 import { IpamError } from '../errors';
 import {
   ActingFor,
@@ -21,12 +22,12 @@ import {
 import { AuditEvent } from '../model/records';
 import { parseAddress } from '../net/address';
 import { containsAddress } from '../net/cidr';
-import { Store } from '../store/store';
+import { Store } from './store';
 import { allocate, isAvailable, release } from './allocation-ops';
 import { EngineCore, EngineOptions } from './engine-core';
 import { createPool, deletePool, updatePool } from './pool-ops';
 import { deleteSlice, sliceInfo, sliceLedger, syncSlice } from './slice-ops';
-import { checkName, checkOwner, checkPrefixLength, checkSpace } from './validate';
+import { checkName, checkOwner, checkPrefixLength, checkSpace } from '../model/validate';
 import { allocationInfo, poolInfo } from './views';
 
 export interface IpamOptions extends EngineOptions {

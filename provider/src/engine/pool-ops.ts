@@ -17,7 +17,7 @@ import {
   checkPrefixLength,
   checkReserved,
   checkStrategy,
-} from './validate';
+} from '../model/validate';
 
 /**
  * Creates a pool: a root pool of the space, or a child carved from its parent (a given CIDR, or

@@ -1,5 +1,5 @@
 import { PoolLedger } from '../allocator/pool-ledger';
-import { validateGracePeriodHours, validateSliceSubnet, validateSubnetSize } from '../allocator/slice-rules';
+import { validateGracePeriodHours, validateSliceSubnet, validateSubnetSize } from '../model/slice-rules';
 import { poolStats } from '../allocator/stats';
 import { IpamError } from '../errors';
 import { ActingFor, SliceInfo, SliceInput, SliceRef } from '../model/api';
@@ -8,7 +8,7 @@ import { allocate, release } from './allocation-ops';
 import { assertCreator } from './creators';
 import { createPool, describePool, updatePool } from './pool-ops';
 import { SpaceTx } from './space-tx';
-import { checkName, checkOwner } from './validate';
+import { checkName, checkOwner } from '../model/validate';
 
 /**
  * A KubeSlice slice is a pool of kind "slice" in the address space named after the

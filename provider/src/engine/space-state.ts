@@ -2,7 +2,7 @@ import { Occupant, PoolLedger } from '../allocator/pool-ledger';
 import { IpamError } from '../errors';
 import { AllocationRecord, DEFAULT_SPACE, PoolRecord } from '../model/records';
 import { Cidr, contains, formatCidr, parseCidr } from '../net/cidr';
-import { SpaceRead } from '../store/store';
+import { SpaceRead } from './store';
 
 /**
  * The engine's copy of one address space: a PoolLedger per pool, kept in step with the store

@@ -3,7 +3,7 @@ import { PoolLedger } from '../allocator/pool-ledger';
 import { IpamError } from '../errors';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { Cidr } from '../net/cidr';
-import { StoreWrite } from '../store/store';
+import { StoreWrite } from './store';
 import { SpaceState } from './space-state';
 
 /**

@@ -1,5 +1,4 @@
-import { ConsistencyReport } from '../allocator/consistency';
-import { PoolStats } from '../allocator/stats';
+import { ConsistencyReport, PoolStats } from './reports';
 import { NetworkFacts } from '../net/facts';
 import { AllocationKind, AllocationRecord, AuditEvent, PoolRecord, Strategy } from './records';
 

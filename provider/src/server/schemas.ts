@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AllocateInput, CreatePoolInput, SliceInput, UpdatePoolInput } from '../model/api';
 import { STRATEGIES, Strategy } from '../model/records';
-import { labelKeyProblem } from '../engine/validate';
+import { labelKeyProblem } from '../model/validate';
 
 /**
  * The shapes of requests to the HTTP service, as zod schemas. They are the single source for

@@ -1,7 +1,7 @@
 import { IpamError } from '../errors';
 import { BackendInfo } from '../model/api';
 import { AuditEvent } from '../model/records';
-import { CommitRequest, CommitResult, SpaceRead, Store } from '../store/store';
+import { CommitRequest, CommitResult, SpaceRead, Store } from '../engine/store';
 
 export interface WaitOptions {
   /** First pause after a failed attempt; doubled after each failure up to maxDelayMs. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
-import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from './store';
+import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from '../engine/store';
 
 interface MemorySpace {
   version: number;

@@ -1,7 +1,7 @@
 import { withDriver } from './driver';
 import { MemoryStore } from './memory';
 import { SqliteStore, SqliteSync } from './sqlite';
-import { Store } from './store';
+import { Store } from '../engine/store';
 
 /** Where the state lives, as plain data, so it can be passed to another process or read from config. */
 export type StoreConfig =

@@ -2,7 +2,7 @@ import { Pool, PoolClient, QueryResult } from 'pg';
 import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { migrate } from './postgres/migrations';
-import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from './store';
+import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from '../engine/store';
 
 /**
  * PostgreSQL, for the HTTP service and its replicas: the same ledger model as the SQLite

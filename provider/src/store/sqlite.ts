@@ -4,7 +4,7 @@ import { IpamError } from '../errors';
 import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { OpenedFile, closeStateFile, openStateFile, refuseForeignFile, sqliteFailure } from './sqlite-file';
-import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from './store';
+import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from '../engine/store';
 
 /**
  * The embedded default: one SQLite file, safe for several processes at once (WAL; commits take

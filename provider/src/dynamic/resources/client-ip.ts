@@ -1,4 +1,4 @@
-import { checkName, checkOwner, checkSpace } from '../../engine/validate';
+import { checkName, checkOwner, checkSpace } from '../../model/validate';
 import { IpamError } from '../../errors';
 import { AllocationInfo, IpamApi } from '../../model/api';
 import { normalizeAddress } from '../../net/address';

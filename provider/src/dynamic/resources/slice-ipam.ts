@@ -1,5 +1,5 @@
-import { validateGracePeriodHours, validateSliceSubnet, validateSubnetSize } from '../../allocator/slice-rules';
-import { checkName, checkOwner, checkSpace } from '../../engine/validate';
+import { validateGracePeriodHours, validateSliceSubnet, validateSubnetSize } from '../../model/slice-rules';
+import { checkName, checkOwner, checkSpace } from '../../model/validate';
 import { IpamError } from '../../errors';
 import { SliceInfo } from '../../model/api';
 import { formatCidr, overlaps } from '../../net/cidr';

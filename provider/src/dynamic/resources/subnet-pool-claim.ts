@@ -1,4 +1,4 @@
-import { checkName, checkOwner, checkPrefixLength, checkSpace } from '../../engine/validate';
+import { checkName, checkOwner, checkPrefixLength, checkSpace } from '../../model/validate';
 import { IpamError } from '../../errors';
 import { AllocationInfo, PoolInfo } from '../../model/api';
 import { normalizeCidr, parseCidr } from '../../net/cidr';

@@ -1,4 +1,4 @@
-import { checkDescription, checkGateway, checkGracePeriod, checkLabels, checkName, checkPrefixLength, checkReserved, checkSpace, checkStrategy } from '../../engine/validate';
+import { checkDescription, checkGateway, checkGracePeriod, checkLabels, checkName, checkPrefixLength, checkReserved, checkSpace, checkStrategy } from '../../model/validate';
 import { DEFAULT_GRACE_SECONDS, Strategy } from '../../model/records';
 import { PoolInfo } from '../../model/api';
 import { Cidr, normalizeCidr, overlaps, parseCidr } from '../../net/cidr';

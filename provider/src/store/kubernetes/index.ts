@@ -1,4 +1,4 @@
-import { Store } from '../store';
+import { Store } from '../../engine/store';
 import { KubeClient } from './client';
 import { loadKubeconfig } from './kubeconfig';
 import { KubernetesStore, KubernetesStoreOptions } from './store';

@@ -1,6 +1,6 @@
 import { IpamError } from '../../errors';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../../model/records';
-import { SpaceRead, StoreWrite } from '../store';
+import { SpaceRead, StoreWrite } from '../../engine/store';
 import { API_VERSION, FINALIZER, KubeObject, LEDGER_NAME, MANAGED_BY, MANAGED_BY_LABEL } from './resources';
 
 /**

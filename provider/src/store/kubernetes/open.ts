@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { BackendSettings, OpenOptions } from '../../config/backend';
-import { checkSpace } from '../../engine/validate';
+import { checkSpace } from '../../model/validate';
 import { IpamApi } from '../../model/api';
 import { DEFAULT_SPACE } from '../../model/records';
 import { openKubernetesStore } from './index';

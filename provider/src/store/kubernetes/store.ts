@@ -1,6 +1,6 @@
 import { BackendInfo } from '../../model/api';
 import { DEFAULT_SPACE, AuditEvent } from '../../model/records';
-import { CommitRequest, CommitResult, SpaceRead, Store, emptySpace } from '../store';
+import { CommitRequest, CommitResult, SpaceRead, Store, emptySpace } from '../../engine/store';
 import { KubeClient, KubeApiError, isAlreadyExists, isConflict } from './client';
 import { DerivedKind } from './derived/desired';
 import { DerivedObjects, LedgerChange } from './derived/sync';

@@ -1,4 +1,4 @@
-import { StoreWrite } from '../../store';
+import { StoreWrite } from '../../../engine/store';
 import { LedgerSpec } from '../ledger';
 import { DerivedKind, memberKey } from './desired';
 import { memberObjectName } from './names';

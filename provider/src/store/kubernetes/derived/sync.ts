@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { StoreWrite } from '../../store';
+import { StoreWrite } from '../../../engine/store';
 import { KubeClient, isAlreadyExists, isConflict } from '../client';
 import { isShownByAppliedPool } from '../applied';
 import { LedgerSpec } from '../ledger';

@@ -1,5 +1,5 @@
 import { IpamError, UNSAFE_CHARACTER, codePointName, quote } from '../errors';
-import { DEFAULT_GRACE_SECONDS, DEFAULT_SPACE, MAX_GRACE_SECONDS, STRATEGIES, Strategy } from '../model/records';
+import { DEFAULT_GRACE_SECONDS, DEFAULT_SPACE, MAX_GRACE_SECONDS, STRATEGIES, Strategy } from './records';
 import { Cidr, bitsOf, contains, formatCidr, parseCidr, rangeToCidrs, endOf } from '../net/cidr';
 import { formatAddress, parseAddress } from '../net/address';
 import { firstHostOf, hostExclusions } from '../net/facts';
