@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { HttpIpam } from '../../provider/src/client/http-ipam';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { IpamApi } from '../../provider/src/model/api';
-import { StoreConfig, openStore } from '../../provider/src/store/open';
+import { StoreConfig, openStore } from '../../provider/src/backends/open-store';
 import { WRITER, startServeProcess } from '../../test/support/http-service';
 import { postgresBinDir, startCluster } from '../../test/support/postgres';
 import { Report, judge, round } from '../lib/figure';

@@ -1,5 +1,5 @@
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { openKubernetesIpam } from '../../provider/src/store/kubernetes/open';
+import { openIpam } from '../../provider/src/backends/open';
 import { IpamApi } from '../../provider/src/model/api';
 import { TestCluster, startCluster } from './cluster';
 import { customObjects } from './kube-api';
@@ -35,7 +35,7 @@ export function useCluster(namespaces: string[]): KubeTest {
     await test.cluster?.stop();
   });
   test.open = async (namespace) => {
-    const ipam = await openKubernetesIpam({ kubeconfig: test.cluster.kubeconfig, namespace }, { actor: 'test' });
+    const ipam = await openIpam({ kubeconfig: test.cluster.kubeconfig, namespace }, { actor: 'test' });
     opened.push(ipam);
     return ipam;
   };

@@ -1,4 +1,4 @@
-import { openKubernetesStore } from '../../provider/src/store/kubernetes';
+import { openKubernetes } from '../../provider/src/backends/kubernetes/open';
 import { CommitRequest, Store } from '../../provider/src/engine/store';
 import { storeContract } from '../store/contract';
 import { TestCluster, startCluster } from './cluster';
@@ -19,7 +19,7 @@ describe('Kubernetes store', function () {
   after(() => cluster?.stop());
 
   const open = async (): Promise<Store> => {
-    const store = await openKubernetesStore({ kubeconfig: cluster.kubeconfig, namespace: 'default' }, { warn: failOnWarning });
+    const { store } = openKubernetes({ kubeconfig: cluster.kubeconfig, namespace: 'default' }, { warn: failOnWarning });
     // A real cluster has only the namespaces someone made; the contract writes to many.
     return cluster.standIn === undefined ? withNamespaces(store, cluster) : store;
   };

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { HttpIpam } from '../../provider/src/client/http-ipam';
-import { openHttpIpam } from '../../provider/src/client/open';
+import { openIpam } from '../../provider/src/backends/open';
 import { runCli } from '../../provider/src/cli/main';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { IpamError } from '../../provider/src/errors';
@@ -81,11 +81,11 @@ describe('HTTP backend (HttpIpam)', () => {
     expect(overHttp.filter((s) => (s as { error?: unknown }).error !== undefined)).to.have.length(7);
   });
 
-  it('is what openHttpIpam returns for a server URL, and refuses a URL that is none', async () => {
-    const api = await openHttpIpam({ server: service.url, token: WRITER.token }, { actor: 'ignored' });
+  it('is what openIpam returns for a server URL, and refuses a URL that is none', async () => {
+    const api = await openIpam({ server: service.url, token: WRITER.token }, { actor: 'ignored' });
     defer(() => api.close());
     expect(api).to.be.instanceOf(HttpIpam);
-    const error = await openHttpIpam({ server: 'ipam.example:8080' }, { actor: 'x' }).catch((e: IpamError) => e.toJSON());
+    const error = await openIpam({ server: 'ipam.example:8080' }, { actor: 'x' }).catch((e: IpamError) => e.toJSON());
     expect(error).to.deep.equal({ code: 'INVALID_INPUT', message: 'server: "ipam.example:8080" must be an http:// or https:// URL', field: 'server' });
   });
 

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ipam } from '../../provider/src/engine/ipam';
-import { StoreConfig, openStore } from '../../provider/src/store/open';
+import { StoreConfig, openStore } from '../../provider/src/backends/open-store';
 import { HttpWorkerArgs } from '../support/http-alloc-worker';
 import { ServiceProcess, WRITER, startServeProcess } from '../support/http-service';
 import { PostgresCluster, clusterOrSkip } from '../support/postgres';

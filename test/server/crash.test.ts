@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ipam } from '../../provider/src/engine/ipam';
-import { openStore } from '../../provider/src/store/open';
+import { openStore } from '../../provider/src/backends/open-store';
 import { SqliteStore } from '../../provider/src/store/sqlite';
 import { ChurnWorkerArgs } from '../support/http-churn-worker';
 import { ServiceProcess, WRITER, startServeProcess } from '../support/http-service';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
-import { StoreConfig } from '../../provider/src/store/open';
+import { BackendConfig } from '../../provider/src/backends/open';
 import { SpaceRead, Store } from '../../provider/src/engine/store';
 import { runAllocationWorkers } from '../support/processes';
 import { allocationRecord, poolRecord } from '../support/records';
@@ -18,7 +18,7 @@ export interface StoreHarness {
   /** Another handle on the same state (another connection, client, file handle). */
   reopen(): Promise<Store>;
   /** How a child process opens the same state; absent when the state lives only in this process. */
-  processConfig?(): StoreConfig;
+  processConfig?(): BackendConfig;
   /** Whether the backend itself refuses a block held twice in a space (SQL constraints). */
   enforcesUniqueBlocks: boolean;
 }

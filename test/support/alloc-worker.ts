@@ -3,12 +3,11 @@
  * `clients` concurrent allocation loops of `perClient` allocations each on one pool, and prints
  * what it was granted as one JSON line. Every loop is bounded; the process exits by itself.
  */
-import { Ipam } from '../../provider/src/engine/ipam';
-import { openStore, StoreConfig } from '../../provider/src/store/open';
+import { BackendConfig, openBackend } from '../../provider/src/backends/open';
 import { allocationLoops, workerMain } from './worker-loops';
 
 interface WorkerArgs {
-  store: StoreConfig;
+  store: BackendConfig;
   space?: string;
   pool: string;
   worker: string;
@@ -20,7 +19,7 @@ interface WorkerArgs {
 
 workerMain(async () => {
   const args = JSON.parse(process.argv[2]) as WorkerArgs;
-  const ipam = Ipam.create(await openStore(args.store), { actor: args.worker });
+  const ipam = await openBackend(args.store, { actor: args.worker });
   const output = await allocationLoops(args, (_, owner) =>
     ipam.allocate(
       args.host

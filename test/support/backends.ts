@@ -5,8 +5,7 @@ import { HttpIpam } from '../../provider/src/client/http-ipam';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { IpamApi } from '../../provider/src/model/api';
 import { DEFAULT_SPACE } from '../../provider/src/model/records';
-import { openKubernetesStore } from '../../provider/src/store/kubernetes';
-import { KubernetesIpam } from '../../provider/src/store/kubernetes/kubernetes-ipam';
+import { openKubernetes } from '../../provider/src/backends/kubernetes/open';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { openPostgresStore } from '../../provider/src/store/postgres';
 import { SqliteStore } from '../../provider/src/store/sqlite';
@@ -87,8 +86,7 @@ async function open(backend: BackendName, spaces: string[], now: (() => number) 
       const cluster = await kubernetes;
       for (const space of spaces) await cluster.ensureNamespace(space);
       await cluster.reset(spaces);
-      const store = await openKubernetesStore({ kubeconfig: cluster.kubeconfig, namespace: DEFAULT_SPACE });
-      const ipam = KubernetesIpam.create(store, DEFAULT_SPACE, { now });
+      const { ipam, store } = openKubernetes({ kubeconfig: cluster.kubeconfig, namespace: DEFAULT_SPACE }, { now });
       return { ipam, store, close: () => ipam.close() };
     }
     case 'http': {

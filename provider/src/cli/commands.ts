@@ -1,7 +1,7 @@
 import { IpamApi, SliceRef } from '../model/api';
 import { DEFAULT_SPACE } from '../model/records';
 import { parseAddressText } from '../net/address';
-import { OptionSpec, ParsedOptions, UsageError, parseDuration, parseInteger, parseLabels } from './args';
+import { OptionSpec, UsageError, parseDuration, parseInteger, parseLabels } from './args';
 import {
   allocationTable,
   auditTable,
@@ -12,34 +12,8 @@ import {
   sliceText,
   table,
 } from './format';
+import type { Command, CommandContext, Output } from './command';
 import { CONTROLLER_OPTIONS, controllerCommand } from './controller-command';
-
-/** What a command prints: `json` for --json, `text` for people. */
-export interface Output {
-  json: unknown;
-  text: string;
-  /** 1 when the command ran but found problems (`check`), so scripts need not parse the output; default 0. */
-  exitCode?: number;
-}
-
-export interface CommandContext {
-  api: IpamApi;
-  args: string[];
-  options: ParsedOptions;
-  space?: string;
-}
-
-export interface Command {
-  path: string[];
-  usage: string;
-  summary: string;
-  /** Positional argument names; a trailing "?" marks an optional one. */
-  args: string[];
-  options: string[];
-  /** The command opens its own backend (`serve`): the CLI must not open the default one for it. */
-  ownBackend?: boolean;
-  run(ctx: CommandContext): Promise<Output>;
-}
 
 // Syntax only: `--gateway ::ffff:10.0.0.1` is the option's value, which the engine then refuses
 // by name, rather than a stray argument that ends in a usage error.

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
-import { withDriver } from '../store/driver';
+import { withDriver } from '../backends/driver';
 import { OptionSpec, UsageError, parseInteger } from './args';
-import type { Command, CommandContext } from './commands';
+import type { Command, CommandContext } from './command';
 import { nextSignal, parseListen } from './process';
 
 /**

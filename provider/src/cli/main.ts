@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { userInfo } from 'node:os';
-import { BackendSettings, openIpam, settingsFromEnv } from '../config/backend';
+import { openIpam } from '../backends/open';
+import { BackendSettings, settingsFromEnv } from '../backends/settings';
 import { IpamError, escapeUnsafe, isIpamError } from '../errors';
 import { IpamApi } from '../model/api';
 import { UsageError, parseArgs } from './args';
-import { COMMANDS, COMMAND_OPTIONS, Command, GLOBAL_OPTIONS } from './commands';
+import type { Command } from './command';
+import { COMMANDS, COMMAND_OPTIONS, GLOBAL_OPTIONS } from './commands';
 
 export interface CliIo {
   stdout: (text: string) => void;

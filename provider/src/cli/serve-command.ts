@@ -8,10 +8,10 @@ import { DEFAULT_BODY_LIMIT } from '../server/http-io';
 import { jsonLineLogger, logEvent, warnEvent } from '../server/log';
 import { IpamServer } from '../server/server';
 import { WaitingStore } from '../server/waiting-store';
-import { StoreConfig, openStore } from '../store/open';
+import { StoreConfig, openStore } from '../backends/open-store';
 import { Store } from '../engine/store';
 import { UsageError, parseInteger } from './args';
-import type { CommandContext, Output } from './commands';
+import type { CommandContext, Output } from './command';
 import { isLoopback, nextSignal, parseListen } from './process';
 
 /**

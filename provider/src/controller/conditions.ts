@@ -1,5 +1,5 @@
 import { ErrorCode, IpamError } from '../errors';
-import { Condition, seconds } from '../store/kubernetes/derived/desired';
+import { Condition, seconds } from '../backends/kubernetes/projection/desired';
 import { KubeObject } from '../store/kubernetes/resources';
 
 export { seconds };

@@ -1,9 +1,9 @@
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { KubeClient, requestOptions } from '../store/kubernetes/client';
 import { loadKubeconfig } from '../store/kubernetes/kubeconfig';
-import { KubernetesIpam } from '../store/kubernetes/kubernetes-ipam';
+import { KubernetesIpam } from '../backends/kubernetes/kubernetes-ipam';
 import { GROUP, KubeObject, PLURAL, VERSION } from '../store/kubernetes/resources';
-import { KubernetesStore } from '../store/kubernetes/store';
+import { kubernetesBackend } from '../backends/kubernetes/open';
 import { COMPONENT, EventRecorder } from './events';
 import { ControllerMetrics } from './health';
 import { LeaderElector } from './leader';
@@ -51,7 +51,7 @@ export class Controller {
   constructor(private readonly options: ControllerOptions) {
     this.config = loadKubeconfig({ kubeconfig: options.kubeconfig, context: options.context });
     const client = new KubeClient(this.config);
-    this.ipam = KubernetesIpam.create(new KubernetesStore(client, { warn: options.log }), 'default', { actor: COMPONENT });
+    this.ipam = kubernetesBackend(client, { warn: options.log, actor: COMPONENT }).ipam;
     const events = new EventRecorder(this.config.makeApiClient(CoreV1Api), options.identity, options.log);
     this.reconciler = new Reconciler(this.ipam, client, events, { count: (kind, result) => this.metrics.reconciles.inc({ kind, result }) });
     this.elector = new LeaderElector(

@@ -1,6 +1,6 @@
 import { PoolInfo } from '../model/api';
 import { condition, failedStatus } from './conditions';
-import { poolFigures } from '../store/kubernetes/derived/desired';
+import { poolFigures } from '../backends/kubernetes/projection/desired';
 import { KindHandler, ReconcileInput, specOf } from './handler';
 
 /**

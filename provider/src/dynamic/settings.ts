@@ -1,4 +1,5 @@
-import { BackendSettings, openIpam, settingsFromEnv, settingsProblems } from '../config/backend';
+import { openIpam } from '../backends/open';
+import { BackendSettings, settingsFromEnv, settingsProblems } from '../backends/settings';
 import { checkSpace } from '../model/validate';
 import { isIpamError } from '../errors';
 import { IpamApi } from '../model/api';

@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { IpamError } from '../../errors';
+import { isKubeconfigContents } from './kubeconfig-text';
 
 export interface KubeconfigChoice {
   /**
@@ -10,10 +11,6 @@ export interface KubeconfigChoice {
   context?: string;
 }
 
-/** Whether a kubeconfig setting is the file's contents rather than its path: a path has no line break. */
-export function isKubeconfigContents(value: string): boolean {
-  return /[\r\n]/.test(value.trim()) || value.trimStart().startsWith('{');
-}
 
 /**
  * Loads the kubeconfig and selects the context, with errors that name the file and context.

@@ -20,6 +20,12 @@ export interface LedgerSpec {
   audit: AuditEvent[];
 }
 
+/** The commit that led to a projection pass: what the ledger was before, and the writes. */
+export interface LedgerChange {
+  base: LedgerSpec;
+  writes: StoreWrite[];
+}
+
 /** How many audit events a ledger keeps: enough for `ipam audit`, small next to the size limit. */
 export const AUDIT_KEPT = 128;
 

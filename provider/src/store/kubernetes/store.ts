@@ -2,18 +2,17 @@ import { BackendInfo } from '../../model/api';
 import { DEFAULT_SPACE, AuditEvent } from '../../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store, emptySpace } from '../../engine/store';
 import { KubeClient, KubeApiError, isAlreadyExists, isConflict } from './client';
-import { DerivedKind } from './derived/desired';
-import { DerivedObjects, LedgerChange } from './derived/sync';
 import { backendError } from './errors';
-import { LedgerSpec, MAX_LEDGER_BYTES, applyCommit, checkLedgerSize, emptyLedger, ledgerObject, toSpaceRead } from './ledger';
+import { LedgerChange, LedgerSpec, MAX_LEDGER_BYTES, applyCommit, checkLedgerSize, emptyLedger, ledgerObject, toSpaceRead } from './ledger';
 import { KubeObject, LEDGER_NAME, PLURAL } from './resources';
 
 /**
  * The Store over Kubernetes custom resources. An address space is a namespace; its state is one
  * IpamLedger object, and a commit is one update of it with the resourceVersion read before
  * (compare-and-swap): a 409 Conflict means another writer won, and the engine retries with
- * jitter. After each commit the derived objects (SubnetPool, SubnetPoolClaim, SliceIpam,
- * ClientIp) are brought in line, in the background: a commit returns once the ledger is saved,
+ * jitter. After each commit the ledger's projection (backends/kubernetes draws the SubnetPool,
+ * SubnetPoolClaim, SliceIpam and ClientIp objects) is brought in line, in the background: a
+ * commit returns once the ledger is saved,
  * and commits that land while the objects are being written are folded into one more pass
  * (idle() waits for all of it; close() too). A failure there never fails a commit: the next
  * pass, or the next process's first read of the namespace, repairs it.
@@ -21,14 +20,26 @@ import { KubeObject, LEDGER_NAME, PLURAL } from './resources';
  * Reads are whole (the ledger is one object), except that a reader already at the current
  * version is told so and nothing else.
  */
+/**
+ * What is drawn from a namespace's ledger after each commit, and on a process's first read of the
+ * namespace (which repairs what an interrupted writer left). The store knows no more of it: the
+ * objects kubectl shows are made above the engine (backends/kubernetes/projection), with the
+ * engine's own figures, and injected here.
+ */
+export interface LedgerProjection {
+  /** `change` is the commit that led here; absent, everything is compared. Rejects to be warned about, never to fail a commit. */
+  sync(space: string, spec: LedgerSpec, change?: LedgerChange): Promise<void>;
+}
+
 export interface KubernetesStoreOptions {
+  /** What to draw from the ledger; none: the ledger alone (the Store contract needs no more). */
+  projection?: LedgerProjection;
   /** Where a request across all namespaces falls back to when listing them is not allowed. */
   namespace?: string;
   /** The size limit of a ledger object; tests lower it. */
   maxLedgerBytes?: number;
   /** Problems that do not fail an operation (a derived object not written). Default: stderr. */
   warn?: (message: string) => void;
-  now?: () => number;
 }
 
 interface LoadedLedger {
@@ -40,11 +51,9 @@ interface LoadedLedger {
 
 export class KubernetesStore implements Store {
   readonly kind = 'kubernetes';
-  /** Called with each pool whose object someone deleted with kubectl while the pool is in the ledger. */
-  onDeletionRequested?: (space: string, pool: string) => void;
   private readonly ledgers = new Map<string, LoadedLedger>();
   private readonly checked = new Set<string>();
-  private readonly derived: DerivedObjects;
+  private readonly projection?: LedgerProjection;
   private readonly background = new Set<Promise<unknown>>();
   /** Namespaces whose derived objects are being written, with the pass to run after. */
   private readonly syncs = new Map<string, { next?: SyncRequest }>();
@@ -59,7 +68,7 @@ export class KubernetesStore implements Store {
     this.namespace = options.namespace ?? DEFAULT_SPACE;
     this.maxLedgerBytes = options.maxLedgerBytes ?? MAX_LEDGER_BYTES;
     this.warn = options.warn ?? ((message) => process.stderr.write(`ipam: warning: ${message}\n`));
-    this.derived = new DerivedObjects(client, options.now);
+    this.projection = options.projection;
   }
 
   async read(space: string, since?: number): Promise<SpaceRead> {
@@ -134,7 +143,7 @@ export class KubernetesStore implements Store {
     await this.idle();
   }
 
-  /** Resolves once the work this store started in the background (kubectl deletions) is done. */
+  /** Resolves once the work this store started in the background (its projection, and what that started) is done. */
   async idle(): Promise<void> {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
   }
@@ -143,17 +152,6 @@ export class KubernetesStore implements Store {
   track(work: Promise<unknown>): void {
     const tracked = work.finally(() => this.background.delete(tracked));
     this.background.add(tracked);
-  }
-
-  /** The engine refused a deletion asked with kubectl: say why on the pool's object. */
-  async reportDeletionBlocked(space: string, pool: string, message: string): Promise<void> {
-    const ledger = this.ledgers.get(space);
-    const kind: DerivedKind = ledger?.spec.pools.find((p) => p.name === pool)?.kind === 'slice' ? 'SliceIpam' : 'SubnetPool';
-    try {
-      await this.derived.reportDeletionBlocked(space, kind, pool, message);
-    } catch (e) {
-      this.warn(`could not show on ${kind} "${pool}" why its deletion waits: ${(backendError(e, this.client.server) as Error).message}`);
-    }
   }
 
   private async load(space: string): Promise<LoadedLedger> {
@@ -189,9 +187,9 @@ export class KubernetesStore implements Store {
   }
 
   private async syncDerived(space: string, spec: LedgerSpec, change?: LedgerChange): Promise<void> {
+    if (this.projection === undefined) return;
     try {
-      const deletions = await this.derived.sync(space, spec, change);
-      for (const pool of deletions) this.onDeletionRequested?.(space, pool);
+      await this.projection.sync(space, spec, change);
     } catch (e) {
       this.warn(
         `the ledger of namespace "${space}" is saved, but its SubnetPool/SubnetPoolClaim/SliceIpam/ClientIp objects could not all be written; ` +

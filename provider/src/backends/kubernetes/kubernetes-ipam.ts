@@ -1,33 +1,23 @@
-import { Ipam, IpamOptions } from '../../engine/ipam';
-import { isIpamError } from '../../errors';
+import { Ipam } from '../../engine/ipam';
 import { IpamApi } from '../../model/api';
-import { KubernetesStore } from './store';
 
 /**
  * The IpamApi on the Kubernetes backend: the engine over the Kubernetes store, with
  *   - the configured namespace (stack config ipam:namespace, IPAM_NAMESPACE) for requests that
  *     name no address space, listing and searching included: a Role grants a namespace, not the
  *     cluster;
- *   - pools deleted with kubectl: the store reports them, and they are deleted through the
- *     engine's own rule (refused while they hold live allocations or child pools, the refusal
- *     shown as a DeletionBlocked condition on the object, tried again after later changes);
- *   - every call resolving only once that follow-up work is done, so a caller that reads the
+ *   - every call resolving only once the follow-up work in the background is done (the objects
+ *     kubectl shows, pools deleted with kubectl: see ./open.ts), so a caller that reads the
  *     cluster right after a call sees its effect.
+ * Made only by ./open.ts, which wires the store, its projection and the kubectl deletions.
  */
 export class KubernetesIpam implements IpamApi {
-  private readonly deleting = new Set<string>();
-
-  private constructor(
+  constructor(
     private readonly engine: Ipam,
-    private readonly store: KubernetesStore,
+    /** Resolves once the background work is done. */
+    private readonly idle: () => Promise<void>,
     readonly namespace: string,
-  ) {
-    store.onDeletionRequested = (space, pool) => this.deleteAskedWithKubectl(space, pool);
-  }
-
-  static create(store: KubernetesStore, namespace: string, options: IpamOptions = {}): KubernetesIpam {
-    return new KubernetesIpam(Ipam.create(store, options), store, namespace);
-  }
+  ) {}
 
   createPool: IpamApi['createPool'] = (input) => this.settled(this.engine.createPool(this.inSpace(input)));
   updatePool: IpamApi['updatePool'] = (input) => this.settled(this.engine.updatePool(this.inSpace(input)));
@@ -59,22 +49,7 @@ export class KubernetesIpam implements IpamApi {
     try {
       return await call;
     } finally {
-      await this.store.idle();
+      await this.idle();
     }
-  }
-
-  private deleteAskedWithKubectl(space: string, pool: string): void {
-    const key = JSON.stringify([space, pool]);
-    if (this.deleting.has(key)) return;
-    this.deleting.add(key);
-    const attempt = this.engine
-      .as('kubectl')
-      .deletePool({ space, pool })
-      .catch(async (e) => {
-        if (isIpamError(e) && e.code === 'POOL_IN_USE') await this.store.reportDeletionBlocked(space, pool, e.message);
-        else if (!(isIpamError(e) && e.code === 'POOL_NOT_FOUND')) process.stderr.write(`ipam: warning: deleting pool "${pool}" as asked with kubectl failed: ${(e as Error).message}\n`);
-      })
-      .finally(() => this.deleting.delete(key));
-    this.store.track(attempt);
   }
 }

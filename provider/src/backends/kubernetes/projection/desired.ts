@@ -5,8 +5,8 @@ import { allocationInfo, poolInfo } from '../../../engine/views';
 import { PoolInfo } from '../../../model/api';
 import { AllocationRecord } from '../../../model/records';
 import { parseCidr } from '../../../net/cidr';
-import { isApplied } from '../applied';
-import { LedgerSpec } from '../ledger';
+import { isApplied } from '../../../store/kubernetes/applied';
+import { LedgerSpec } from '../../../store/kubernetes/ledger';
 import { memberObjectName } from './names';
 
 /**

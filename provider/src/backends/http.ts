@@ -1,16 +1,13 @@
-import { BackendSettings, OpenOptions } from '../config/backend';
+import { HttpIpam } from '../client/http-ipam';
 import { IpamError } from '../errors';
-import { IpamApi } from '../model/api';
-import { HttpIpam } from './http-ipam';
 
 /**
  * The HTTP backend, selected by `server` (ipam --server, IPAM_SERVER, stack config ipam:server).
- * The audit trail's "who" is the token's name as the service knows it, not options.actor: a
+ * The audit trail's "who" is the token's name as the service knows it, not the caller's actor: a
  * client cannot claim to be someone else.
  */
-export async function openHttpIpam(settings: BackendSettings, options: OpenOptions): Promise<IpamApi> {
-  void options;
-  const server = settings.server ?? '';
+export function openHttp(connection: { server: string; token?: string }): HttpIpam {
+  const { server } = connection;
   let url: URL;
   try {
     url = new URL(server);
@@ -20,5 +17,5 @@ export async function openHttpIpam(settings: BackendSettings, options: OpenOptio
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new IpamError('INVALID_INPUT', `server: ${JSON.stringify(server)} must be an http:// or https:// URL`, 'server');
   }
-  return new HttpIpam({ server, token: settings.token });
+  return new HttpIpam({ server, token: connection.token });
 }

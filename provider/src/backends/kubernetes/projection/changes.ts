@@ -1,5 +1,5 @@
 import { StoreWrite } from '../../../engine/store';
-import { LedgerSpec } from '../ledger';
+import { LedgerSpec } from '../../../store/kubernetes/ledger';
 import { DerivedKind, memberKey } from './desired';
 import { memberObjectName } from './names';
 

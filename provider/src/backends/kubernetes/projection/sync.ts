@@ -1,9 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { StoreWrite } from '../../../engine/store';
-import { KubeClient, isAlreadyExists, isConflict } from '../client';
-import { isShownByAppliedPool } from '../applied';
-import { LedgerSpec } from '../ledger';
-import { API_VERSION, FINALIZER, KubeObject, LEDGER_VERSION_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, PLURAL, POOL_LABEL } from '../resources';
+import { KubeClient, isAlreadyExists, isConflict } from '../../../store/kubernetes/client';
+import { isShownByAppliedPool } from '../../../store/kubernetes/applied';
+import { LedgerChange, LedgerSpec } from '../../../store/kubernetes/ledger';
+import { API_VERSION, FINALIZER, KubeObject, LEDGER_VERSION_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, PLURAL, POOL_LABEL } from '../../../store/kubernetes/resources';
 import { ChangedMember, changedMembers } from './changes';
 import { Condition, DerivedKind, DesiredObject, desiredPool, ledgerState } from './desired';
 
@@ -32,10 +31,10 @@ const PARALLEL_WRITES = 8;
 const ATTEMPTS = 3;
 const DELETION_BLOCKED = 'DeletionBlocked';
 
-/** The commit that led to a sync: what the ledger was before, and the writes. */
-export interface LedgerChange {
-  base: LedgerSpec;
-  writes: StoreWrite[];
+/** A pool whose object someone deleted with kubectl while the pool is still in the ledger. */
+export interface DeletionAsked {
+  pool: string;
+  kind: DerivedKind;
 }
 
 export class DerivedObjects {
@@ -49,11 +48,11 @@ export class DerivedObjects {
    * someone asked to delete (kubectl delete: their object has a deletionTimestamp) and that are
    * still in the ledger: the caller decides whether they can go.
    */
-  async sync(space: string, spec: LedgerSpec, change?: LedgerChange): Promise<string[]> {
+  async sync(space: string, spec: LedgerSpec, change?: LedgerChange): Promise<DeletionAsked[]> {
     const existing = await this.listByKey(POOL_KINDS, space, MANAGED);
     const changed = change === undefined ? undefined : changedMembers(change.base, change.writes);
     const state = ledgerState(spec);
-    const deletions: string[] = [];
+    const deletions: DeletionAsked[] = [];
     for (const record of spec.pools) {
       const key = `${record.kind === 'slice' ? 'SliceIpam' : 'SubnetPool'}/${record.name}`;
       const object = existing.get(key);
@@ -67,7 +66,7 @@ export class DerivedObjects {
         if (desired.object.kind === 'SubnetPool') await this.writeAll(space, spec.version, record.name, desired.members);
         continue;
       }
-      if (object?.metadata.deletionTimestamp !== undefined) deletions.push(record.name);
+      if (object?.metadata.deletionTimestamp !== undefined) deletions.push({ pool: record.name, kind: record.kind === 'slice' ? 'SliceIpam' : 'SubnetPool' });
       if (markOf(object) >= revision) continue;
       const desired = desiredPool(space, state, record.name, revision, this.now());
       if (desired.object.kind === 'SubnetPool') {

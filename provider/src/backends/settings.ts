@@ -1,10 +1,5 @@
-import { resolve } from 'node:path';
-import { Ipam } from '../engine/ipam';
 import { checkSpace } from '../model/validate';
 import { IpamError } from '../errors';
-import { IpamApi } from '../model/api';
-import { withDriver } from '../store/driver';
-import { openStore } from '../store/open';
 import { SqliteSync } from '../store/sqlite';
 
 /**
@@ -75,31 +70,4 @@ export function backendKind(settings: BackendSettings): BackendKind {
   if (problem !== undefined) throw problem;
   if (settings.server !== undefined) return 'http';
   return settings.kube === true || settings.kubeconfig !== undefined ? 'kubernetes' : 'sqlite';
-}
-
-export interface OpenOptions {
-  /** Recorded in the audit trail (the CLI user, "pulumi", a service token's name). */
-  actor: string;
-  cwd?: string;
-}
-
-export async function openIpam(settings: BackendSettings, options: OpenOptions): Promise<IpamApi> {
-  switch (backendKind(settings)) {
-    case 'http':
-      return (await import('../client/open')).openHttpIpam(settings, options);
-    case 'kubernetes':
-      return (await withDriver('kubernetes', () => import('../store/kubernetes/open'))).openKubernetesIpam(settings, options);
-    case 'sqlite':
-      return openSqliteIpam(settings, options);
-  }
-}
-
-async function openSqliteIpam(settings: BackendSettings, options: OpenOptions): Promise<IpamApi> {
-  const file = resolve(options.cwd ?? process.cwd(), settings.state ?? DEFAULT_STATE_FILE);
-  try {
-    return Ipam.create(await openStore({ type: 'sqlite', file, synchronous: settings.sqliteSync }), { actor: options.actor });
-  } catch (e) {
-    if (e instanceof IpamError) throw e;
-    throw new IpamError('STORE_UNAVAILABLE', `cannot open the state file ${file}: ${(e as Error).message}`);
-  }
 }
