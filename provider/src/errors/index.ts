@@ -1,0 +1,25 @@
+import { ERROR_CATALOGUE, ErrorCode, ErrorParams } from './catalogue';
+import { HintRenderer, renderHint } from './hints';
+import { IpamError } from './ipam-error';
+
+export { ERROR_CATALOGUE, ERROR_CODES, ErrorCode, ErrorParams } from './catalogue';
+export { Rendered } from './define';
+export { Hint, HintKind, HintRenderer, HINT_KINDS, renderHint } from './hints';
+export { IpamError, isIpamError, ipamErrorFromJSON } from './ipam-error';
+export { Holder, Subject, describe } from './subjects';
+export { UNSAFE_CHARACTER, codePointName, escapeUnsafe, quote } from './text';
+export { ChildOnlyField, PrintableText, RESERVED_LABEL_KEY } from './input-codes';
+export { CreatorAct, Rename, SpecialAddress, Wanted } from './state-codes';
+export { Corruption, POSTGRES_FATAL, SqliteProblem, StoredRow } from './backend-codes';
+
+/** One factory per code: `errors.POOL_NOT_FOUND({ case: 'pool', field, pool, space })` is the IpamError to throw. */
+export type ErrorFactories = { [C in ErrorCode]: (params: ErrorParams<C>) => IpamError };
+
+export const errors = Object.fromEntries(
+  Object.entries(ERROR_CATALOGUE).map(([code, { message }]) => [code, (params: never) => new IpamError(code as ErrorCode, (message as (p: never) => never)(params))]),
+) as ErrorFactories;
+
+/** The message as one face shows it: the catalogue's text, then the hint in that face's words. */
+export function messageFor(error: IpamError, renderer: HintRenderer): string {
+  return error.hint === undefined ? error.message : `${error.message}; ${renderHint(error.hint, renderer)}`;
+}
