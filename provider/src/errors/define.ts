@@ -27,7 +27,7 @@ export function plain(message: string, field?: string, hint?: Hint): Rendered {
 type CaseTable = Record<string, (params: any) => Rendered>;
 
 /** The parameters of a code with several cases: `case` names one, the rest are that case's own. */
-export type CaseParams<T extends CaseTable> = { [K in keyof T]: { case: K } & Parameters<T[K]>[0] }[keyof T];
+export type CaseParams<T extends CaseTable> = { [K in keyof T]: Parameters<T[K]> extends [infer P] ? { case: K } & P : { case: K } }[keyof T];
 
 /**
  * One factory for a code with a few cases: the typed `case` parameter chooses the text, so each
@@ -38,12 +38,14 @@ export function cases<T extends CaseTable>(table: T): (params: CaseParams<T>) =>
 }
 
 /** A catalogue entry: the HTTP status, a short title, and the factory of its messages. */
-export interface CatalogueEntry<P> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface CatalogueEntry<F extends (...params: any[]) => Rendered> {
   status: number;
   title: string;
-  message: (params: P) => Rendered;
+  message: F;
 }
 
-export function entry<P>(status: number, title: string, message: (params: P) => Rendered): CatalogueEntry<P> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function entry<F extends (...params: any[]) => Rendered>(status: number, title: string, message: F): CatalogueEntry<F> {
   return { status, title, message };
 }

@@ -1,9 +1,10 @@
-import { ERROR_CATALOGUE, ErrorCode, ErrorParams } from './catalogue';
+import { ERROR_CATALOGUE, ErrorCode } from './catalogue';
 import { HintRenderer, renderHint } from './hints';
+import { Rendered } from './define';
 import { IpamError } from './ipam-error';
 
 export { ERROR_CATALOGUE, ERROR_CODES, ErrorCode, ErrorParams } from './catalogue';
-export { Rendered } from './define';
+export { Rendered };
 export { Hint, HintKind, HintRenderer, HINT_KINDS, renderHint } from './hints';
 export { IpamError, isIpamError, ipamErrorFromJSON } from './ipam-error';
 export { Holder, Subject, describe } from './subjects';
@@ -13,10 +14,10 @@ export { CreatorAct, Rename, SpecialAddress, Wanted } from './state-codes';
 export { Corruption, POSTGRES_FATAL, SqliteProblem, StoredRow } from './backend-codes';
 
 /** One factory per code: `errors.POOL_NOT_FOUND({ case: 'pool', field, pool, space })` is the IpamError to throw. */
-export type ErrorFactories = { [C in ErrorCode]: (params: ErrorParams<C>) => IpamError };
+export type ErrorFactories = { [C in ErrorCode]: (...params: Parameters<(typeof ERROR_CATALOGUE)[C]['message']>) => IpamError };
 
 export const errors = Object.fromEntries(
-  Object.entries(ERROR_CATALOGUE).map(([code, { message }]) => [code, (params: never) => new IpamError(code as ErrorCode, (message as (p: never) => never)(params))]),
+  Object.entries(ERROR_CATALOGUE).map(([code, { message }]) => [code, (params?: unknown) => new IpamError(code as ErrorCode, (message as (p?: unknown) => Rendered)(params))]),
 ) as ErrorFactories;
 
 /** The message as one face shows it: the catalogue's text, then the hint in that face's words. */

@@ -1,4 +1,4 @@
-import { IpamError, UNSAFE_CHARACTER, codePointName, quote } from '../errors';
+import { PrintableText, RESERVED_LABEL_KEY, UNSAFE_CHARACTER, errors } from '../errors';
 import { DEFAULT_GRACE_SECONDS, DEFAULT_SPACE, MAX_GRACE_SECONDS, STRATEGIES, Strategy } from './records';
 import { Cidr, bitsOf, contains, formatCidr, parseCidr, rangeToCidrs, endOf } from '../net/cidr';
 import { formatAddress, parseAddress } from '../net/address';
@@ -17,14 +17,11 @@ const MAX_NAME_LENGTH = 63;
 // Spaces become Kubernetes namespaces: DNS-1123 label rules.
 const SPACE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const MAX_OWNER_LENGTH = 253;
+const MAX_DESCRIPTION_LENGTH = 1024;
 
 export function checkName(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length > MAX_NAME_LENGTH || !NAME.test(value)) {
-    throw new IpamError(
-      'INVALID_INPUT',
-      `${field}: ${quote(value)} is not a valid name; use 1 to ${MAX_NAME_LENGTH} lowercase letters, digits, "-" or ".", where each part between dots starts and ends with a letter or digit`,
-      field,
-    );
+    throw errors.INVALID_INPUT({ case: 'name', field, value, max: MAX_NAME_LENGTH });
   }
   return value;
 }
@@ -32,11 +29,7 @@ export function checkName(value: unknown, field: string): string {
 export function checkSpace(value: unknown, field = 'space'): string {
   if (value === undefined) return DEFAULT_SPACE;
   if (typeof value !== 'string' || !SPACE.test(value)) {
-    throw new IpamError(
-      'INVALID_INPUT',
-      `${field}: ${quote(value)} is not a valid address space name; use 1 to 63 lowercase letters, digits or "-", starting and ending with a letter or digit`,
-      field,
-    );
+    throw errors.INVALID_INPUT({ case: 'space', field, value });
   }
   return value;
 }
@@ -44,13 +37,9 @@ export function checkSpace(value: unknown, field = 'space'): string {
 /** Owner keys (and cluster names, which are a slice's owners) are printed in tables: printable text only. */
 export function checkOwner(value: unknown, field = 'owner'): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_OWNER_LENGTH) {
-    throw new IpamError(
-      'INVALID_INPUT',
-      `${field}: ${quote(value)} is not a valid owner key; give 1 to ${MAX_OWNER_LENGTH} printable characters (e.g. the stack and resource name)`,
-      field,
-    );
+    throw errors.INVALID_INPUT({ case: 'owner', field, value, max: MAX_OWNER_LENGTH });
   }
-  checkPrintable(value, field, 'an owner key');
+  checkPrintable(value, field, 'owner-key');
   return value;
 }
 
@@ -58,20 +47,16 @@ export function checkOwner(value: unknown, field = 'owner'): string {
  * Refuses text holding a control or invisible character (errors.ts UNSAFE_CHARACTER): printed,
  * it could rewrite the terminal or pass for other text. The message names the character.
  */
-export function checkPrintable(value: string, field: string, what: string): void {
+export function checkPrintable(value: string, field: string, what: PrintableText): void {
   const unsafe = UNSAFE_CHARACTER.exec(value);
   if (unsafe === null) return;
-  throw new IpamError(
-    'INVALID_INPUT',
-    `${field}: ${quote(value)} holds ${codePointName(unsafe[0])} at position ${[...value.slice(0, unsafe.index)].length + 1}, a control or invisible character; ${what} must be printable text, so remove it`,
-    field,
-  );
+  throw errors.INVALID_INPUT({ case: 'unprintable', field, value, character: unsafe[0], position: [...value.slice(0, unsafe.index)].length + 1, what });
 }
 
 export function checkStrategy(value: unknown): Strategy {
   if (value === undefined) return 'first-fit';
   if (typeof value !== 'string' || !(STRATEGIES as readonly string[]).includes(value)) {
-    throw new IpamError('INVALID_INPUT', `strategy: ${quote(value)} is not a strategy; use one of ${STRATEGIES.join(', ')}`, 'strategy');
+    throw errors.INVALID_INPUT({ case: 'strategy', value, strategies: STRATEGIES });
   }
   return value as Strategy;
 }
@@ -79,11 +64,7 @@ export function checkStrategy(value: unknown): Strategy {
 export function checkGracePeriod(value: unknown): number {
   if (value === undefined) return DEFAULT_GRACE_SECONDS;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_GRACE_SECONDS) {
-    throw new IpamError(
-      'GRACE_PERIOD_INVALID',
-      `gracePeriodSeconds: ${quote(value)} is out of range; give whole seconds from 0 to ${MAX_GRACE_SECONDS} (7 days)`,
-      'gracePeriodSeconds',
-    );
+    throw errors.GRACE_PERIOD_INVALID({ case: 'seconds', value, max: MAX_GRACE_SECONDS });
   }
   return value;
 }
@@ -92,8 +73,7 @@ export function checkPrefixLength(value: unknown, field: string, within?: Cidr):
   const max = within === undefined ? 128 : bitsOf(within.family);
   const min = within === undefined ? 0 : within.prefix;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const where = within === undefined ? '' : ` for ${formatCidr(within)}`;
-    throw new IpamError('INVALID_PREFIX_LENGTH', `${field}: ${quote(value)} is not a prefix length${where}; give a whole number from ${min} to ${max}`, field);
+    throw errors.INVALID_PREFIX_LENGTH({ case: 'range', field, value, within: within === undefined ? undefined : formatCidr(within), min, max });
   }
   return value;
 }
@@ -101,14 +81,13 @@ export function checkPrefixLength(value: unknown, field: string, within?: Cidr):
 export function checkLabels(value: unknown): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
-    throw new IpamError('INVALID_INPUT', 'labels: give an object of string keys to string values, like {"team": "net"}', 'labels');
+    throw errors.INVALID_INPUT({ case: 'labels-shape' });
   }
   for (const [key, text] of Object.entries(value as Record<string, string>)) {
     // A key that a terminal would misprint is named by the message, not by the field.
-    checkPrintable(key, 'labels', 'a label key');
-    const problem = labelKeyProblem(key);
-    if (problem !== undefined) throw new IpamError('INVALID_INPUT', `labels.${key}: ${problem}`, `labels.${key}`);
-    checkPrintable(text, `labels.${key}`, 'a label value');
+    checkPrintable(key, 'labels', 'label-key');
+    if (labelKeyProblem(key) !== undefined) throw errors.INVALID_INPUT({ case: 'label-key-reserved', key });
+    checkPrintable(text, `labels.${key}`, 'label-value');
   }
   return { ...(value as Record<string, string>) };
 }
@@ -119,15 +98,15 @@ export function checkLabels(value: unknown): Record<string, string> | undefined 
  * the HTTP schema (server/schemas.ts), which must refuse it before parsing would drop it.
  */
 export function labelKeyProblem(key: string): string | undefined {
-  return key === '__proto__' ? 'this label key is reserved by JavaScript and would be lost; choose another key' : undefined;
+  return key === '__proto__' ? RESERVED_LABEL_KEY : undefined;
 }
 
 export function checkDescription(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length > 1024) {
-    throw new IpamError('INVALID_INPUT', 'description: give a text of at most 1024 characters', 'description');
+  if (typeof value !== 'string' || value.length > MAX_DESCRIPTION_LENGTH) {
+    throw errors.INVALID_INPUT({ case: 'description', max: MAX_DESCRIPTION_LENGTH });
   }
-  checkPrintable(value, 'description', 'a description'); // `ipam pool show` prints it
+  checkPrintable(value, 'description', 'description'); // `ipam pool show` prints it
   return value;
 }
 
@@ -136,14 +115,14 @@ export function checkGateway(value: unknown, pool: Cidr): string | undefined {
   if (value === undefined || value === false || value === null) return undefined;
   if (value === true) return formatAddress({ family: pool.family, value: firstHostOf(pool) });
   if (typeof value !== 'string') {
-    throw new IpamError('INVALID_INPUT', 'gateway: give true (the first host) or an address inside the pool', 'gateway');
+    throw errors.INVALID_INPUT({ case: 'gateway-shape' });
   }
   const address = parseAddress(value, 'gateway');
   if (address.family !== pool.family || address.value < pool.start || address.value > endOf(pool)) {
-    throw new IpamError('OUTSIDE_POOL', `gateway: ${formatAddress(address)} is outside the pool ${formatCidr(pool)}; give an address inside it`, 'gateway');
+    throw errors.OUTSIDE_POOL({ case: 'setting', field: 'gateway', value: formatAddress(address), cidr: formatCidr(pool), fix: 'give-inside' });
   }
   if (hostExclusions(pool).includes(address.value)) {
-    throw new IpamError('RESERVED_ADDRESS', `gateway: ${formatAddress(address)} is the network or broadcast address of ${formatCidr(pool)}; give a host address`, 'gateway');
+    throw errors.RESERVED_ADDRESS({ case: 'gateway-not-host', address: formatAddress(address), cidr: formatCidr(pool) });
   }
   return formatAddress(address);
 }
@@ -155,11 +134,11 @@ export function checkGateway(value: unknown, pool: Cidr): string | undefined {
  */
 export function checkReserved(value: unknown, pool: Cidr): string[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new IpamError('INVALID_INPUT', 'reserved: give a list of CIDRs or address ranges', 'reserved');
+  if (!Array.isArray(value)) throw errors.INVALID_INPUT({ case: 'reserved-shape' });
   const ranges: [bigint, bigint][] = [];
   value.forEach((entry, i) => {
     const field = `reserved[${i}]`;
-    if (typeof entry !== 'string') throw new IpamError('INVALID_INPUT', `${field}: give a CIDR like 10.0.0.0/28 or a range like 10.0.0.1-10.0.0.9`, field);
+    if (typeof entry !== 'string') throw errors.INVALID_INPUT({ case: 'reserved-entry-shape', field });
     let first: bigint;
     let last: bigint;
     let family: 4 | 6;
@@ -167,11 +146,11 @@ export function checkReserved(value: unknown, pool: Cidr): string[] {
     if (entry.includes('-')) {
       const parts = entry.split('-');
       if (parts.length !== 2) {
-        throw new IpamError('INVALID_INPUT', `${field}: ${quote(entry)} is not a range; write two addresses joined by one "-", like 10.0.0.1-10.0.0.9`, field);
+        throw errors.INVALID_INPUT({ case: 'range-parts', field, entry });
       }
       const [a, b] = parts.map((part) => parseAddress(part, field));
       if (a.family !== b.family || a.value > b.value) {
-        throw new IpamError('INVALID_INPUT', `${field}: ${quote(entry)} is not a range; write the lower address first, both of one family`, field);
+        throw errors.INVALID_INPUT({ case: 'range-order', field, entry });
       }
       [first, last, family] = [a.value, b.value, a.family];
       shown = `${formatAddress(a)}-${formatAddress(b)}`;
@@ -181,7 +160,7 @@ export function checkReserved(value: unknown, pool: Cidr): string[] {
       shown = formatCidr(cidr);
     }
     if (family !== pool.family || first < pool.start || last > endOf(pool)) {
-      throw new IpamError('OUTSIDE_POOL', `${field}: ${shown} is outside the pool ${formatCidr(pool)}`, field);
+      throw errors.OUTSIDE_POOL({ case: 'setting', field, value: shown, cidr: formatCidr(pool) });
     }
     ranges.push([first, last]);
   });
@@ -196,10 +175,10 @@ export function checkReserved(value: unknown, pool: Cidr): string[] {
 }
 
 export function checkCidrWithin(text: unknown, field: string, pool?: Cidr): Cidr {
-  if (typeof text !== 'string') throw new IpamError('INVALID_CIDR', `${field}: give a CIDR like 10.0.0.0/16`, field);
+  if (typeof text !== 'string') throw errors.INVALID_CIDR({ case: 'not-text', field });
   const cidr = parseCidr(text, field);
   if (pool !== undefined && !contains(pool, cidr)) {
-    throw new IpamError('OUTSIDE_POOL', `${field}: ${formatCidr(cidr)} is outside ${formatCidr(pool)}`, field);
+    throw errors.OUTSIDE_POOL({ case: 'block', field, block: formatCidr(cidr), within: formatCidr(pool) });
   }
   return cidr;
 }

@@ -1,5 +1,5 @@
 import { IPv4, IPv6, collapseIPv6Number } from 'ip-num';
-import { IpamError, quote } from '../errors';
+import { errors } from '../errors';
 
 /**
  * Addresses are a family and a bigint. ip-num does the parsing (it knows the corner cases of
@@ -40,27 +40,16 @@ export function ipv4AliasIn(first: bigint, last: bigint): Ipv4Alias | undefined 
   return IPV4_ALIASES.find((alias) => first <= alias.last && alias.first <= last);
 }
 
-/** What to write instead of an IPv6 range that aliases IPv4, for the end of a message. */
-export const OUTSIDE_IPV4_ALIASES = 'use IPv6 outside ::/96 and ::ffff:0:0/96';
-
 /** Parses an IPv4 or IPv6 address; `field` names the input in the error a person reads. */
 export function parseAddress(text: string, field = 'address'): Address {
   const address = parseAddressText(text);
   if (address === undefined) {
-    throw new IpamError(
-      'INVALID_ADDRESS',
-      `${field}: ${quote(text)} is not an IPv4 or IPv6 address; write it like 10.0.0.5 or 2001:db8::5`,
-      field,
-    );
+    throw errors.INVALID_ADDRESS({ case: 'not-address', field, text });
   }
   const alias = address.family === 6 ? ipv4AliasIn(address.value, address.value) : undefined;
   if (alias !== undefined) {
     const ipv4 = formatAddress({ family: 4, value: address.value & 0xffff_ffffn });
-    throw new IpamError(
-      'INVALID_ADDRESS',
-      `${field}: ${quote(text)} lies in ${alias.block}, the ${alias.name} IPv6 block, and aliases the IPv4 address ${ipv4}; write ${ipv4}, or ${OUTSIDE_IPV4_ALIASES}`,
-      field,
-    );
+    throw errors.INVALID_ADDRESS({ case: 'ipv4-alias', field, text, alias, ipv4 });
   }
   return address;
 }

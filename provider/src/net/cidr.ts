@@ -1,5 +1,5 @@
-import { IpamError, quote } from '../errors';
-import { Address, FAMILY_BITS, Family, OUTSIDE_IPV4_ALIASES, familyName, formatAddress, ipv4AliasIn, parseAddressText } from './address';
+import { errors } from '../errors';
+import { Address, FAMILY_BITS, Family, familyName, formatAddress, ipv4AliasIn, parseAddressText } from './address';
 
 /**
  * An aligned block of addresses: a CIDR. `start` is the network address; the block holds
@@ -67,46 +67,26 @@ export function parseCidr(text: string, field = 'cidr'): Cidr {
   const slash = raw.indexOf('/');
   const prefixText = slash < 0 ? '' : raw.slice(slash + 1);
   if (slash < 0 || !/^\d{1,3}$/.test(prefixText)) {
-    throw new IpamError(
-      'INVALID_CIDR',
-      `${field}: ${quote(text)} is not a CIDR; write it as address/prefix, like 10.0.0.0/16 or 2001:db8::/32`,
-      field,
-    );
+    throw errors.INVALID_CIDR({ case: 'no-prefix', field, text });
   }
   const address = parseAddressText(raw.slice(0, slash));
   if (address === undefined) {
-    throw new IpamError(
-      'INVALID_CIDR',
-      `${field}: ${quote(text)} is not a CIDR; the part before "/" must be an IPv4 or IPv6 address`,
-      field,
-    );
+    throw errors.INVALID_CIDR({ case: 'no-address', field, text });
   }
   const bits = FAMILY_BITS[address.family];
   const prefix = Number(prefixText);
   if (prefixText !== String(prefix)) {
-    throw new IpamError(
-      'INVALID_CIDR',
-      `${field}: ${quote(text)} writes the prefix length with a leading zero; write it as /${prefix}`,
-      field,
-    );
+    throw errors.INVALID_CIDR({ case: 'leading-zero', field, text, prefix });
   }
   if (prefix > bits) {
-    throw new IpamError(
-      'INVALID_CIDR',
-      `${field}: ${quote(text)} has prefix /${prefix}, but ${familyName(address.family)} prefixes go from /0 to /${bits}`,
-      field,
-    );
+    throw errors.INVALID_CIDR({ case: 'prefix-too-long', field, text, prefix, family: familyName(address.family), bits });
   }
   const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - prefix)) - 1n);
   const start = address.value & mask;
   const cidr: Cidr = { family: address.family, start, prefix };
   if (cidr.family === 6) refuseIpv4Alias(cidr, text, field);
   if (start !== address.value) {
-    throw new IpamError(
-      'INVALID_CIDR',
-      `${field}: ${quote(text)} has host bits set; the network is ${formatCidr(cidr)}`,
-      field,
-    );
+    throw errors.INVALID_CIDR({ case: 'host-bits', field, text, network: formatCidr(cidr) });
   }
   return cidr;
 }
@@ -117,17 +97,9 @@ function refuseIpv4Alias(cidr: Cidr, text: string, field: string): void {
   if (alias === undefined) return;
   if (cidr.prefix >= 96) {
     const ipv4 = formatCidr({ family: 4, start: cidr.start & 0xffff_ffffn, prefix: cidr.prefix - 96 });
-    throw new IpamError(
-      'INVALID_CIDR',
-      `${field}: ${quote(text)} lies in ${alias.block}, the ${alias.name} IPv6 block, and aliases the IPv4 block ${ipv4}; write ${ipv4}, or ${OUTSIDE_IPV4_ALIASES}`,
-      field,
-    );
+    throw errors.INVALID_CIDR({ case: 'ipv4-alias', field, text, alias, ipv4 });
   }
-  throw new IpamError(
-    'INVALID_CIDR',
-    `${field}: ${quote(text)} reaches into ${alias.block}, the ${alias.name} IPv6 block, whose addresses alias IPv4; ${OUTSIDE_IPV4_ALIASES}, like 2001:db8::/32 or fd00::/8`,
-    field,
-  );
+  throw errors.INVALID_CIDR({ case: 'reaches-ipv4-alias', field, text, alias });
 }
 
 /** Canonical text of a CIDR given as text: "2001:DB8::/32" becomes "2001:db8::/32". */
