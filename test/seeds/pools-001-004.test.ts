@@ -42,7 +42,8 @@ onEveryBackend('nested pools and pool claims', ['lab'], (open) => {
     const again = await ipam.createPool({ name: 'finance-tenant', parent: 'world', prefixLength: 20, owner: 'finance-tenant-pool' });
     expect(again.cidr).to.equal('10.0.0.0/20');
     await expectIpamError(ipam.createPool({ name: 'finance-tenant', parent: 'world', prefixLength: 19, owner: 'finance-tenant-pool' }), 'POOL_EXISTS',
-      'name: pool "finance-tenant" already exists with 10.0.0.0/20 in parent "world" and a different definition; choose another name, or change it with `ipam pool update`');
+      'name: pool "finance-tenant" already exists with 10.0.0.0/20 in parent "world" and a different definition',
+      { kind: 'rename-or-update-pool', space: 'default', pool: 'finance-tenant' });
   });
 
   it('parent delete is denied while children exist; child delete while allocations are live', async () => {

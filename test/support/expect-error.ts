@@ -1,8 +1,11 @@
 import { expect } from 'chai';
-import { IpamError } from '../../provider/src/errors';
+import { Hint, IpamError } from '../../provider/src/errors';
 
-/** Awaits a promise that must fail with this IpamError code and, when given, this exact message. */
-export async function expectIpamError(promise: Promise<unknown>, code: string, message?: string): Promise<IpamError> {
+/**
+ * Awaits a promise that must fail with this IpamError code and, when given, this exact message
+ * and this hint (the structure each face words its own way: `ipam pool list`, GET .../pools).
+ */
+export async function expectIpamError(promise: Promise<unknown>, code: string, message?: string, hint?: Hint): Promise<IpamError> {
   let error: unknown;
   try {
     await promise;
@@ -11,6 +14,10 @@ export async function expectIpamError(promise: Promise<unknown>, code: string, m
   }
   expect(error, `expected ${code}, got success`).to.be.instanceOf(Error);
   const e = error as IpamError;
-  expect({ code: e.code, message: message === undefined ? undefined : e.message }).to.deep.equal({ code, message });
+  expect({ code: e.code, message: message === undefined ? undefined : e.message, hint: hint === undefined ? undefined : e.hint }).to.deep.equal({
+    code,
+    message,
+    hint,
+  });
   return e;
 }

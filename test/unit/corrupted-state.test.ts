@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { MemoryStore } from '../../provider/src/store/memory';
+import { CLI_HINTS } from '../../provider/src/cli/hints';
+import { Hint, messageFor } from '../../provider/src/errors';
 import { expectIpamError } from '../support/expect-error';
 import { allocationRecord, poolRecord } from '../support/records';
 
@@ -18,8 +20,8 @@ async function writeRaw(store: MemoryStore, space: string, writes: Parameters<Me
   expect((await store.commit({ space, expectedVersion: version, writes, audit: [] })).ok).to.equal(true);
 }
 
-const repair = (check: string): string =>
-  `Nothing was changed; run \`${check}\` to list every problem, then repair the state (restore a backup, or remove the bad row)`;
+// The engine names no command: "check this pool" is a hint each face words (`ipam check`, GET .../check).
+const check = (pool: string, space = 'default'): Hint => ({ kind: 'check-pool', space, pool });
 
 describe('engine: corrupted stored state', () => {
   it('an allocation overlapping another, loaded whole: STATE_CORRUPTED naming pool, owners and blocks', async () => {
@@ -33,7 +35,8 @@ describe('engine: corrupted stored state', () => {
       Ipam.create(store).allocate({ pool: 'corp', owner: 'new', prefixLength: 24 }),
       'STATE_CORRUPTED',
       'pool "corp" in address space "default": the stored state is inconsistent: the allocation of "db" (10.0.0.64/26) overlaps ' +
-        `the allocation of "web" (10.0.0.0/24). ${repair('ipam check corp')}`,
+        'the allocation of "web" (10.0.0.0/24). Nothing was changed',
+      check('corp'),
     );
   });
 
@@ -45,10 +48,14 @@ describe('engine: corrupted stored state', () => {
     await writeRaw(store, 'team-a', [{ type: 'putAllocation', allocation: { ...allocation('vpn', 'mallory', '10.8.0.1/32'), kind: 'host' } }]);
     const message =
       'pool "vpn" in address space "team-a": the stored state is inconsistent: the allocation of "mallory" (10.8.0.1/32) overlaps ' +
-      `the gateway (10.8.0.1/32). ${repair('ipam check vpn --space team-a')}`;
-    await expectIpamError(ipam.getPool({ pool: 'vpn', space: 'team-a' }), 'STATE_CORRUPTED', message);
+      'the gateway (10.8.0.1/32). Nothing was changed';
+    const refusal = await expectIpamError(ipam.getPool({ pool: 'vpn', space: 'team-a' }), 'STATE_CORRUPTED', message, check('vpn', 'team-a'));
+    // What the `ipam` command prints: the hint as the command to run, with the space it needs.
+    expect(messageFor(refusal, CLI_HINTS)).to.equal(
+      `${message}; run \`ipam check vpn --space team-a\` to list every problem, then repair the state (restore a backup, or remove the bad row)`,
+    );
     // Not a half-applied cache: asked again, the engine reloads and refuses the same way.
-    await expectIpamError(ipam.getPool({ pool: 'vpn', space: 'team-a' }), 'STATE_CORRUPTED', message);
+    await expectIpamError(ipam.getPool({ pool: 'vpn', space: 'team-a' }), 'STATE_CORRUPTED', message, check('vpn', 'team-a'));
     await writeRaw(store, 'team-a', [{ type: 'deleteAllocation', pool: 'vpn', owner: 'mallory' }]);
     expect((await ipam.listAllocations({ pool: 'vpn', space: 'team-a' })).map((a) => a.owner)).to.deep.equal(['alice']);
   });
@@ -62,7 +69,8 @@ describe('engine: corrupted stored state', () => {
     await expectIpamError(
       Ipam.create(store).listPools(),
       'STATE_CORRUPTED',
-      `pool "world" in address space "default": the stored state is inconsistent: child pool "stray" (11.0.0.0/16) is outside the pool (10.0.0.0/8). ${repair('ipam check world')}`,
+      `pool "world" in address space "default": the stored state is inconsistent: child pool "stray" (11.0.0.0/16) is outside the pool (10.0.0.0/8). Nothing was changed`,
+      check('world'),
     );
     const other = new MemoryStore();
     await writeRaw(other, 'default', [
@@ -72,7 +80,8 @@ describe('engine: corrupted stored state', () => {
     await expectIpamError(
       Ipam.create(other).listPools(),
       'STATE_CORRUPTED',
-      `pool "corp" in address space "default": the stored state is inconsistent: the allocation of "far" (192.168.0.0/24) is outside the pool (10.0.0.0/16). ${repair('ipam check corp')}`,
+      `pool "corp" in address space "default": the stored state is inconsistent: the allocation of "far" (192.168.0.0/24) is outside the pool (10.0.0.0/16). Nothing was changed`,
+      check('corp'),
     );
   });
 });

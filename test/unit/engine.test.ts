@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { expectIpamError } from '../support/expect-error';
+import { Hint } from '../../provider/src/errors';
 import { FaultyStore } from '../support/faulty-store';
 
 const noWait = { sleep: async () => undefined };
@@ -183,25 +184,26 @@ describe('engine', () => {
 
     it('names the field and the fix for malformed input, and changes nothing', async () => {
       const ipam = Ipam.create(new MemoryStore());
-      const cases: [Promise<unknown>, string, string][] = [
+      const cases: [Promise<unknown>, string, string, Hint?][] = [
         [ipam.createPool({ name: 'My Pool', cidr: '10.0.0.0/8' }), 'INVALID_INPUT', 'name: "My Pool" is not a valid name; use 1 to 63 lowercase letters, digits, "-" or ".", where each part between dots starts and ends with a letter or digit'],
         [ipam.createPool({ space: 'Bad_Space', name: 'p', cidr: '10.0.0.0/8' }), 'INVALID_INPUT', 'space: "Bad_Space" is not a valid address space name; use 1 to 63 lowercase letters, digits or "-", starting and ending with a letter or digit'],
         [ipam.createPool({ name: 'p' }), 'INVALID_CIDR', 'cidr: a pool without a parent needs a CIDR, like 10.0.0.0/16'],
         [ipam.createPool({ name: 'p', cidr: '10.0.0.0/8', gracePeriodSeconds: 8 * 86400 }), 'GRACE_PERIOD_INVALID', 'gracePeriodSeconds: 691200 is out of range; give whole seconds from 0 to 604800 (7 days)'],
         [ipam.createPool({ name: 'p', cidr: '10.0.0.0/8', labels: { a: 1 } as never }), 'INVALID_INPUT', 'labels: give an object of string keys to string values, like {"team": "net"}'],
         [ipam.createPool({ name: 'p', cidr: '10.0.0.0/8', gateway: '10.0.0.0' }), 'RESERVED_ADDRESS', 'gateway: 10.0.0.0 is the network or broadcast address of 10.0.0.0/8; give a host address'],
-        [ipam.allocate({ pool: 'missing', owner: 'a' }), 'POOL_NOT_FOUND', 'pool: no pool "missing" in address space "default"; list pools with `ipam pool list`'],
-        [ipam.createPool({ name: 'c', parent: 'missing', prefixLength: 24 }), 'POOL_NOT_FOUND', 'parent: no pool "missing" in address space "default"; list pools with `ipam pool list`'],
+        // The engine names no command: the hint is structure, each face words it (`ipam pool list`, GET .../pools).
+        [ipam.allocate({ pool: 'missing', owner: 'a' }), 'POOL_NOT_FOUND', 'pool: no pool "missing" in address space "default"', { kind: 'list-pools', space: 'default' }],
+        [ipam.createPool({ name: 'c', parent: 'missing', prefixLength: 24 }), 'POOL_NOT_FOUND', 'parent: no pool "missing" in address space "default"', { kind: 'list-pools', space: 'default' }],
       ];
       // Submitted together (one batch); each is marked handled now, and checked in turn below.
       for (const [promise] of cases) promise.catch(() => undefined);
-      for (const [promise, code, message] of cases) await expectIpamError(promise, code, message);
+      for (const [promise, code, message, hint] of cases) await expectIpamError(promise, code, message, hint);
       expect(await ipam.listPools()).to.deep.equal([]);
       await ipam.createPool({ name: 'p', cidr: '10.0.0.0/24' });
       await expectIpamError(ipam.allocate({ pool: 'p', owner: '', prefixLength: 26 }), 'INVALID_INPUT',
         'owner: "" is not a valid owner key; give 1 to 253 printable characters (e.g. the stack and resource name)');
       await expectIpamError(ipam.release({ pool: 'p', owner: 'ghost' }), 'ALLOCATION_NOT_FOUND',
-        'owner: pool "p" has no allocation for owner "ghost"; list them with `ipam allocations p`');
+        'owner: pool "p" has no allocation for owner "ghost"', { kind: 'list-allocations', space: 'default', pool: 'p' });
       await expectIpamError(ipam.allocate({ pool: 'p', owner: 'a', kind: 'host', cidr: '10.0.0.0/30' }), 'INVALID_INPUT',
         'cidr: a host allocation takes an address, not a cidr; use address');
     });

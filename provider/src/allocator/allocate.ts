@@ -1,4 +1,4 @@
-import { IpamError } from '../errors';
+import { IpamError, errors } from '../errors';
 import { AllocationKind, AllocationRecord } from '../model/records';
 import { familyName, formatAddress } from '../net/address';
 import { Cidr, bitsOf, contains, formatCidr, orderOf } from '../net/cidr';
@@ -85,11 +85,7 @@ export function planBlock(ledger: PoolLedger, request: BlockRequest, nowMs: numb
   if (request.prefer !== undefined) {
     const block = checkSpecific(ledger, request.prefer, request.kind, 'prefer');
     if (block.prefix !== request.prefixLength) {
-      throw new IpamError(
-        'INVALID_PREFIX_LENGTH',
-        `prefer: ${formatCidr(block)} is a /${block.prefix}, but the request is for a /${request.prefixLength}; prefer a block of the requested size`,
-        'prefer',
-      );
+      throw errors.INVALID_PREFIX_LENGTH({ case: 'prefer-size', prefer: formatCidr(block), preferPrefix: block.prefix, prefixLength: request.prefixLength });
     }
     try {
       return { block, reclaim: occupantsBlocking(ledger, block, request, nowMs) };
@@ -107,15 +103,8 @@ export interface ReleasePlan {
   block: Cidr;
 }
 
-export function planRelease(ledger: PoolLedger, owner: string, nowMs: number): ReleasePlan {
-  const held = ledger.allocations.get(owner);
-  if (held === undefined) {
-    throw new IpamError(
-      'ALLOCATION_NOT_FOUND',
-      `owner: pool "${ledger.record.name}" has no allocation for owner "${owner}"; list them with \`ipam allocations ${ledger.record.name}\``,
-      'owner',
-    );
-  }
+/** Releases what an owner holds; an owner that holds nothing is the engine's to refuse, naming the space. */
+export function planRelease(held: LedgerAllocation, nowMs: number): ReleasePlan {
   if (held.record.status === 'released') return { action: 'existing', record: held.record, block: held.cidr };
   return {
     action: 'write',
@@ -133,18 +122,10 @@ function resolvePrefixLength(ledger: PoolLedger, request: AllocationRequest): nu
   if (request.kind === 'host') return bits;
   const prefixLength = request.prefixLength ?? request.cidr?.prefix ?? ledger.record.defaultPrefixLength;
   if (prefixLength === undefined) {
-    throw new IpamError(
-      'INVALID_PREFIX_LENGTH',
-      `prefixLength: pool "${ledger.record.name}" has no defaultPrefixLength; give a prefix length between /${pool.prefix} and /${bits}`,
-      'prefixLength',
-    );
+    throw errors.INVALID_PREFIX_LENGTH({ case: 'no-default', pool: ledger.record.name, min: pool.prefix, max: bits });
   }
   if (!Number.isInteger(prefixLength) || prefixLength < pool.prefix || prefixLength > bits) {
-    throw new IpamError(
-      'INVALID_PREFIX_LENGTH',
-      `prefixLength: /${prefixLength} cannot be carved from pool "${ledger.record.name}" (${formatCidr(pool)}); choose between /${pool.prefix} and /${bits}`,
-      'prefixLength',
-    );
+    throw errors.INVALID_PREFIX_LENGTH({ case: 'outside-pool', prefixLength, pool: ledger.record.name, cidr: formatCidr(pool), min: pool.prefix, max: bits });
   }
   checkPrefixMatchesCidr(prefixLength, request.cidr);
   return prefixLength;
@@ -153,22 +134,21 @@ function resolvePrefixLength(ledger: PoolLedger, request: AllocationRequest): nu
 /** A request naming both a block and a size must not contradict itself (an allocation, or a child pool). */
 export function checkPrefixMatchesCidr(prefixLength: number, cidr: Cidr | undefined): void {
   if (cidr !== undefined && cidr.prefix !== prefixLength) {
-    throw new IpamError(
-      'INVALID_PREFIX_LENGTH',
-      `prefixLength: /${prefixLength} does not match cidr ${formatCidr(cidr)}; give one or make them agree`,
-      'prefixLength',
-    );
+    throw errors.INVALID_PREFIX_LENGTH({ case: 'cidr-mismatch', prefixLength, cidr: formatCidr(cidr) });
   }
 }
 
 function checkFamily(ledger: PoolLedger, block: Cidr | undefined, field: string): void {
   const pool = ledger.cidr;
   if (block !== undefined && block.family !== pool.family) {
-    throw new IpamError(
-      'FAMILY_MISMATCH',
-      `${field}: ${formatCidr(block)} is ${familyName(block.family)}, but pool "${ledger.record.name}" (${formatCidr(pool)}) is ${familyName(pool.family)}`,
+    throw errors.FAMILY_MISMATCH({
       field,
-    );
+      block: formatCidr(block),
+      blockFamily: familyName(block.family),
+      pool: ledger.record.name,
+      cidr: formatCidr(pool),
+      poolFamily: familyName(pool.family),
+    });
   }
 }
 
@@ -178,31 +158,23 @@ function isCompatible(held: LedgerAllocation, request: AllocationRequest, prefix
 }
 
 function ownerConflict(ledger: PoolLedger, held: LedgerAllocation, request: AllocationRequest, prefixLength: number): IpamError {
-  const wanted = request.cidr !== undefined ? formatCidr(request.cidr) : request.kind === 'host' ? 'a host address' : `a /${prefixLength}`;
-  return new IpamError(
-    'OWNER_CONFLICT',
-    `owner: "${request.owner}" already holds ${held.record.cidr} (${held.record.kind}) in pool "${ledger.record.name}" and now asks for ${wanted}; release it first or use another owner key`,
-    'owner',
-  );
+  return errors.OWNER_CONFLICT({
+    owner: request.owner,
+    held: held.record,
+    pool: ledger.record.name,
+    wanted: request.cidr !== undefined ? { cidr: formatCidr(request.cidr) } : request.kind === 'host' ? { kind: 'host' } : { kind: 'prefix', prefixLength },
+  });
 }
 
 /** Validates a specific block or address against the pool's shape (not its occupancy). */
 function checkSpecific(ledger: PoolLedger, block: Cidr, kind: AllocationKind, field: string): Cidr {
   const pool = ledger.cidr;
   if (!contains(pool, block)) {
-    throw new IpamError(
-      'OUTSIDE_POOL',
-      `${field}: ${kind === 'host' ? formatAddress({ family: block.family, value: block.start }) : formatCidr(block)} is outside pool "${ledger.record.name}" (${formatCidr(pool)})`,
-      field,
-    );
+    throw errors.OUTSIDE_POOL({ case: 'pool', field, block: blockText(block, kind), pool: ledger.record.name, cidr: formatCidr(pool) });
   }
   if (kind === 'host' && ledger.hostExclusions.includes(block.start)) {
     const what = block.start === pool.start ? (pool.family === 4 ? 'network' : 'Subnet-Router anycast') : 'broadcast';
-    throw new IpamError(
-      'RESERVED_ADDRESS',
-      `${field}: ${formatAddress({ family: block.family, value: block.start })} is the ${what} address of ${formatCidr(pool)} and cannot be given to a host`,
-      field,
-    );
+    throw errors.RESERVED_ADDRESS({ case: 'special', field, address: blockText(block, 'host'), what, cidr: formatCidr(pool) });
   }
   return block;
 }
@@ -230,16 +202,20 @@ function occupantsBlocking(ledger: PoolLedger, block: Cidr, request: BlockReques
 
 function unavailable(ledger: PoolLedger, block: Cidr, occupant: Occupant, kind: AllocationKind): IpamError {
   const field = kind === 'host' ? 'address' : 'cidr';
-  const what = kind === 'host' ? formatAddress({ family: block.family, value: block.start }) : formatCidr(block);
+  const [what, pool, cidr] = [blockText(block, kind), ledger.record.name, formatCidr(occupant.cidr)];
   if (occupant.type === 'reserved') {
-    const label = occupant.gateway ? 'the gateway of' : `reserved (${formatCidr(occupant.cidr)}) in`;
-    return new IpamError('RESERVED_ADDRESS', `${field}: ${what} is ${label} pool "${ledger.record.name}"; choose another`, field);
+    return errors.RESERVED_ADDRESS({ case: 'reserved', field, block: what, pool, holder: { type: 'reserved', gateway: occupant.gateway, cidr } });
   }
   const holder =
     occupant.type === 'child'
-      ? `child pool "${occupant.name}" (${formatCidr(occupant.cidr)})`
-      : `owner "${occupant.owner}" (${formatCidr(occupant.cidr)}${ledger.allocations.get(occupant.owner)!.record.status === 'released' ? ', released, in its grace period' : ''})`;
-  return new IpamError('CIDR_UNAVAILABLE', `${field}: ${what} in pool "${ledger.record.name}" is held by ${holder}; choose another or omit it`, field);
+      ? { type: 'child' as const, name: occupant.name, cidr }
+      : { type: 'allocation' as const, owner: occupant.owner, cidr, released: ledger.allocations.get(occupant.owner)!.record.status === 'released' };
+  return errors.CIDR_UNAVAILABLE({ case: 'held', field, block: what, pool, holder });
+}
+
+/** A block as messages show it: an address for a host, else the CIDR. */
+function blockText(block: Cidr, kind: AllocationKind): string {
+  return kind === 'host' ? formatAddress({ family: block.family, value: block.start }) : formatCidr(block);
 }
 
 function chooseByStrategy(ledger: PoolLedger, request: BlockRequest): { block: Cidr; reclaim: string[] } {
@@ -277,12 +253,12 @@ function withOwnBlockFree(space: FreeSpace, own: LedgerAllocation): FreeSpace {
 function exhausted(ledger: PoolLedger, prefixLength: number, kind: AllocationKind): IpamError {
   const sums = ledger.addressSums;
   const inGrace = sums.released - sums.expired;
-  const what = kind === 'host' ? 'host address' : `/${prefixLength}`;
-  const graceNote = inGrace > 0n ? `; ${inGrace} address(es) are released but held for their owners' grace period` : '';
-  return new IpamError(
-    'POOL_EXHAUSTED',
-    `pool "${ledger.record.name}" (${formatCidr(ledger.cidr)}): no available subnets: no free ${what} left${graceNote}; release an allocation or use a larger pool`,
-  );
+  return errors.POOL_EXHAUSTED({
+    pool: ledger.record.name,
+    cidr: formatCidr(ledger.cidr),
+    wanted: kind === 'host' ? { kind: 'host' } : { kind: 'prefix', prefixLength },
+    inGrace,
+  });
 }
 
 function newRecord(ledger: PoolLedger, request: AllocationRequest, block: Cidr, now: string): AllocationRecord {

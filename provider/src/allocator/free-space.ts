@@ -81,6 +81,8 @@ export class FreeSpace {
   /** Marks a free aligned block as used. Throws if any of it is not free: callers check first. */
   occupy(start: bigint, order: number): void {
     const holder = this.maximalBlockHolding(start, order);
+    // Cannot happen: the allocator checks a block is free before occupying it. A plain Error
+    // (a bug), not an IpamError; stored state that breaks it is refused earlier as STATE_CORRUPTED.
     if (holder === undefined) throw new Error(`internal: occupy of a block that is not free (order ${order} at ${start})`);
     this.remove(holder.start, holder.order);
     // Walk down from the holder to the block, giving back the half we do not descend into.
@@ -99,6 +101,7 @@ export class FreeSpace {
   /** Gives an occupied aligned block back, merging with free buddies up to the pool block. */
   release(start: bigint, order: number): void {
     if (!this.isFullyOccupied(start, order)) {
+      // Cannot happen: only occupied blocks are released (a bug, hence a plain Error).
       throw new Error(`internal: release of a block that is partly free (order ${order} at ${start})`);
     }
     let current = start;

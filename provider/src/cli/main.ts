@@ -2,7 +2,8 @@
 import { userInfo } from 'node:os';
 import { openIpam } from '../backends/open';
 import { BackendSettings, settingsFromEnv } from '../backends/settings';
-import { IpamError, escapeUnsafe, isIpamError } from '../errors';
+import { IpamError, errors, escapeUnsafe, isIpamError, messageFor } from '../errors';
+import { CLI_HINTS } from './hints';
 import { IpamApi } from '../model/api';
 import { UsageError, parseArgs } from './args';
 import type { Command } from './command';
@@ -66,7 +67,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return output.exitCode ?? EXIT_OK;
   } catch (e) {
     const usage = e instanceof UsageError;
-    const error = usage ? { code: 'USAGE', message: e.message } : toIpamError(e).toJSON();
+    // A hint is said the way this command asks (`ipam pool list`), in the text and in --json.
+    const error = usage ? { code: 'USAGE', message: e.message } : cliError(toIpamError(e));
     io.stderr(escapeUnsafe(json ? `${JSON.stringify({ error })}\n` : `error[${error.code}]: ${error.message}\n`));
     return usage || error.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_REFUSED;
   } finally {
@@ -91,7 +93,11 @@ function checkArity(command: Command, args: string[]): void {
  */
 function toIpamError(e: unknown): IpamError {
   if (isIpamError(e)) return e;
-  return new IpamError('INTERNAL_ERROR', `unexpected failure (a bug, please report it): ${e instanceof Error ? e.message : String(e)}`);
+  return errors.INTERNAL_ERROR({ case: 'command', cause: e instanceof Error ? e.message : String(e) });
+}
+
+function cliError(e: IpamError): ReturnType<IpamError['toJSON']> {
+  return { ...e.toJSON(), message: messageFor(e, CLI_HINTS) };
 }
 
 function safeUser(): string {

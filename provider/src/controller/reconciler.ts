@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { IpamError } from '../errors';
+import { IpamError, messageFor } from '../errors';
+import { KUBERNETES_HINTS } from './hints';
 import { IpamApi } from '../model/api';
 import { appliedCreator } from '../store/kubernetes/applied';
 import { KubeClient } from '../store/kubernetes/client';
@@ -84,12 +85,13 @@ export class Reconciler {
     } catch (e) {
       if (isTransient(e)) throw e;
       const refusal = e as IpamError;
+      const said = messageFor(refusal, KUBERNETES_HINTS);
       const waiting = isWaitingFor(refusal);
-      status = handler.failed(input(), refusal.message, waiting);
+      status = handler.failed(input(), said, waiting);
       const ready = conditionsOf(status).find((c) => c.type === 'Ready')!;
       const before = conditionsOf(object.status).find((c) => c.type === 'Ready');
       const changed = before?.reason !== ready.reason || before?.message !== ready.message;
-      events = changed ? [{ type: waiting ? 'Normal' : 'Warning', reason: waiting ? ready.reason : eventReason(refusal.code), message: `${handler.kind} ${object.metadata.name}: ${refusal.message}` }] : [];
+      events = changed ? [{ type: waiting ? 'Normal' : 'Warning', reason: waiting ? ready.reason : eventReason(refusal.code), message: `${handler.kind} ${object.metadata.name}: ${said}` }] : [];
       this.counts.count(handler.kind, 'refused');
     }
     await this.writeStatus(handler, namespace, object, status);
@@ -105,11 +107,12 @@ export class Reconciler {
     } catch (e) {
       if (isTransient(e)) throw e;
       const refusal = e as IpamError;
+      const said = messageFor(refusal, KUBERNETES_HINTS);
       if (refusal.code === 'POOL_IN_USE') {
-        await this.blocked(handler, namespace, object, refusal.message, input.now);
+        await this.blocked(handler, namespace, object, said, input.now);
         return;
       }
-      if (!NOTHING_HELD.includes(refusal.code)) events = [{ type: 'Warning', reason: eventReason(refusal.code), message: `${handler.kind} ${object.metadata.name}: ${refusal.message}` }];
+      if (!NOTHING_HELD.includes(refusal.code)) events = [{ type: 'Warning', reason: eventReason(refusal.code), message: `${handler.kind} ${object.metadata.name}: ${said}` }];
     }
     const finalizers = (object.metadata.finalizers ?? []).filter((f) => f !== RELEASE_FINALIZER);
     await this.client.replace(handler.plural, namespace, { ...object, metadata: { ...object.metadata, finalizers } });

@@ -1,4 +1,5 @@
 import { isIpamError } from '../errors';
+import { pulumiMessage } from './handler';
 import { ResourceIdentity, URN_INPUT, keepOrDefault, parseUrn, stackCreator } from './identity';
 import { FieldType, ResourceKind, SPECS } from './specs';
 import { Props, isUnknown } from './values';
@@ -51,7 +52,7 @@ export function checkInputs(kind: ResourceKind, news: Props, fieldChecks: Record
     } catch (e) {
       if (!isIpamError(e)) throw e;
       // With its code, as every other error reaches `pulumi up`.
-      failures.push({ property: name, reason: `${e.code}: ${e.message}` });
+      failures.push({ property: name, reason: pulumiMessage(e) });
     }
   }
   for (const name of Object.keys(news)) {

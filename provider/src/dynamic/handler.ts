@@ -1,4 +1,5 @@
-import { IpamError, isIpamError } from '../errors';
+import { IpamError, isIpamError, messageFor } from '../errors';
+import { PULUMI_HINTS } from './hints';
 import { NetworkFacts } from '../net/facts';
 import { CheckResult } from './check';
 import { DiffResult } from './diff';
@@ -35,7 +36,12 @@ export const GONE = { id: '', props: {} };
 
 /** An IpamError as Pulumi shows it: an Error whose message starts with the code. */
 export function pulumiError(e: IpamError): Error {
-  return new Error(`${e.code}: ${e.message}`);
+  return new Error(pulumiMessage(e));
+}
+
+/** The code, the message, and a hint said as what to change in the program. */
+export function pulumiMessage(e: IpamError): string {
+  return `${e.code}: ${messageFor(e, PULUMI_HINTS)}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { BackendSettings, settingsFromEnv, settingsProblems } from '../backends/
 import { checkSpace } from '../model/validate';
 import { isIpamError } from '../errors';
 import { IpamApi } from '../model/api';
-import { pulumiError } from './handler';
+import { pulumiError, pulumiMessage } from './handler';
 import { DEFAULT_SPACE } from '../model/records';
 
 /**
@@ -49,7 +49,7 @@ export function configFailures(config: Record<string, unknown>): { property: str
     failures.push({ property: 'backend', reason: `INVALID_INPUT: backend: ${JSON.stringify(config.backend)} is not a backend; "kubernetes" is the one to name (the others follow from server or state)` });
   }
   const settings = settingsOf({ get: (key) => config[key.replace('ipam:', '')] as string | undefined });
-  for (const e of settingsProblems(settings)) failures.push({ property: e.field ?? '', reason: `${e.code}: ${e.message}` });
+  for (const e of settingsProblems(settings)) failures.push({ property: e.field ?? '', reason: pulumiMessage(e) });
   return failures;
 }
 

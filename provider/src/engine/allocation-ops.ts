@@ -1,6 +1,6 @@
 import { AllocationRequest, planAllocation, planBlock, planRelease } from '../allocator/allocate';
 import { LedgerAllocation, PoolLedger } from '../allocator/pool-ledger';
-import { IpamError, quote } from '../errors';
+import { IpamError, Rename, Subject, errors } from '../errors';
 import { ActingFor, AllocateInput, Availability, AvailabilityInput, OwnerRef } from '../model/api';
 import { AllocationKind } from '../model/records';
 import { parseAddress } from '../net/address';
@@ -14,7 +14,7 @@ export function allocate(tx: SpaceTx, input: AllocateInput): LedgerAllocation {
   const ledger = tx.pool(checkName(input.pool, 'pool'));
   const request = toRequest(input);
   const held = ledger.allocations.get(request.owner);
-  if (held !== undefined) assertCreator(held.record, input, 'adopt', holdingOf(ledger, request.owner), ownerHint(request.kind));
+  if (held !== undefined) assertCreator(held.record, input, 'adopt', holdingOf(ledger, request.owner), ownerRename(request.kind));
   // A returning owner keeps the creator it had; a new one records who asked.
   request.creator = held?.record.creator ?? creatorFor(input, tx.actor);
   const plan = planAllocation(ledger, request, tx.nowMs);
@@ -30,8 +30,9 @@ export function release(tx: SpaceTx, input: OwnerRef & ActingFor): LedgerAllocat
   const ledger = tx.pool(checkName(input.pool, 'pool'));
   const owner = checkOwner(input.owner);
   const held = ledger.allocations.get(owner);
-  if (held !== undefined) assertCreator(held.record, input, 'release', holdingOf(ledger, owner));
-  const plan = planRelease(ledger, owner, tx.nowMs);
+  if (held === undefined) throw errors.ALLOCATION_NOT_FOUND({ case: 'owner', space: tx.space, pool: ledger.record.name, owner });
+  assertCreator(held.record, input, 'release', holdingOf(ledger, owner));
+  const plan = planRelease(held, tx.nowMs);
   if (plan.action === 'write') tx.putAllocation(plan.record, plan.block, 'release');
   return ledger.allocations.get(owner)!;
 }
@@ -48,44 +49,44 @@ export function isAvailable(tx: SpaceTx, input: AvailabilityInput): Availability
     return { available: true };
   } catch (e) {
     if (e instanceof IpamError && ['CIDR_UNAVAILABLE', 'RESERVED_ADDRESS'].includes(e.code)) {
-      return { available: false, reason: e.message.replace(/^[a-z]+: /, '') };
+      return { available: false, reason: e.reason };
     }
     throw e;
   }
 }
 
-/** `the address of "alice" in pool "vpn"`: what a creator mismatch is about. */
-function holdingOf(ledger: PoolLedger, owner: string): string {
+/** The address or block of an owner: what a creator mismatch is about. */
+function holdingOf(ledger: PoolLedger, owner: string): Subject {
   const held = ledger.allocations.get(owner)!;
-  return `the ${held.record.kind === 'host' ? 'address' : 'block'} of owner "${owner}" in pool "${ledger.record.name}" (${held.record.cidr})`;
+  return { type: 'holding', kind: held.record.kind, owner, pool: ledger.record.name, cidr: held.record.cidr };
 }
 
-function ownerHint(kind: AllocationKind): string {
-  return kind === 'host' ? 'choose another clientId' : 'choose another owner key';
+function ownerRename(kind: AllocationKind): Rename {
+  return kind === 'host' ? 'client-id' : 'owner-key';
 }
 
 function toRequest(input: AllocateInput): AllocationRequest {
   const owner = checkOwner(input.owner);
   const kind = input.kind ?? 'prefix';
   if (kind !== 'prefix' && kind !== 'host') {
-    throw new IpamError('INVALID_INPUT', `kind: ${quote(kind)} is not an allocation kind; use "prefix" (a block) or "host" (one address)`, 'kind');
+    throw errors.INVALID_INPUT({ case: 'allocation-kind', value: kind });
   }
   const request: AllocationRequest = { owner, kind };
   if (kind === 'host') {
     if (input.cidr !== undefined) {
-      throw new IpamError('INVALID_INPUT', 'cidr: a host allocation takes an address, not a cidr; use address', 'cidr');
+      throw errors.INVALID_INPUT({ case: 'host-with-cidr' });
     }
     if (input.prefixLength !== undefined) {
-      throw new IpamError('INVALID_INPUT', 'prefixLength: a host allocation is always one address; leave prefixLength out', 'prefixLength');
+      throw errors.INVALID_INPUT({ case: 'host-with-prefix-length' });
     }
     if (input.address !== undefined) request.cidr = hostCidr(parseAddress(input.address, 'address'));
     if (input.prefer !== undefined) request.prefer = hostCidr(parseAddress(input.prefer, 'prefer'));
   } else {
     if (input.address !== undefined) {
-      throw new IpamError('INVALID_INPUT', 'address: only host allocations take an address; use cidr for a block, or kind "host"', 'address');
+      throw errors.INVALID_INPUT({ case: 'block-with-address' });
     }
     if (input.prefixLength !== undefined && (typeof input.prefixLength !== 'number' || !Number.isInteger(input.prefixLength))) {
-      throw new IpamError('INVALID_PREFIX_LENGTH', `prefixLength: ${quote(input.prefixLength)} is not a whole number`, 'prefixLength');
+      throw errors.INVALID_PREFIX_LENGTH({ case: 'not-whole', value: input.prefixLength });
     }
     if (input.prefixLength !== undefined) request.prefixLength = input.prefixLength;
     if (input.cidr !== undefined) request.cidr = parseCidr(input.cidr, 'cidr');

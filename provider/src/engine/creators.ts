@@ -1,4 +1,4 @@
-import { IpamError } from '../errors';
+import { CreatorAct, Rename, Subject, errors } from '../errors';
 import { ActingFor, MayAdopt } from '../model/api';
 import { checkOwner } from '../model/validate';
 
@@ -12,7 +12,7 @@ import { checkOwner } from '../model/validate';
  * the `ipam` command and scripts say nothing and act as operators. Records made before
  * creators were recorded have none and bind nobody.
  */
-export type CreatorAct = 'adopt' | 'change' | 'delete' | 'release';
+export type { CreatorAct };
 
 /** The creator to record on something new: who the request is for, else who sent it. */
 export function creatorFor(request: ActingFor, actor: string): string {
@@ -24,17 +24,14 @@ export function checkCreator(value: unknown): string {
 }
 
 /**
- * Refuses `act` on `what` (e.g. `pool "shared" in address space "default"`) when it belongs to
- * another creator; `rename` is the way out that needs no sharing ("choose another clientId"). Adopting (a create or allocate that finds it already there) is allowed when
- * the request opts in; changing, releasing and deleting stay with the creator.
+ * Refuses `act` on `subject` (e.g. a pool of a space) when it belongs to another creator;
+ * `rename` is the way out that needs no sharing (another clientId). Adopting (a create or
+ * allocate that finds it already there) is allowed when the request opts in; changing,
+ * releasing and deleting stay with the creator.
  */
-export function assertCreator(holder: { creator?: string }, request: MayAdopt, act: CreatorAct, what: string, rename?: string): void {
+export function assertCreator(holder: { creator?: string }, request: MayAdopt, act: CreatorAct, subject: Subject, rename?: Rename): void {
   if (request.creator === undefined || holder.creator === undefined) return;
   if (checkCreator(request.creator) === holder.creator) return;
   if (act === 'adopt' && request.adopt === true) return;
-  const fix =
-    act === 'adopt'
-      ? `${rename ?? 'choose another name'}, or set adopt: true to share it (it stays its creator's to change and delete)`
-      : `only its creator can ${act} it${rename === undefined ? '' : `; ${rename}`}`;
-  throw new IpamError('CREATOR_MISMATCH', `${what} was created by ${holder.creator}, not by ${request.creator}; ${fix}`, 'creator');
+  throw errors.CREATOR_MISMATCH({ subject, creator: holder.creator, requester: request.creator, act, rename });
 }

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { IpamError, isIpamError } from '../errors';
+import { errors, isIpamError } from '../errors';
 import { AuditEvent } from '../model/records';
 import { Store, StoreWrite } from './store';
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, sleep } from './retry';
@@ -154,10 +154,7 @@ export class EngineCore {
       if (attempt + 1 >= this.retry.maxAttempts) {
         return settleAll(
           batch,
-          new IpamError(
-            'CONTENTION',
-            `address space "${space}" kept changing under ${attempt + 1} attempts to commit; other writers are too busy, try again`,
-          ),
+          errors.CONTENTION({ space, attempts: attempt + 1 }),
         );
       }
       await this.sleep(backoffDelay(attempt, this.retry, this.random));
@@ -184,6 +181,5 @@ function refusedBeforeWriting(e: unknown): boolean {
 
 function storeError(e: unknown, kind: string): unknown {
   if (isIpamError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new IpamError('STORE_UNAVAILABLE', `the ${kind} state backend failed: ${message}`);
+  return errors.STORE_UNAVAILABLE({ case: 'failed', kind, cause: e instanceof Error ? e.message : String(e) });
 }

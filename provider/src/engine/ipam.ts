@@ -1,6 +1,6 @@
 import { checkConsistency } from '../allocator/consistency';
 import { ConsistencyReport } from '../model/reports';
-import { IpamError } from '../errors';
+import { errors } from '../errors';
 import {
   ActingFor,
   AllocateInput,
@@ -162,7 +162,7 @@ export class Ipam implements IpamApi {
     const read = await this.core.direct((store) => store.read(space));
     const pool = read.pools.find((p) => p.name === name);
     if (pool === undefined) {
-      throw new IpamError('POOL_NOT_FOUND', `pool: no pool "${name}" in address space "${space}"`, 'pool');
+      throw errors.POOL_NOT_FOUND({ case: 'pool', field: 'pool', pool: name, space });
     }
     return checkConsistency(
       pool,

@@ -1,6 +1,6 @@
 import { checkPrefixMatchesCidr, planBlock } from '../allocator/allocate';
 import { PoolLedger } from '../allocator/pool-ledger';
-import { IpamError } from '../errors';
+import { ChildOnlyField, Subject, errors } from '../errors';
 import { ActingFor, CreatePoolInput, UpdatePoolInput } from '../model/api';
 import { PoolKind, PoolRecord } from '../model/records';
 import { Cidr, bitsOf, formatCidr, overlaps, parseCidr } from '../net/cidr';
@@ -32,20 +32,20 @@ export function createPool(tx: SpaceTx, input: CreatePoolInput, kind: PoolKind =
   const owner = input.owner === undefined ? undefined : checkOwner(input.owner);
   const existing = tx.state.ledger(name);
   if (existing !== undefined) {
-    assertCreator(existing.record, input, 'adopt', describePool(tx, existing.record));
-    return sameOrConflict(existing, input, parent, kind, owner);
+    assertCreator(existing.record, input, 'adopt', subjectOf(tx, existing.record));
+    return sameOrConflict(tx.space, existing, input, parent, kind, owner);
   }
 
   let cidr: Cidr;
   if (parent === undefined) {
     if (input.cidr === undefined) {
-      throw new IpamError('INVALID_CIDR', 'cidr: a pool without a parent needs a CIDR, like 10.0.0.0/16', 'cidr');
+      throw errors.INVALID_CIDR({ case: 'root-needs-cidr' });
     }
     cidr = checkCidrWithin(input.cidr, 'cidr');
     checkNoRootOverlap(tx, cidr, kind);
   } else {
     if (input.cidr === undefined && input.prefixLength === undefined) {
-      throw new IpamError('INVALID_PREFIX_LENGTH', `prefixLength: give the size of the block to carve from "${parent.record.name}", or a cidr`, 'prefixLength');
+      throw errors.INVALID_PREFIX_LENGTH({ case: 'child-size', parent: parent.record.name });
     }
     const specific = input.cidr === undefined ? undefined : checkCidrWithin(input.cidr, 'cidr');
     const prefixLength = specific?.prefix ?? checkPrefixLength(input.prefixLength, 'prefixLength', parent.cidr);
@@ -83,7 +83,7 @@ export function updatePool(tx: SpaceTx, input: UpdatePoolInput): PoolRecord {
   checkNewReservationsFree(ledger, next);
   if (JSON.stringify(next) === JSON.stringify(old)) return old;
   // Asking for what is already there is no change, so a stack that shares the pool may.
-  assertCreator(old, input, 'change', describePool(tx, old));
+  assertCreator(old, input, 'change', subjectOf(tx, old));
   tx.putPool(next, 'update-pool');
   return next;
 }
@@ -91,23 +91,14 @@ export function updatePool(tx: SpaceTx, input: UpdatePoolInput): PoolRecord {
 /** Deletes a pool; refused while it has child pools or live allocations, naming them, or when another creator made it. */
 export function deletePool(tx: SpaceTx, name: string, request: ActingFor = {}): void {
   const ledger = tx.pool(checkName(name, 'pool'));
-  assertCreator(ledger.record, request, 'delete', describePool(tx, ledger.record));
+  assertCreator(ledger.record, request, 'delete', subjectOf(tx, ledger.record));
   if (ledger.children.size > 0) {
-    const children = [...ledger.children].map(([child, cidr]) => `"${child}" (${formatCidr(cidr)})`);
-    throw new IpamError(
-      'POOL_IN_USE',
-      `pool "${name}" still has child pool(s) ${listSome(children)}; delete them first`,
-      'pool',
-    );
+    const children = [...ledger.children].map(([child, cidr]) => ({ name: child, cidr: formatCidr(cidr) }));
+    throw errors.POOL_IN_USE({ case: 'children', pool: name, children });
   }
   const live = [...ledger.allocations.values()].filter((a) => a.record.status === 'allocated');
   if (live.length > 0) {
-    const owners = live.map((a) => `"${a.record.owner}" (${a.record.cidr})`);
-    throw new IpamError(
-      'POOL_IN_USE',
-      `pool "${name}" still has ${live.length} live allocation(s): ${listSome(owners)}; release them first`,
-      'pool',
-    );
+    throw errors.POOL_IN_USE({ case: 'allocations', pool: name, live: live.map((a) => a.record) });
   }
   for (const owner of [...ledger.allocations.keys()]) tx.deleteAllocation(name, owner, 'delete-pool');
   tx.deletePool(name);
@@ -134,7 +125,7 @@ function buildRecord(input: CreatePoolInput, name: string, cidr: Cidr, kind: Poo
 }
 
 /** A create of an existing pool: the same request returns it; anything else is a conflict. */
-function sameOrConflict(existing: PoolLedger, input: CreatePoolInput, parent: PoolLedger | undefined, kind: PoolKind, owner?: string): PoolRecord {
+function sameOrConflict(space: string, existing: PoolLedger, input: CreatePoolInput, parent: PoolLedger | undefined, kind: PoolKind, owner?: string): PoolRecord {
   const old = existing.record;
   const carved = input.cidr === undefined && parent !== undefined;
   const sameBlock = carved
@@ -144,12 +135,7 @@ function sameOrConflict(existing: PoolLedger, input: CreatePoolInput, parent: Po
     const wanted = buildRecord(input, old.name, existing.cidr, kind, old.createdAt);
     if (definition(wanted) === definition(old)) return old;
   }
-  const where = old.parent === undefined ? '' : ` in parent "${old.parent}"`;
-  throw new IpamError(
-    'POOL_EXISTS',
-    `name: pool "${old.name}" already exists with ${old.cidr}${where} and a different definition; choose another name, or change it with \`ipam pool update\``,
-    'name',
-  );
+  throw errors.POOL_EXISTS({ case: 'pool', pool: old.name, cidr: old.cidr, parent: old.parent, space });
 }
 
 function definition(record: PoolRecord): string {
@@ -159,15 +145,9 @@ function definition(record: PoolRecord): string {
 
 /** A pool without a parent is exactly its cidr: the fields that choose a block in a parent mean nothing there. */
 function refuseChildOnlyFields(input: CreatePoolInput): void {
-  const childOnly: [keyof CreatePoolInput, string][] = [
-    ['prefixLength', 'the size of the block to carve'],
-    ['prefer', 'a block to try first'],
-    ['owner', 'the claim that carves it'],
-  ];
-  for (const [field, meaning] of childOnly) {
-    if (input[field] !== undefined) {
-      throw new IpamError('INVALID_INPUT', `${field}: only a pool carved from a parent takes ${field} (${meaning}); leave it out, or give parent`, field);
-    }
+  const childOnly: ChildOnlyField[] = ['prefixLength', 'prefer', 'owner'];
+  for (const field of childOnly) {
+    if (input[field] !== undefined) throw errors.INVALID_INPUT({ case: 'child-only', field });
   }
 }
 
@@ -176,18 +156,10 @@ function checkNoRootOverlap(tx: SpaceTx, cidr: Cidr, kind: PoolKind): void {
   for (const other of tx.state.pools.values()) {
     if (other.record.parent !== undefined || !overlaps(other.cidr, cidr)) continue;
     if (kind === 'slice' && other.record.kind === 'slice') {
-      throw new IpamError(
-        'SLICE_SUBNET_CONFLICT',
-        `sliceSubnet: Invalid value: "${formatCidr(cidr)}": CIDR pool conflicts with existing slice '${other.record.name}'. Each Dynamic IPAM slice must have a unique sliceSubnet to prevent overlapping IP allocations`,
-        'sliceSubnet',
-      );
+      throw errors.SLICE_SUBNET_CONFLICT({ cidr: formatCidr(cidr), slice: other.record.name });
     }
     const field = kind === 'slice' ? 'sliceSubnet' : 'cidr';
-    throw new IpamError(
-      'POOL_OVERLAP',
-      `${field}: ${formatCidr(cidr)} overlaps ${other.record.kind} "${other.record.name}" (${other.record.cidr}) in address space "${tx.space}"; choose a range that does not overlap${other.record.kind === 'pool' ? `, or nest it with parent "${other.record.name}"` : ''}`,
-      field,
-    );
+    throw errors.POOL_OVERLAP({ field, cidr: formatCidr(cidr), other: other.record, space: tx.space });
   }
 }
 
@@ -198,12 +170,9 @@ function checkNewReservationsFree(ledger: PoolLedger, next: PoolRecord): void {
   for (const [text, field] of wanted) {
     for (const occupant of ledger.occupantsIn(parseCidr(text))) {
       if (occupant.type === 'reserved') continue;
-      const holder = occupant.type === 'child' ? `child pool "${occupant.name}"` : `the allocation of owner "${occupant.owner}"`;
-      throw new IpamError(
-        'CIDR_UNAVAILABLE',
-        `${field}: ${text} overlaps ${holder} (${formatCidr(occupant.cidr)}); release it first or reserve another range`,
-        field,
-      );
+      const cidr = formatCidr(occupant.cidr);
+      const holder = occupant.type === 'child' ? { type: 'child' as const, name: occupant.name, cidr } : { type: 'allocation' as const, owner: occupant.owner, cidr };
+      throw errors.CIDR_UNAVAILABLE({ case: 'reservation', field, block: text, holder });
     }
   }
 }
@@ -213,11 +182,7 @@ function setOptional<K extends 'description' | 'labels'>(record: PoolRecord, key
   else record[key] = value;
 }
 
-/** `pool "office" in address space "team-a"`, or `slice "blue" in namespace "kubeslice"`. */
-export function describePool(tx: SpaceTx, record: PoolRecord): string {
-  return record.kind === 'slice' ? `slice "${record.name}" in namespace "${tx.space}"` : `pool "${record.name}" in address space "${tx.space}"`;
-}
-
-function listSome(items: string[]): string {
-  return items.length <= 5 ? items.join(', ') : `${items.slice(0, 5).join(', ')} and ${items.length - 5} more`;
+/** A pool of the space, or a slice of the namespace: what a creator mismatch is about. */
+export function subjectOf(tx: SpaceTx, record: PoolRecord): Subject {
+  return record.kind === 'slice' ? { type: 'slice', name: record.name, namespace: tx.space } : { type: 'pool', name: record.name, space: tx.space };
 }

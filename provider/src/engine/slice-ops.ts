@@ -1,12 +1,12 @@
 import { PoolLedger } from '../allocator/pool-ledger';
 import { validateGracePeriodHours, validateSliceSubnet, validateSubnetSize } from '../model/slice-rules';
 import { poolStats } from '../allocator/stats';
-import { IpamError } from '../errors';
+import { errors } from '../errors';
 import { ActingFor, SliceInfo, SliceInput, SliceRef } from '../model/api';
 import { formatCidr } from '../net/cidr';
 import { allocate, release } from './allocation-ops';
 import { assertCreator } from './creators';
-import { createPool, describePool, updatePool } from './pool-ops';
+import { createPool, subjectOf, updatePool } from './pool-ops';
 import { SpaceTx } from './space-tx';
 import { checkName, checkOwner } from '../model/validate';
 
@@ -34,7 +34,7 @@ export function syncSlice(tx: SpaceTx, input: SliceInput): string {
     );
   } else {
     // Another stack's slice of the same name would release this one's clusters on every sync.
-    if (existing.record.kind === 'slice') assertCreator(existing.record, input, 'change', describePool(tx, existing.record), 'give the slice another name or namespace');
+    if (existing.record.kind === 'slice') assertCreator(existing.record, input, 'change', subjectOf(tx, existing.record), 'slice');
     checkSameSlice(existing, name, formatCidr(slice), subnetSize);
     if (existing.record.gracePeriodSeconds !== graceHours * 3600) {
       updatePool(tx, { pool: name, gracePeriodSeconds: graceHours * 3600, creator });
@@ -50,7 +50,7 @@ export function syncSlice(tx: SpaceTx, input: SliceInput): string {
 
 export function deleteSlice(tx: SpaceTx, ref: SliceRef & ActingFor): void {
   const ledger = sliceLedger(tx, ref);
-  assertCreator(ledger.record, ref, 'delete', describePool(tx, ledger.record));
+  assertCreator(ledger.record, ref, 'delete', subjectOf(tx, ledger.record));
   for (const owner of [...ledger.allocations.keys()]) tx.deleteAllocation(ledger.record.name, owner, 'delete-pool');
   tx.deletePool(ledger.record.name);
 }
@@ -58,10 +58,10 @@ export function deleteSlice(tx: SpaceTx, ref: SliceRef & ActingFor): void {
 export function sliceLedger(tx: SpaceTx, ref: SliceRef): PoolLedger {
   const ledger = tx.state.ledger(checkName(ref.name, 'name'));
   if (ledger === undefined) {
-    throw new IpamError('POOL_NOT_FOUND', `name: no slice "${ref.name}" in namespace "${tx.space}"; check the slice's namespace (list them with \`ipam pool list --namespace ${tx.space}\`)`, 'name');
+    throw errors.POOL_NOT_FOUND({ case: 'slice', slice: String(ref.name), namespace: tx.space });
   }
   if (ledger.record.kind !== 'slice') {
-    throw new IpamError('POOL_NOT_FOUND', `name: "${ref.name}" in namespace "${tx.space}" is a pool, not a slice`, 'name');
+    throw errors.POOL_NOT_FOUND({ case: 'not-a-slice', name: String(ref.name), namespace: tx.space });
   }
   return ledger;
 }
@@ -91,12 +91,12 @@ export function sliceInfo(namespace: string, ledger: PoolLedger, nowMs: number):
 }
 
 function checkClusters(value: unknown): string[] {
-  if (!Array.isArray(value)) throw new IpamError('INVALID_INPUT', 'clusters: give a list of cluster names', 'clusters');
+  if (!Array.isArray(value)) throw errors.INVALID_INPUT({ case: 'clusters-shape' });
   const seen = new Set<string>();
   return value.map((cluster, i) => {
     const name = checkOwner(cluster, `clusters[${i}]`);
     if (seen.has(name)) {
-      throw new IpamError('INVALID_INPUT', `clusters[${i}]: duplicate cluster name in allocations: "${name}" is listed twice`, `clusters[${i}]`);
+      throw errors.INVALID_INPUT({ case: 'duplicate-cluster', index: i, cluster: name, field: `clusters[${i}]` });
     }
     seen.add(name);
     return name;
@@ -106,14 +106,10 @@ function checkClusters(value: unknown): string[] {
 function checkSameSlice(existing: PoolLedger, name: string, sliceSubnet: string, subnetSize: number): void {
   const record = existing.record;
   if (record.kind !== 'slice') {
-    throw new IpamError('POOL_EXISTS', `name: a pool named "${name}" already exists in this namespace; give the slice another name`, 'name');
+    throw errors.POOL_EXISTS({ case: 'slice-name', name });
   }
   if (record.cidr !== sliceSubnet || record.defaultPrefixLength !== subnetSize) {
     const field = record.cidr !== sliceSubnet ? 'sliceSubnet' : 'subnetSize';
-    throw new IpamError(
-      'POOL_EXISTS',
-      `${field}: slice "${name}" exists with sliceSubnet ${record.cidr} and subnetSize ${record.defaultPrefixLength}; these cannot change, delete the slice and create it again`,
-      field,
-    );
+    throw errors.POOL_EXISTS({ case: 'slice-fixed', field, name, cidr: record.cidr, subnetSize: record.defaultPrefixLength });
   }
 }

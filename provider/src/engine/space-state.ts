@@ -1,5 +1,5 @@
 import { Occupant, PoolLedger } from '../allocator/pool-ledger';
-import { IpamError } from '../errors';
+import { Corruption, Holder, IpamError, StoredRow, errors } from '../errors';
 import { AllocationRecord, DEFAULT_SPACE, PoolRecord } from '../model/records';
 import { Cidr, contains, formatCidr, parseCidr } from '../net/cidr';
 import { SpaceRead } from './store';
@@ -119,62 +119,59 @@ export class SpaceState {
   private loadPool(record: PoolRecord): void {
     if (record.parent !== undefined && !this.pools.has(record.name)) {
       const parent = this.pools.get(record.parent);
-      if (parent === undefined) throw this.corrupted(record.name, `its parent pool "${record.parent}" is not stored`);
-      this.checkRoom(parent, parseCidr(record.cidr), `child pool "${record.name}" (${record.cidr})`);
+      if (parent === undefined) throw this.corrupted(record.name, { problem: 'missing-parent', parent: record.parent });
+      this.checkRoom(parent, parseCidr(record.cidr), { type: 'child', name: record.name, cidr: record.cidr });
     }
     try {
       this.putPool(record);
     } catch (e) {
       // A rebuilt pool whose new reserved ranges or gateway land on a stored holder.
-      throw this.corrupted(record.name, `its definition (${record.cidr}) contradicts what it holds: ${(e as Error).message}`);
+      throw this.corrupted(record.name, { problem: 'contradicts', cidr: record.cidr, cause: (e as Error).message });
     }
   }
 
   /** addAllocation for a stored row: its block must lie in the pool and be held by nobody else. */
   private loadAllocation(ledger: PoolLedger, record: AllocationRecord): void {
-    const label = `the allocation of "${record.owner}" (${record.cidr})`;
+    const row: StoredRow = { type: 'allocation', owner: record.owner, cidr: record.cidr };
     let cidr: Cidr;
     try {
       cidr = parseCidr(record.cidr);
     } catch (e) {
-      throw this.corrupted(ledger.record.name, `${label} is not a block: ${(e as Error).message}`);
+      throw this.corrupted(ledger.record.name, { problem: 'not-a-block', row, cause: (e as Error).message });
     }
-    this.checkRoom(ledger, cidr, label);
+    this.checkRoom(ledger, cidr, row);
     ledger.addAllocation(record, cidr);
   }
 
-  private checkRoom(ledger: PoolLedger, cidr: Cidr, label: string): void {
+  private checkRoom(ledger: PoolLedger, cidr: Cidr, row: StoredRow): void {
     const pool = ledger.record.name;
-    if (!contains(ledger.cidr, cidr)) throw this.corrupted(pool, `${label} is outside the pool (${ledger.record.cidr})`);
+    if (!contains(ledger.cidr, cidr)) throw this.corrupted(pool, { problem: 'outside', row, poolCidr: ledger.record.cidr });
     const holder = ledger.occupantsIn(cidr)[0];
-    if (holder !== undefined) throw this.corrupted(pool, `${label} overlaps ${describe(holder)}`);
+    if (holder !== undefined) throw this.corrupted(pool, { problem: 'overlaps', row, holder: holderOf(holder) });
   }
 
-  private corrupted(pool: string, problem: string): IpamError {
-    const check = `ipam check ${pool}${this.space === DEFAULT_SPACE ? '' : ` --space ${this.space}`}`;
-    return new IpamError(
-      'STATE_CORRUPTED',
-      `pool "${pool}" in address space "${this.space}": the stored state is inconsistent: ${problem}. ` +
-        `Nothing was changed; run \`${check}\` to list every problem, then repair the state (restore a backup, or remove the bad row)`,
-    );
+  private corrupted(pool: string, corruption: Corruption): IpamError {
+    return errors.STATE_CORRUPTED({ space: this.space, pool, corruption });
   }
 
   private requireLedger(name: string): PoolLedger {
     const ledger = this.pools.get(name);
+    // Cannot happen: callers look pools up through SpaceTx.pool, which refuses a missing one as
+    // POOL_NOT_FOUND first. A plain Error: a bug, not a user's mistake.
     if (ledger === undefined) throw new Error(`internal: pool "${name}" is not in the space state`);
     return ledger;
   }
 }
 
-function describe(holder: Occupant): string {
-  const block = formatCidr(holder.cidr);
-  switch (holder.type) {
+function holderOf(occupant: Occupant): Holder {
+  const cidr = formatCidr(occupant.cidr);
+  switch (occupant.type) {
     case 'allocation':
-      return `the allocation of "${holder.owner}" (${block})`;
+      return { type: 'allocation', owner: occupant.owner, cidr };
     case 'child':
-      return `child pool "${holder.name}" (${block})`;
+      return { type: 'child', name: occupant.name, cidr };
     case 'reserved':
-      return holder.gateway ? `the gateway (${block})` : `the reserved range ${block}`;
+      return { type: 'reserved', gateway: occupant.gateway, cidr };
   }
 }
 

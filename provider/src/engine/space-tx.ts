@@ -1,6 +1,6 @@
 import { isoTime } from '../allocator/iso-time';
 import { PoolLedger } from '../allocator/pool-ledger';
-import { IpamError } from '../errors';
+import { errors } from '../errors';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { Cidr } from '../net/cidr';
 import { StoreWrite } from './store';
@@ -28,11 +28,7 @@ export class SpaceTx {
   pool(name: string, field = 'pool'): PoolLedger {
     const ledger = this.state.ledger(name);
     if (ledger === undefined) {
-      throw new IpamError(
-        'POOL_NOT_FOUND',
-        `${field}: no pool "${name}" in address space "${this.space}"; list pools with \`ipam pool list\``,
-        field,
-      );
+      throw errors.POOL_NOT_FOUND({ case: 'pool', field, pool: name, space: this.space });
     }
     return ledger;
   }

@@ -1,4 +1,5 @@
 import { at, cases, entry, plain } from './define';
+import { noProblemDetails } from './input-codes';
 import { Holder } from './subjects';
 
 /** A row of a pool that contradicts the others, as STATE_CORRUPTED names it. */
@@ -138,6 +139,7 @@ export const BACKEND_CODES = {
       'kube-answer': (p: { server: string; status: number; reason: string; cause: string }) =>
         plain(`the Kubernetes API server at ${p.server} answered ${p.status} ${p.reason}: ${p.cause}`),
       'kube-unreachable': (p: { server: string; cause: string }) => plain(`cannot reach the Kubernetes API server at ${p.server}: ${p.cause}`),
+      'no-problem-details': noProblemDetails,
       'service-unreachable': (p: { server: string; cause: string; attempts: number }) =>
         at('server', `cannot reach the IPAM service at ${p.server} (${p.cause}) after ${p.attempts} attempts`),
     }),

@@ -84,6 +84,8 @@ export const INPUT_CODES = {
       expect: (p: { value: string }) => at('expect', `${JSON.stringify(p.value)} is not supported; send no Expect header, or "100-continue"`),
       'no-body': (p: { method: string; path: string }) => at('body', `${p.method} ${p.path} takes no body`),
       'no-problem-details': noProblemDetails,
+      /** The Pulumi plugin asked for a resource type it does not serve. */
+      'resource-type': (p: { type: string; served: string[] }) => plain(`unknown resource type ${p.type}; this provider serves ${p.served.join(', ')}`, 'type'),
       // Choosing and reaching a backend.
       'foreign-state-file': (p: { file: string; tables: string[] }) =>
         at(
@@ -92,7 +94,8 @@ export const INPUT_CODES = {
             'nothing was written to it. Point the state (--state, IPAM_STATE, ipam:state, or serve --db) at a new file or an existing ipam state file',
         ),
       'two-backends': () => at('server', 'both an IPAM server and a Kubernetes cluster are configured; choose one backend'),
-      'sqlite-sync': (p: { value: unknown }) => at('sqliteSync', `"${String(p.value)}" is not a setting; use "full" or "normal"`),
+      /** The SQLite durability setting, from the backend settings (sqliteSync) or the environment (IPAM_SQLITE_SYNC). */
+      'sqlite-sync': (p: { field: string; value: unknown }) => at(p.field, `"${String(p.value)}" is not a setting; use "full" (default) or "normal"`),
       'server-url': (p: { server: string }) => at('server', `${JSON.stringify(p.server)} is not a URL; give the service address like https://ipam.example.net:8443`),
       'server-protocol': (p: { server: string }) => at('server', `${JSON.stringify(p.server)} must be an http:// or https:// URL`),
     }),
