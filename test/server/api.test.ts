@@ -20,6 +20,8 @@ interface Refusal {
   status: number;
   code: string;
   message: string;
+  /** What a person reads when the message has a hint: the message, then the request that helps. */
+  detail?: string;
 }
 
 const NET_PATH = '/v1/spaces/default/pools/net';
@@ -53,16 +55,16 @@ const REFUSALS: Refusal[] = [
   { title: 'bad percent-encoding in the path', method: 'GET', path: `${NET_PATH}/allocations/%E0%A4%A`, status: 400, code: 'INVALID_INPUT', message: 'owner: "%E0%A4%A" is not valid percent-encoding' },
   { title: 'an invalid space name', method: 'GET', path: '/v1/spaces/Not_A_Space/pools', status: 400, code: 'INVALID_INPUT', message: 'space: "Not_A_Space" is not a valid address space name; use 1 to 63 lowercase letters, digits or "-", starting and ending with a letter or digit' },
   // The engine's refusals, carried unchanged.
-  { title: 'an unknown pool', method: 'PUT', path: '/v1/spaces/default/pools/nope/allocations/x', status: 404, code: 'POOL_NOT_FOUND', message: 'pool: no pool "nope" in address space "default"; list pools with `ipam pool list`' },
-  { title: 'an owner without allocation', method: 'GET', path: `${NET_PATH}/allocations/ghost`, status: 404, code: 'ALLOCATION_NOT_FOUND', message: 'owner: pool "net" has no allocation for owner "ghost"; list them with `ipam allocations net`' },
-  { title: 'releasing an owner without allocation', method: 'POST', path: `${NET_PATH}/allocations/ghost/release`, status: 404, code: 'ALLOCATION_NOT_FOUND', message: 'owner: pool "net" has no allocation for owner "ghost"; list them with `ipam allocations net`' },
+  { title: 'an unknown pool', method: 'PUT', path: '/v1/spaces/default/pools/nope/allocations/x', status: 404, code: 'POOL_NOT_FOUND', message: 'pool: no pool "nope" in address space "default"', detail: 'pool: no pool "nope" in address space "default"; list pools with GET /v1/spaces/default/pools' },
+  { title: 'an owner without allocation', method: 'GET', path: `${NET_PATH}/allocations/ghost`, status: 404, code: 'ALLOCATION_NOT_FOUND', message: 'owner: pool "net" has no allocation for owner "ghost"', detail: 'owner: pool "net" has no allocation for owner "ghost"; list them with GET /v1/spaces/default/pools/net/allocations' },
+  { title: 'releasing an owner without allocation', method: 'POST', path: `${NET_PATH}/allocations/ghost/release`, status: 404, code: 'ALLOCATION_NOT_FOUND', message: 'owner: pool "net" has no allocation for owner "ghost"', detail: 'owner: pool "net" has no allocation for owner "ghost"; list them with GET /v1/spaces/default/pools/net/allocations' },
   { title: 'a CIDR that is no CIDR', method: 'POST', path: '/v1/spaces/default/pools', options: { body: { name: 'bad', cidr: '10.0.0.0/33' } }, status: 400, code: 'INVALID_CIDR', message: 'cidr: "10.0.0.0/33" has prefix /33, but IPv4 prefixes go from /0 to /32' },
   { title: 'a CIDR with host bits set', method: 'POST', path: '/v1/spaces/default/pools', options: { body: { name: 'bad', cidr: '10.60.2.3/16' } }, status: 400, code: 'INVALID_CIDR', message: 'cidr: "10.60.2.3/16" has host bits set; the network is 10.60.0.0/16' },
   { title: 'an address that is no address', method: 'GET', path: '/v1/find?ip=10.0.0.300', status: 400, code: 'INVALID_ADDRESS', message: 'ip: "10.0.0.300" is not an IPv4 or IPv6 address; write it like 10.0.0.5 or 2001:db8::5' },
   { title: 'a prefix longer than the pool allows', method: 'PUT', path: `${NET_PATH}/allocations/x`, options: { body: { prefixLength: 8 } }, status: 400, code: 'INVALID_PREFIX_LENGTH', message: 'prefixLength: /8 cannot be carved from pool "net" (10.0.0.0/16); choose between /16 and /32' },
   { title: 'an IPv6 block in an IPv4 pool', method: 'PUT', path: `${NET_PATH}/allocations/x`, options: { body: { cidr: 'fd00::/64' } }, status: 400, code: 'FAMILY_MISMATCH', message: 'cidr: fd00::/64 is IPv6, but pool "net" (10.0.0.0/16) is IPv4' },
   { title: 'a block outside the pool', method: 'PUT', path: `${NET_PATH}/allocations/x`, options: { body: { cidr: '10.1.0.0/24' } }, status: 400, code: 'OUTSIDE_POOL', message: 'cidr: 10.1.0.0/24 is outside pool "net" (10.0.0.0/16)' },
-  { title: 'a pool name taken with another definition', method: 'POST', path: '/v1/spaces/default/pools', options: { body: { name: 'net', cidr: '10.70.0.0/16' } }, status: 409, code: 'POOL_EXISTS', message: 'name: pool "net" already exists with 10.0.0.0/16 and a different definition; choose another name, or change it with `ipam pool update`' },
+  { title: 'a pool name taken with another definition', method: 'POST', path: '/v1/spaces/default/pools', options: { body: { name: 'net', cidr: '10.70.0.0/16' } }, status: 409, code: 'POOL_EXISTS', message: 'name: pool "net" already exists with 10.0.0.0/16 and a different definition', detail: 'name: pool "net" already exists with 10.0.0.0/16 and a different definition; choose another name, or change it with PATCH /v1/spaces/default/pools/net' },
   { title: 'an overlapping pool', method: 'POST', path: '/v1/spaces/default/pools', options: { body: { name: 'other', cidr: '10.0.5.0/24' } }, status: 409, code: 'POOL_OVERLAP', message: 'cidr: 10.0.5.0/24 overlaps pool "net" (10.0.0.0/16) in address space "default"; choose a range that does not overlap, or nest it with parent "net"' },
   { title: 'deleting a pool in use', method: 'DELETE', path: NET_PATH, status: 409, code: 'POOL_IN_USE', message: 'pool "net" still has 1 live allocation(s): "web" (10.0.0.0/24); release them first' },
   { title: 'an exhausted pool', method: 'PUT', path: '/v1/spaces/default/pools/tiny/allocations/late', options: { body: { kind: 'host' } }, status: 409, code: 'POOL_EXHAUSTED', message: 'pool "tiny" (10.9.0.0/30): no available subnets: no free host address left; release an allocation or use a larger pool' },
@@ -110,7 +112,9 @@ describe('HTTP service: API', () => {
           message: refusal.message,
         });
         expect(got.headers.get('content-type')).to.equal('application/problem+json; charset=utf-8');
-        expect(got.body).to.include({ status: refusal.status, detail: refusal.message, type: `urn:pulumi-ipam:error:${refusal.code}` });
+        expect(got.body).to.include({ status: refusal.status, detail: refusal.detail ?? refusal.message, type: `urn:pulumi-ipam:error:${refusal.code}` });
+        // The hint travels as structure too, so a client (the ipam command) words it its own way.
+        expect(got.body?.hint === undefined).to.equal(refusal.detail === undefined);
         expect(await storeVersions(store)).to.deep.equal(before);
         expect(await service.ipam.getAllocation({ pool: 'net', owner: 'x' })).to.equal(undefined);
       });

@@ -3,7 +3,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ConsistencyReport } from '../model/reports';
 import { checkName, checkOwner, checkSpace } from '../model/validate';
-import { IpamError, ipamErrorFromJSON } from '../errors';
+import { IpamError, errors, ipamErrorFromJSON } from '../errors';
 import {
   ActingFor,
   AllocateInput,
@@ -194,13 +194,9 @@ export class HttpIpam implements IpamApi {
         await this.backoff(attempt);
         continue;
       }
+      const answer = { case: 'no-problem-details' as const, server: this.options.server, method: call.method, path: call.path, status: response.status };
       const error =
-        ipamErrorFromJSON(response.data) ??
-        new IpamError(
-          response.status >= 500 ? 'STORE_UNAVAILABLE' : 'INVALID_INPUT',
-          `server: ${this.options.server} answered ${call.method} ${call.path} with HTTP ${response.status} and no problem details; is it an ipam service?`,
-          'server',
-        );
+        ipamErrorFromJSON(response.data) ?? (response.status >= 500 ? errors.STORE_UNAVAILABLE(answer) : errors.INVALID_INPUT(answer));
       if (attempt > 0 && error.code === call.doneIfRetryFinds) return undefined as T;
       throw error;
     }
@@ -213,7 +209,7 @@ export class HttpIpam implements IpamApi {
 
   private unreachable(e: unknown): IpamError {
     const reason = isAxiosError(e) ? (e.code ?? e.message) : e instanceof Error ? e.message : String(e);
-    return new IpamError('STORE_UNAVAILABLE', `server: cannot reach the IPAM service at ${this.options.server} (${reason}) after ${this.retries + 1} attempts`, 'server');
+    return errors.STORE_UNAVAILABLE({ case: 'service-unreachable', server: this.options.server, cause: reason, attempts: this.retries + 1 });
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { IpamError } from '../errors';
+import { errors } from '../errors';
 import { Scope } from './routes';
 
 /**
@@ -35,24 +35,25 @@ export class TokenAuth {
 
   /** Refuses a list that is empty or holds a bad entry with CONFIG_INVALID, naming the entry but never its token. */
   constructor(tokens: TokenEntry[]) {
-    if (tokens.length === 0) throw configInvalid('no tokens configured: give --tokens FILE or IPAM_TOKENS, or --no-auth on a loopback address');
+    if (tokens.length === 0) throw errors.CONFIG_INVALID({ case: 'no-tokens' });
     const names = new Set<string>();
     const digests = new Set<string>();
     this.entries = tokens.map((t, i) => {
-      const where = `token ${i + 1}${typeof t.name === 'string' && NAME.test(t.name) ? ` ("${t.name}")` : ''}`;
-      if (typeof t.name !== 'string' || !NAME.test(t.name)) throw configInvalid(`${where}: name must be 1 to 63 letters, digits, ".", "_", "@" or "-"`);
-      if (t.scope !== 'read' && t.scope !== 'read-write') throw configInvalid(`${where}: scope must be "read" or "read-write"`);
+      // The entry is named by its place and its name (when valid), never by its token.
+      const where = { index: i, name: typeof t.name === 'string' && NAME.test(t.name) ? t.name : undefined };
+      if (typeof t.name !== 'string' || !NAME.test(t.name)) throw errors.CONFIG_INVALID({ case: 'token-name', ...where });
+      if (t.scope !== 'read' && t.scope !== 'read-write') throw errors.CONFIG_INVALID({ case: 'token-scope', ...where });
       // YAML reads an unquoted token of digits as a number (and a long one loses digits), so the
       // written token cannot be recovered: say so rather than call it short.
       if (typeof t.token === 'number' || typeof t.token === 'bigint') {
-        throw configInvalid(`${where}: the token is written as a number; quote it in the tokens file, e.g. token: "0123..."`);
+        throw errors.CONFIG_INVALID({ case: 'token-number', ...where });
       }
       if (typeof t.token !== 'string' || t.token.length < MIN_TOKEN_LENGTH || /\s/.test(t.token)) {
-        throw configInvalid(`${where}: the token must be at least ${MIN_TOKEN_LENGTH} characters without spaces (e.g. \`openssl rand -hex 32\`)`);
+        throw errors.CONFIG_INVALID({ case: 'token-short', ...where, min: MIN_TOKEN_LENGTH });
       }
-      if (names.has(t.name)) throw configInvalid(`${where}: the name is used twice`);
+      if (names.has(t.name)) throw errors.CONFIG_INVALID({ case: 'token-name-twice', ...where });
       const digest = sha256(t.token);
-      if (digests.has(digest.toString('hex'))) throw configInvalid(`${where}: the same token is given twice`);
+      if (digests.has(digest.toString('hex'))) throw errors.CONFIG_INVALID({ case: 'token-twice', ...where });
       names.add(t.name);
       digests.add(digest.toString('hex'));
       return { name: t.name, scope: t.scope, digest };
@@ -63,23 +64,19 @@ export class TokenAuth {
   authorize(header: string | undefined, scope: Scope): Identity {
     const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
     if (match === null) {
-      throw new IpamError('UNAUTHORIZED', 'authorization: send the header "Authorization: Bearer <token>"', 'authorization');
+      throw errors.UNAUTHORIZED({ case: 'missing' });
     }
     const presented = sha256(match[1]);
     let found: Identity | undefined;
     for (const entry of this.entries) {
       if (timingSafeEqual(entry.digest, presented) && found === undefined) found = { name: entry.name, scope: entry.scope };
     }
-    if (found === undefined) throw new IpamError('UNAUTHORIZED', 'authorization: the bearer token is not one this service knows', 'authorization');
+    if (found === undefined) throw errors.UNAUTHORIZED({ case: 'unknown' });
     if (scope === 'write' && found.scope !== 'read-write') {
-      throw new IpamError('FORBIDDEN', `authorization: token "${found.name}" has scope "read"; this request changes state and needs "read-write"`, 'authorization');
+      throw errors.FORBIDDEN({ token: found.name });
     }
     return found;
   }
-}
-
-function configInvalid(message: string): IpamError {
-  return new IpamError('CONFIG_INVALID', message, 'tokens');
 }
 
 function sha256(text: string): Buffer {
@@ -97,7 +94,7 @@ export function readTokensFile(file: string): TokenEntry[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw configInvalid(`--tokens ${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give the path of a YAML or JSON tokens file`);
+    throw errors.CONFIG_INVALID({ case: 'tokens-file-unreadable', file, cause: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
   }
   let parsed: unknown;
   try {
@@ -105,10 +102,10 @@ export function readTokensFile(file: string): TokenEntry[] {
   } catch (e) {
     // Only where: the parser's message quotes the offending line, which may hold a token.
     const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw configInvalid(`--tokens ${file}: not valid YAML or JSON${line === undefined ? '' : ` (line ${line})`}`);
+    throw errors.CONFIG_INVALID({ case: 'tokens-file-syntax', file, line });
   }
   const list = (parsed as { tokens?: unknown } | null)?.tokens;
-  if (!Array.isArray(list)) throw configInvalid(`--tokens ${file}: expected a "tokens:" list of {name, scope, token}`);
+  if (!Array.isArray(list)) throw errors.CONFIG_INVALID({ case: 'tokens-file-shape', file });
   return list as TokenEntry[];
 }
 
@@ -120,7 +117,7 @@ export function parseTokensEnv(value: string): TokenEntry[] {
     .filter((entry) => entry.length > 0)
     .map((entry, i) => {
       const [name, scope, ...rest] = entry.split(':');
-      if (rest.length === 0) throw configInvalid(`IPAM_TOKENS entry ${i + 1}: write it as name:scope:token (scope read or read-write)`);
+      if (rest.length === 0) throw errors.CONFIG_INVALID({ case: 'tokens-env-entry', index: i });
       return { name, scope: scope as TokenScope, token: rest.join(':') };
     });
 }

@@ -1,6 +1,6 @@
 import { IncomingMessage, Server, ServerOptions as HttpServerOptions, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { IpamError } from '../errors';
+import { IpamError, errors } from '../errors';
 import { clientErrorProblem, rawProblemResponse } from './http-io';
 import { RequestLog } from './log';
 
@@ -72,7 +72,7 @@ export class ConnectionGuard {
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
     // Node closes a CONNECT without a word unless someone listens.
     server.on('connect', (request: IncomingMessage, socket: Socket) => {
-      const refusal = new IpamError('METHOD_NOT_ALLOWED', 'method: CONNECT is not allowed; this service is not a proxy', 'method');
+      const refusal = errors.METHOD_NOT_ALLOWED({ case: 'connect' });
       this.hooks.unrouted({ method: 'CONNECT', path: request.url ?? '', route: 'unmatched', status: refusal.status, actor: '-', code: refusal.code });
       answerRaw(socket, refusal);
     });

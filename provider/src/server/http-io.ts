@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { ERROR_CATALOGUE, IpamError, quote } from '../errors';
+import { ERROR_CATALOGUE, IpamError, errors, messageFor } from '../errors';
+import { HTTP_HINTS } from './hints';
 
 /**
  * Reading requests and writing responses: bodies bounded in size, JSON only, and every
@@ -35,7 +36,7 @@ export function readJsonBody(request: IncomingMessage, limit: number): Promise<u
     // Its fault, not ours: a 4xx in the log and the metrics, never a 500 that pages someone.
     request.on('error', () => {
       failed = true;
-      reject(new IpamError('REQUEST_ABORTED', 'body: the connection closed before the whole body arrived', 'body'));
+      reject(errors.REQUEST_ABORTED());
     });
     request.on('end', () => {
       if (failed) return;
@@ -43,7 +44,7 @@ export function readJsonBody(request: IncomingMessage, limit: number): Promise<u
       const [type, ...parameters] = (request.headers['content-type'] ?? '').split(';').map((part) => part.trim().toLowerCase());
       if (type !== 'application/json') {
         return reject(
-          new IpamError('UNSUPPORTED_MEDIA_TYPE', `content-type: ${quote(type)} is not accepted; send the body as application/json`, 'content-type'),
+          errors.UNSUPPORTED_MEDIA_TYPE({ case: 'type', type }),
         );
       }
       const charsetProblem = refusedCharset(parameters);
@@ -52,13 +53,13 @@ export function readJsonBody(request: IncomingMessage, limit: number): Promise<u
       try {
         text = UTF8.decode(Buffer.concat(chunks));
       } catch {
-        return reject(new IpamError('MALFORMED_JSON', 'body: not valid UTF-8; JSON is sent as UTF-8, so encode the body in UTF-8', 'body'));
+        return reject(errors.MALFORMED_JSON({ case: 'utf8' }));
       }
       try {
         resolve(JSON.parse(text));
       } catch {
         // The parser's own wording changes between Node versions; this message does not.
-        reject(new IpamError('MALFORMED_JSON', 'body: not valid JSON; send one JSON value, e.g. {"prefixLength": 24}', 'body'));
+        reject(errors.MALFORMED_JSON({ case: 'json' }));
       }
     });
   });
@@ -74,15 +75,11 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 function refusedCharset(parameters: string[]): IpamError | undefined {
   const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"(.*)"$/, '$1');
   if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return undefined;
-  return new IpamError(
-    'UNSUPPORTED_MEDIA_TYPE',
-    `content-type: charset ${quote(charset)} is not accepted; JSON is sent as UTF-8: encode the body in UTF-8 and declare application/json or application/json; charset=utf-8`,
-    'content-type',
-  );
+  return errors.UNSUPPORTED_MEDIA_TYPE({ case: 'charset', charset });
 }
 
 function tooLarge(limit: number): IpamError {
-  return new IpamError('PAYLOAD_TOO_LARGE', `body: larger than the limit of ${limit} bytes`, 'body');
+  return errors.PAYLOAD_TOO_LARGE({ limit });
 }
 
 /** Validates `value` against a zod schema; the first issue becomes an INVALID_INPUT naming its field. */
@@ -92,13 +89,12 @@ export function validate<T>(schema: z.ZodType<T>, value: unknown, where: string)
   const issue = result.error.issues[0];
   if (issue.code === 'unrecognized_keys') {
     const field = [...issue.path.map(String), issue.keys[0]].join('.');
-    const known = schemaKeys(schema);
-    const hint = known.length === 0 ? `${where} takes no fields here` : `${where} fields are: ${known.join(', ')}`;
-    throw new IpamError('INVALID_INPUT', `${field}: unknown field; ${hint}`, field);
+    throw errors.INVALID_INPUT({ case: 'unknown-field', field, where, known: schemaKeys(schema) });
   }
   const field = issue.path.length === 0 ? where : issue.path.map(String).join('.');
-  const message = issue.message.replace(/^Invalid input: /, '');
-  throw new IpamError('INVALID_INPUT', `${field}: ${message}`, field);
+  // zod's own words for the shape (its issue messages and the schema's descriptions), without
+  // the generic lead zod puts before them: library text, not a message of ours taken apart.
+  throw errors.INVALID_INPUT({ case: 'schema', field, issue: issue.message.replace(/^Invalid input: /, '') });
 }
 
 function schemaKeys(schema: z.ZodType): string[] {
@@ -123,8 +119,11 @@ function problemBody(error: IpamError): Record<string, unknown> {
     status: error.status,
     code: error.code,
     message: error.message,
-    detail: error.message,
+    // What a person reads: the message, then the hint as the request that helps (GET .../pools).
+    detail: messageFor(error, HTTP_HINTS),
     ...(error.field === undefined ? {} : { field: error.field }),
+    // As structure too: a client (the ipam command over HTTP) words it its own way.
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
   };
 }
 
@@ -148,11 +147,11 @@ export function clientErrorProblem(error: NodeJS.ErrnoException): IpamError | un
     case 'HPE_INVALID_EOF_STATE': // the connection ended mid-request: nobody waits for an answer
       return undefined;
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new IpamError('REQUEST_TIMEOUT', 'request: the headers or the body did not arrive in time; send the whole request at once', 'request');
+      return errors.REQUEST_TIMEOUT();
     case 'HPE_HEADER_OVERFLOW':
-      return new IpamError('HEADERS_TOO_LARGE', 'headers: larger than the limit of the service; send fewer or shorter headers', 'headers');
+      return errors.HEADERS_TOO_LARGE();
     default:
-      return new IpamError('MALFORMED_REQUEST', `request: not valid HTTP/1.1 (${error.code ?? 'parse error'}); check the request line, headers and framing`, 'request');
+      return errors.MALFORMED_REQUEST({ case: 'parse', parserCode: error.code });
   }
 }
 

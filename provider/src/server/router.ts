@@ -1,4 +1,4 @@
-import { IpamError } from '../errors';
+import { ERROR_CATALOGUE, IpamError, errors } from '../errors';
 import { Method, Route } from './routes';
 
 export interface Match {
@@ -27,7 +27,7 @@ export class Router {
       if (params !== undefined) candidates.push({ route, params });
     }
     if (candidates.length === 0) {
-      throw new IpamError('ROUTE_NOT_FOUND', `path: ${JSON.stringify(path)} is not a route of this service; see /openapi.json`, 'path');
+      throw errors.ROUTE_NOT_FOUND({ path });
     }
     const found = candidates.find((c) => c.route.method === method);
     if (found === undefined) {
@@ -43,7 +43,7 @@ export class MethodNotAllowed extends IpamError {
     path: string,
     readonly allowed: Method[],
   ) {
-    super('METHOD_NOT_ALLOWED', `method: ${method} is not allowed on ${path}; use ${allowed.join(' or ')}`, 'method');
+    super('METHOD_NOT_ALLOWED', ERROR_CATALOGUE.METHOD_NOT_ALLOWED.message({ case: 'route', method, path, allowed }));
   }
 }
 
@@ -66,6 +66,6 @@ function decodeSegment(segment: string, field: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new IpamError('INVALID_INPUT', `${field}: ${JSON.stringify(segment)} is not valid percent-encoding`, field);
+    throw errors.INVALID_INPUT({ case: 'percent-encoding', field, segment });
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IpamError } from '../errors';
+import { errors } from '../errors';
 import { IpamApi } from '../model/api';
 import {
   allocateBody,
@@ -113,12 +113,8 @@ export const ROUTES: Route[] = [
     handle: async (api, { params }) => {
       const found = await api.getAllocation(params);
       if (found === undefined) {
-        // The engine's wording for the same absence (a release of an unknown owner).
-        throw new IpamError(
-          'ALLOCATION_NOT_FOUND',
-          `owner: pool "${params.pool}" has no allocation for owner "${params.owner}"; list them with \`ipam allocations ${params.pool}\``,
-          'owner',
-        );
+        // The same absence as a release of an unknown owner, in the same words.
+        throw errors.ALLOCATION_NOT_FOUND({ case: 'owner', space: params.space, pool: params.pool, owner: params.owner });
       }
       return found;
     },

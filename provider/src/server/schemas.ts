@@ -111,8 +111,12 @@ export const problemSchema = z
     status: z.number().int(),
     code: z.string().describe('the error code from the catalogue, e.g. POOL_EXHAUSTED'),
     message: z.string().describe('what went wrong and what to do, naming the field'),
-    detail: z.string().describe('same as message (RFC 9457)'),
+    detail: z.string().describe('the message, then the hint (if any) as the request that helps, e.g. "list pools with GET /v1/spaces/default/pools" (RFC 9457)'),
     field: z.string().describe('the input field the error is about, when there is one').optional(),
+    hint: z
+      .looseObject({ kind: z.string() })
+      .describe('what to ask next, as data for a client to word its own way: {kind: "list-pools", space}, "list-slices", "list-allocations", "rename-or-update-pool", "check-pool"')
+      .optional(),
   })
   .describe('application/problem+json');
 

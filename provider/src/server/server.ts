@@ -2,7 +2,7 @@ import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { Ipam } from '../engine/ipam';
-import { IpamError, isIpamError } from '../errors';
+import { IpamError, errors, isIpamError } from '../errors';
 import { TokenAuth } from './auth';
 import { ConnectionGuard, DEFAULT_LIMITS, ServiceLimits, httpServerOptions } from './connections';
 import { DEFAULT_BODY_LIMIT, readJsonBody, sendJson, sendProblem, validate } from './http-io';
@@ -177,7 +177,7 @@ export class IpamServer {
           await this.options.ipam.store.ping();
         } catch (e) {
           if (isIpamError(e) && e.code === 'STORE_UNAVAILABLE') throw e; // already says which backend and why
-          throw new IpamError('STORE_UNAVAILABLE', `store: the ${this.options.ipam.store.kind} state backend does not answer: ${(e as Error).message}`);
+          throw errors.STORE_UNAVAILABLE({ case: 'not-answering', kind: this.options.ipam.store.kind, cause: (e as Error).message });
         }
         return sendJson(response, 200, { status: 'ready', store: this.options.ipam.store.kind });
       case '/openapi.json':
@@ -211,23 +211,23 @@ export class IpamServer {
   private toIpamError(e: unknown, entry: RequestLog): IpamError {
     if (isIpamError(e)) return e;
     entry.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    return new IpamError('INTERNAL_ERROR', 'server: the request failed unexpectedly; the service log has the details');
+    return errors.INTERNAL_ERROR({ case: 'service' });
   }
 }
 
 /** What Node's parser lets through but the service refuses, in the problem format (Node's own answers have no body). */
 function checkFraming(request: IncomingMessage): void {
   if (request.httpVersion === '1.1' && request.headers.host === undefined) {
-    throw new IpamError('MALFORMED_REQUEST', 'host: an HTTP/1.1 request needs a Host header', 'host');
+    throw errors.MALFORMED_REQUEST({ case: 'host' });
   }
   const expect = request.headers.expect;
   if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
-    throw new IpamError('INVALID_INPUT', `expect: ${JSON.stringify(expect)} is not supported; send no Expect header, or "100-continue"`, 'expect');
+    throw errors.INVALID_INPUT({ case: 'expect', value: expect });
   }
 }
 
 function noBody(method: string, path: string, body: unknown): undefined {
-  if (body !== undefined) throw new IpamError('INVALID_INPUT', `body: ${method} ${path} takes no body`, 'body');
+  if (body !== undefined) throw errors.INVALID_INPUT({ case: 'no-body', method, path });
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { IpamError } from '../errors';
+import { IpamError, errors } from '../errors';
 import { BackendInfo } from '../model/api';
 import { AuditEvent } from '../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store } from '../engine/store';
@@ -46,7 +46,7 @@ export class WaitingStore implements Store {
     // Unref'd: a service shut down while waiting exits at once instead of at the next attempt.
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
     for (let attempt = 1; ; attempt++) {
-      if (this.closed) throw new IpamError('STORE_UNAVAILABLE', `store: the ${this.kind} state backend was closed before it answered`);
+      if (this.closed) throw errors.STORE_UNAVAILABLE({ case: 'closed-waiting', kind: this.kind });
       try {
         const store = await open();
         if (this.closed) {
@@ -69,7 +69,7 @@ export class WaitingStore implements Store {
 
   private ready(): Store {
     if (this.inner !== undefined) return this.inner;
-    throw new IpamError('STORE_UNAVAILABLE', `store: the ${this.kind} state backend does not answer yet (still trying): ${this.lastError}`);
+    throw errors.STORE_UNAVAILABLE({ case: 'still-trying', kind: this.kind, cause: String(this.lastError) });
   }
 
   read(space: string, since?: number): Promise<SpaceRead> {
