@@ -80,4 +80,29 @@ describe('SQLite state file: which files become state', () => {
     );
     expect(tablesOf(file)).to.deep.equal([['hosts', 'racks'], 0]);
   });
+
+  it('a file of a newer pulumi-ipam, and a bad IPAM_SQLITE_SYNC, are refused with a code and the fix, not as a bug', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ipam-sqlite-')), 'state.db');
+    await new SqliteStore(file).close();
+    const db = new Database(file);
+    db.pragma('user_version = 99');
+    db.close();
+    await expectIpamError(
+      Promise.resolve().then(() => new SqliteStore(file)),
+      'STORE_UNAVAILABLE',
+      'state file schema v99 is newer than this pulumi-ipam (v2); upgrade pulumi-ipam',
+    );
+    const saved = process.env.IPAM_SQLITE_SYNC;
+    process.env.IPAM_SQLITE_SYNC = 'sometimes';
+    try {
+      await expectIpamError(
+        Promise.resolve().then(() => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'ipam-sqlite-')), 'state.db'))),
+        'INVALID_INPUT',
+        'IPAM_SQLITE_SYNC: "sometimes" is not a setting; use "full" (default) or "normal"',
+      );
+    } finally {
+      if (saved === undefined) delete process.env.IPAM_SQLITE_SYNC;
+      else process.env.IPAM_SQLITE_SYNC = saved;
+    }
+  });
 });

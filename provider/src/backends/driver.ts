@@ -1,4 +1,4 @@
-import { IpamError } from '../errors';
+import { errors } from '../errors';
 
 /**
  * The client libraries of the optional backends (pg for PostgreSQL, @kubernetes/client-node for
@@ -18,7 +18,7 @@ export async function withDriver<T>(driver: keyof typeof DRIVERS, load: () => Pr
     const { pkg, range, backend } = DRIVERS[driver];
     const error = e as NodeJS.ErrnoException;
     if (error.code === 'MODULE_NOT_FOUND' && error.message.includes(`'${pkg}'`)) {
-      throw new IpamError('CONFIG_INVALID', `${backend} needs the npm package ${pkg}, which is not installed: run \`npm install ${pkg}@${range}\` beside pulumi-ipam`);
+      throw errors.CONFIG_INVALID({ case: 'driver', backend, pkg, range });
     }
     throw e;
   }

@@ -1,5 +1,5 @@
 import { HttpIpam } from '../client/http-ipam';
-import { IpamError } from '../errors';
+import { errors } from '../errors';
 
 /**
  * The HTTP backend, selected by `server` (ipam --server, IPAM_SERVER, stack config ipam:server).
@@ -12,10 +12,10 @@ export function openHttp(connection: { server: string; token?: string }): HttpIp
   try {
     url = new URL(server);
   } catch {
-    throw new IpamError('INVALID_INPUT', `server: ${JSON.stringify(server)} is not a URL; give the service address like https://ipam.example.net:8443`, 'server');
+    throw errors.INVALID_INPUT({ case: 'server-url', server });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new IpamError('INVALID_INPUT', `server: ${JSON.stringify(server)} must be an http:// or https:// URL`, 'server');
+    throw errors.INVALID_INPUT({ case: 'server-protocol', server });
   }
   return new HttpIpam({ server, token: connection.token });
 }

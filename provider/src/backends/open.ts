@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Ipam } from '../engine/ipam';
-import { IpamError } from '../errors';
+import { IpamError, errors } from '../errors';
 import { IpamApi } from '../model/api';
 import { isKubeconfigContents } from '../store/kubernetes/kubeconfig-text';
 import { withDriver } from './driver';
@@ -58,6 +58,6 @@ export async function openIpam(settings: BackendSettings, options: OpenOptions &
     return await openBackend(config, options);
   } catch (e) {
     if (e instanceof IpamError || config.type !== 'sqlite') throw e;
-    throw new IpamError('STORE_UNAVAILABLE', `cannot open the state file ${config.file}: ${(e as Error).message}`);
+    throw errors.STORE_UNAVAILABLE({ case: 'open-state-file', file: config.file, cause: (e as Error).message });
   }
 }

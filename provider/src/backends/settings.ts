@@ -1,5 +1,5 @@
 import { checkSpace } from '../model/validate';
-import { IpamError } from '../errors';
+import { IpamError, errors } from '../errors';
 import { SqliteSync } from '../store/sqlite';
 
 /**
@@ -49,10 +49,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): BackendSe
 export function settingsProblems(settings: BackendSettings): IpamError[] {
   const problems: IpamError[] = [];
   if (settings.server !== undefined && (settings.kube === true || settings.kubeconfig !== undefined)) {
-    problems.push(new IpamError('INVALID_INPUT', 'server: both an IPAM server and a Kubernetes cluster are configured; choose one backend', 'server'));
+    problems.push(errors.INVALID_INPUT({ case: 'two-backends' }));
   }
   if (settings.sqliteSync !== undefined && settings.sqliteSync !== 'full' && settings.sqliteSync !== 'normal') {
-    problems.push(new IpamError('INVALID_INPUT', `sqliteSync: "${String(settings.sqliteSync)}" is not a setting; use "full" or "normal"`, 'sqliteSync'));
+    problems.push(errors.INVALID_INPUT({ case: 'sqlite-sync', field: 'sqliteSync', value: settings.sqliteSync }));
   }
   if (settings.namespace !== undefined) {
     try {

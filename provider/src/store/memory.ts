@@ -96,6 +96,8 @@ export class MemoryStore implements Store {
   }
 
   private assertOpen(): void {
+    // A programming error of whoever holds the store (tests, a service shutting down): a plain
+    // Error, which the engine reports as STORE_UNAVAILABLE quoting it.
     if (this.closed) throw new Error('memory store is closed');
   }
 }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { IpamError } from '../errors';
+import { SqliteProblem, errors } from '../errors';
 
 /**
  * Opening a SQLite state file, and telling the truth about what goes wrong with it: a file the
@@ -61,40 +61,23 @@ export function refuseForeignFile(db: Database.Database, file: string): void {
     (r) => r.name,
   );
   if (tables.length === 0) return;
-  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, ... (${tables.length} tables)` : '');
-  throw new IpamError(
-    'INVALID_INPUT',
-    `state: ${file} is not a pulumi-ipam state file: it holds another application's tables (${shown}) and no ipam schema; ` +
-      'nothing was written to it. Point the state (--state, IPAM_STATE, ipam:state, or serve --db) at a new file or an existing ipam state file',
-    'state',
-  );
+  throw errors.INVALID_INPUT({ case: 'foreign-state-file', file, tables });
 }
 
 /** What a user needs to hear when SQLite fails: the file, the cause in words, and the fix. Others pass unchanged. */
 export function sqliteFailure(e: unknown, file: string, doing: 'reading' | 'writing'): unknown {
   const code = (e as { code?: unknown }).code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
-  const detail = `${(e as Error).message} (${code})`;
-  const say = (message: string) => new IpamError('STORE_UNAVAILABLE', `state file ${file}: ${message}`);
-  if (code === 'SQLITE_FULL') {
-    return say(`the disk is full: ${detail} while ${doing}; nothing was written. Free space on the disk holding the file, then retry`);
-  }
-  if (code.startsWith('SQLITE_IOERR')) {
-    // A full disk (or a file-size limit) is what makes SQLite fail to grow FILE-wal or FILE-shm,
-    // which even a read needs: "disk I/O error" alone sends people looking for a broken disk.
-    return say(
-      `${detail} while ${doing}: SQLite could not write ${file}-wal or ${file}-shm beside it; the usual cause is a full disk ` +
-        '(or a file-size limit). Free space on the disk holding the file, then retry; nothing was written',
-    );
-  }
-  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) {
-    return say(`${detail} while ${doing}: this user cannot write the file or its directory; writes need a writable file and directory`);
-  }
-  if (code === 'SQLITE_NOTADB') {
-    return say(`${detail}: the file is not a SQLite database, so not a pulumi-ipam state file; point the state at a new file or an ipam state file`);
-  }
-  if (code === 'SQLITE_BUSY') {
-    return say(`${detail} while ${doing}: another process held the write lock for longer than the busy timeout; retry`);
-  }
-  return e;
+  const problem = sqliteProblem(code);
+  if (problem === undefined) return e;
+  return errors.STORE_UNAVAILABLE({ case: 'sqlite', file, problem, detail: `${(e as Error).message} (${code})`, doing });
+}
+
+function sqliteProblem(code: string): SqliteProblem | undefined {
+  if (code === 'SQLITE_FULL') return 'disk-full';
+  if (code.startsWith('SQLITE_IOERR')) return 'io';
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) return 'not-writable';
+  if (code === 'SQLITE_NOTADB') return 'not-a-database';
+  if (code === 'SQLITE_BUSY') return 'busy';
+  return undefined;
 }

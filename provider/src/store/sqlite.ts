@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { IpamError } from '../errors';
+import { errors } from '../errors';
 import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { OpenedFile, closeStateFile, openStateFile, refuseForeignFile, sqliteFailure } from './sqlite-file';
@@ -69,10 +69,7 @@ export class SqliteStore implements Store {
 
   async commit(request: CommitRequest): Promise<CommitResult> {
     if (this.opened.readOnly !== undefined) {
-      throw new IpamError(
-        'STORE_UNAVAILABLE',
-        `state file ${this.file} is open read-only (${this.opened.readOnly.reason}): reads work, writes need a writable file; nothing was written`,
-      );
+      throw errors.STORE_UNAVAILABLE({ case: 'read-only', file: this.file, why: this.opened.readOnly.reason });
     }
     try {
       return this.commitTx.immediate(request);
@@ -189,7 +186,7 @@ export class SqliteStore implements Store {
 function syncFromEnv(): SqliteSync {
   const value = (process.env.IPAM_SQLITE_SYNC ?? 'full').toLowerCase();
   if (value !== 'full' && value !== 'normal') {
-    throw new Error(`IPAM_SQLITE_SYNC: "${value}" is not a setting; use "full" (default) or "normal"`);
+    throw errors.INVALID_INPUT({ case: 'sqlite-sync', field: 'IPAM_SQLITE_SYNC', value });
   }
   return value;
 }
@@ -204,17 +201,14 @@ const SCHEMA_VERSION = STEPS.length;
 function migrate(db: Database.Database, file: string, readOnly: boolean): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new Error(`state file schema v${current} is newer than this pulumi-ipam (v${SCHEMA_VERSION}); upgrade pulumi-ipam`);
+    throw errors.STORE_UNAVAILABLE({ case: 'schema-newer', what: 'state file', current, known: SCHEMA_VERSION });
   }
   if (current === SCHEMA_VERSION) return;
   if (current === 0) refuseForeignFile(db, file);
   // A read-only file from before backend ids (schema 1) still reads; it just has no id to report.
   if (readOnly && current >= 1) return;
   if (readOnly) {
-    throw new IpamError(
-      'STORE_UNAVAILABLE',
-      `state file ${file} is read-only and has schema v${current}, older than this pulumi-ipam's v${SCHEMA_VERSION}: open it once with write access to upgrade it`,
-    );
+    throw errors.STORE_UNAVAILABLE({ case: 'read-only-old-schema', file, current, known: SCHEMA_VERSION });
   }
   db.transaction(() => {
     // Read again under the write lock: another process may have migrated the file meanwhile.

@@ -1,4 +1,4 @@
-import { IpamError, isIpamError } from '../../errors';
+import { errors, isIpamError } from '../../errors';
 import { KubeApiError } from './client';
 
 /**
@@ -9,18 +9,15 @@ export function backendError(e: unknown, server: string): unknown {
   if (isIpamError(e)) return e;
   if (e instanceof KubeApiError) {
     if (e.code === 404 && e.detailsName === undefined) {
-      return new IpamError(
-        'STORE_UNAVAILABLE',
-        `the Kubernetes API server at ${server} does not serve the pulumi-ipam custom resources; install them with \`kubectl apply -f crds/\` (see docs/kubernetes.md)`,
-      );
+      return errors.STORE_UNAVAILABLE({ case: 'kube-no-crds', server });
     }
     if (e.code === 401) {
-      return new IpamError('STORE_UNAVAILABLE', `the Kubernetes API server at ${server} did not accept the kubeconfig's credentials: ${e.message}`);
+      return errors.STORE_UNAVAILABLE({ case: 'kube-credentials', server, cause: e.message });
     }
     if (e.code === 403) {
-      return new IpamError('STORE_UNAVAILABLE', `the Kubernetes API server at ${server} refused: ${e.message}; grant the Role in crds/rbac-role.yaml (see docs/kubernetes.md)`);
+      return errors.STORE_UNAVAILABLE({ case: 'kube-forbidden', server, cause: e.message });
     }
-    return new IpamError('STORE_UNAVAILABLE', `the Kubernetes API server at ${server} answered ${e.code} ${e.reason}: ${e.message}`);
+    return errors.STORE_UNAVAILABLE({ case: 'kube-answer', server, status: e.code, reason: e.reason, cause: e.message });
   }
-  return new IpamError('STORE_UNAVAILABLE', `cannot reach the Kubernetes API server at ${server}: ${(e as Error).message ?? String(e)}`);
+  return errors.STORE_UNAVAILABLE({ case: 'kube-unreachable', server, cause: (e as Error).message ?? String(e) });
 }

@@ -1,5 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { IpamError } from '../../errors';
+import { errors } from '../../errors';
 import { isKubeconfigContents } from './kubeconfig-text';
 
 export interface KubeconfigChoice {
@@ -29,17 +29,17 @@ export function loadKubeconfig(choice: KubeconfigChoice): KubeConfig {
   } catch (e) {
     const line = /\((\d+):\d+\)/.exec((e as Error).message)?.[1];
     const why = inline ? `it is not a kubeconfig${line === undefined ? '' : ` (line ${line})`}` : (e as Error).message;
-    throw new IpamError('CONFIG_INVALID', `kubeconfig: cannot read ${where}: ${why}`, 'kubeconfig');
+    throw errors.CONFIG_INVALID({ case: 'kubeconfig', where, why });
   }
   if (choice.context !== undefined) {
     if (!config.getContexts().some((c) => c.name === choice.context)) {
       const known = config.getContexts().map((c) => c.name);
-      throw new IpamError('CONFIG_INVALID', `context: ${where} has no context "${choice.context}"; it has ${known.length === 0 ? 'none' : known.join(', ')}`, 'context');
+      throw errors.CONFIG_INVALID({ case: 'kube-context', where, context: choice.context, known });
     }
     config.setCurrentContext(choice.context);
   }
   if (config.getCurrentCluster() === null) {
-    throw new IpamError('CONFIG_INVALID', `kubeconfig: ${where} names no cluster for context "${config.getCurrentContext()}"`, 'kubeconfig');
+    throw errors.CONFIG_INVALID({ case: 'kube-cluster', where, context: config.getCurrentContext() });
   }
   return config;
 }

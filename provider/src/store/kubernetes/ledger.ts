@@ -1,4 +1,4 @@
-import { IpamError } from '../../errors';
+import { errors } from '../../errors';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../../model/records';
 import { SpaceRead, StoreWrite } from '../../engine/store';
 import { API_VERSION, FINALIZER, KubeObject, LEDGER_NAME, MANAGED_BY, MANAGED_BY_LABEL } from './resources';
@@ -114,12 +114,7 @@ export function checkLedgerSize(space: string, size: LedgerGrowth, limit = MAX_L
   if (size.bytes <= limit || size.bytes <= size.previousBytes) return;
   if (size.records <= size.previousRecords && size.bytes <= Math.floor((limit * 11) / 8)) return;
   const perAllocation = size.allocations === 0 ? 0 : Math.ceil(size.bytes / size.allocations);
-  throw new IpamError(
-    'LEDGER_TOO_LARGE',
-    `address space "${space}": the Kubernetes ledger (IpamLedger "ledger" in namespace "${space}") would be ${size.bytes} bytes, over its limit of ${limit} bytes ` +
-      `(etcd refuses objects over 1.5 MiB); it holds ${size.allocations} allocations (about ${perAllocation} bytes each). ` +
-      'Release and reclaim allocations, delete unused pools, or move pools to another namespace',
-  );
+  throw errors.LEDGER_TOO_LARGE({ space, bytes: size.bytes, limit, allocations: size.allocations, perAllocation });
 }
 
 /** The IpamLedger object holding `spec`: the stored one's metadata (resourceVersion: the CAS), or a new one's. */

@@ -1,3 +1,4 @@
+import { errors } from '../../errors';
 import { Pool } from 'pg';
 
 /**
@@ -85,7 +86,7 @@ export async function migrate(pool: Pool): Promise<void> {
       const newest = Math.max(0, ...applied);
       const known = MIGRATIONS[MIGRATIONS.length - 1].version;
       if (newest > known) {
-        throw new Error(`database schema v${newest} is newer than this pulumi-ipam (v${known}); upgrade pulumi-ipam`);
+        throw errors.STORE_UNAVAILABLE({ case: 'schema-newer', what: 'database', current: newest, known });
       }
       for (const migration of MIGRATIONS) {
         if (applied.has(migration.version)) continue;
