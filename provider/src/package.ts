@@ -10,6 +10,8 @@ function packageRoot(): string {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'pulumi-ipam') return dir;
   }
+  // Cannot happen in an installed or checked-out package (the file ships inside it): a plain
+  // Error, not an IpamError, because no input of a user leads here.
   throw new Error(`pulumi-ipam's package.json is not above ${__dirname}`);
 }
 

@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ipam } from '../../provider/src/engine/ipam';
-import { ERROR_CATALOGUE, ERROR_CODES, ErrorCode, IpamError, ipamErrorFromJSON } from '../../provider/src/errors';
+import { ERROR_CATALOGUE, ERROR_CODES, ErrorCode, HINT_KINDS, HintRenderer, IpamError, errors, ipamErrorFromJSON, messageFor, renderHint } from '../../provider/src/errors';
+import { CLI_HINTS } from '../../provider/src/cli/hints';
+import { KUBERNETES_HINTS } from '../../provider/src/controller/hints';
+import { PULUMI_HINTS } from '../../provider/src/dynamic/hints';
+import { HTTP_HINTS } from '../../provider/src/server/hints';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { FaultyStore } from '../support/faulty-store';
 
@@ -82,12 +86,81 @@ describe('error catalogue', () => {
     expect((await ipam.listAllocations({ pool: 'p' })).map((a) => a.owner)).to.deep.equal(['held']);
   });
 
-  it('survives a trip through JSON (HTTP, child processes) with code, message and field', () => {
-    const e = new IpamError('INVALID_CIDR', 'cidr: bad', 'cidr');
+  it('survives a trip through JSON (HTTP, child processes) with code, message, field and hint', () => {
+    const e = errors.INVALID_CIDR({ case: 'not-text', field: 'cidr' });
     const back = ipamErrorFromJSON(JSON.parse(JSON.stringify(e)));
     expect(back).to.be.instanceOf(IpamError);
-    expect([back!.code, back!.message, back!.field, back!.status]).to.deep.equal(['INVALID_CIDR', 'cidr: bad', 'cidr', 400]);
+    expect([back!.code, back!.message, back!.field, back!.status, back!.hint]).to.deep.equal(['INVALID_CIDR', 'cidr: give a CIDR like 10.0.0.0/16', 'cidr', 400, undefined]);
+    const missing = errors.POOL_NOT_FOUND({ case: 'pool', field: 'pool', pool: 'web', space: 'team-a' });
+    const rebuilt = ipamErrorFromJSON(JSON.parse(JSON.stringify(missing)));
+    expect([rebuilt!.message, rebuilt!.hint]).to.deep.equal(['pool: no pool "web" in address space "team-a"', { kind: 'list-pools', space: 'team-a' }]);
     expect(ipamErrorFromJSON({ code: 'NOT_A_CODE', message: 'x' })).to.equal(undefined);
+    // A hint this version does not know is dropped, not trusted: the message still stands.
+    expect(ipamErrorFromJSON({ code: 'POOL_NOT_FOUND', message: 'x', hint: { kind: 'format-disk' } })!.hint).to.equal(undefined);
+  });
+
+  it('has a message factory for every code, and the factory makes an IpamError of that code and status', () => {
+    for (const code of ERROR_CODES) {
+      expect(ERROR_CATALOGUE[code].message, code).to.be.a('function');
+      expect(errors[code], code).to.be.a('function');
+    }
+    const made = errors.POOL_EXHAUSTED({ pool: 'tiny', cidr: '10.9.0.0/30', wanted: { kind: 'host' }, inGrace: 0n });
+    expect([made.code, made.status, made.field, made.reason]).to.deep.equal(['POOL_EXHAUSTED', 409, undefined, made.message]);
+    const atField = errors.OUTSIDE_POOL({ case: 'block', field: 'prefer', block: '10.1.0.0/24', within: '10.0.0.0/16' });
+    expect([atField.message, atField.reason, atField.field]).to.deep.equal(['prefer: 10.1.0.0/24 is outside 10.0.0.0/16', '10.1.0.0/24 is outside 10.0.0.0/16', 'prefer']);
+  });
+
+  it('each face words every hint its own way, and never as another face would', () => {
+    const hints = {
+      'list-pools': { kind: 'list-pools', space: 'team-a' },
+      'list-slices': { kind: 'list-slices', namespace: 'kubeslice' },
+      'list-allocations': { kind: 'list-allocations', space: 'team-a', pool: 'vpn' },
+      'rename-or-update-pool': { kind: 'rename-or-update-pool', space: 'team-a', pool: 'vpn' },
+      'check-pool': { kind: 'check-pool', space: 'team-a', pool: 'vpn' },
+    } as const;
+    expect(Object.keys(hints)).to.deep.equal([...HINT_KINDS]);
+    const faces: [string, HintRenderer, RegExp | undefined][] = [
+      ['cli', CLI_HINTS, /`ipam /],
+      ['http', HTTP_HINTS, undefined],
+      ['pulumi', PULUMI_HINTS, undefined],
+      ['kubernetes', KUBERNETES_HINTS, undefined],
+    ];
+    const said = (renderer: HintRenderer) => messageFor(errors.POOL_NOT_FOUND({ case: 'pool', field: 'pool', pool: 'vpn', space: 'team-a' }), renderer);
+    expect(said(CLI_HINTS)).to.equal('pool: no pool "vpn" in address space "team-a"; list pools with `ipam pool list --space team-a`');
+    expect(said(HTTP_HINTS)).to.equal('pool: no pool "vpn" in address space "team-a"; list pools with GET /v1/spaces/team-a/pools');
+    expect(said(KUBERNETES_HINTS)).to.equal('pool: no pool "vpn" in address space "team-a"; list pools with `kubectl get subnetpools -n team-a`');
+    for (const hint of Object.values(hints)) {
+      for (const [face, renderer, own] of faces) {
+        const text = renderHint(hint, renderer);
+        expect(text, `${face} ${hint.kind}`).to.be.a('string').and.not.equal('');
+        // Only the CLI says `ipam pool ...`; the HTTP face never names a command at all.
+        if (face === 'http') expect(text, `${face} ${hint.kind}`).not.to.match(/`/);
+        if (face !== 'cli' && hint.kind !== 'check-pool') expect(text, `${face} ${hint.kind}`).not.to.match(/`ipam /);
+        if (own !== undefined) expect(text, `${face} ${hint.kind}`).to.match(own);
+      }
+    }
+  });
+
+  it('no message is written outside the catalogue: no IpamError is made from a text at the place that throws', () => {
+    const sourceRoot = join(__dirname, '../../provider/src');
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) {
+          if (path !== join(sourceRoot, 'errors')) walk(path);
+        } else if (name.endsWith('.ts')) {
+          const text = readFileSync(path, 'utf8');
+          // `new IpamError(code, <anything>)` and `super(code, '...')` in a subclass: only errors/ builds one.
+          const made = /new IpamError\(|super\(\s*'[A-Z_]+',\s*[`'"]/.exec(text);
+          if (made !== null) offenders.push(`${path.slice(sourceRoot.length + 1)}: ${made[0]}`);
+        }
+      }
+    };
+    walk(sourceRoot);
+    expect(offenders, 'IpamErrors made outside provider/src/errors/').to.deep.equal([]);
+    // And the check would see one: it is not a test that cannot fail.
+    expect(/new IpamError\(/.test("throw new IpamError('POOL_NOT_FOUND', `pool: ${name}`)")).to.equal(true);
   });
 
   it('every other code is asserted (compared with what an error carries) by the suite of the layer that produces it', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ipam } from '../engine/ipam';
-import { IpamError } from '../errors';
+import { IpamError, POSTGRES_FATAL, errors } from '../errors';
 import { packageVersion } from '../package';
 import { TokenAuth, TokenEntry, parseTokensEnv, readTokensFile } from '../server/auth';
 import { DEFAULT_BODY_LIMIT } from '../server/http-io';
@@ -33,7 +33,7 @@ export async function runServe(ctx: CommandContext): Promise<Output> {
     const ipam = Ipam.create(store, { actor: 'ipam-serve' });
     server = serverOrConfigError(() => new IpamServer({ ipam, auth, tls, bodyLimit, limits, log: jsonLineLogger(), events: (msg, fields) => warnEvent(msg, fields), version: packageVersion() }));
     const url = await server.listen(host, port).catch((e: NodeJS.ErrnoException) => {
-      throw new IpamError('CONFIG_INVALID', `--listen ${host}:${port}: cannot listen there (${e.code ?? e.message})${LISTEN_HINTS[e.code ?? ''] ?? ''}`, 'listen');
+      throw errors.CONFIG_INVALID({ case: 'listen', host, port, errno: e.code, cause: e.message });
     });
     logEvent('listening', { url, store: store.kind, auth: auth === undefined ? 'off' : 'bearer', tls: tls !== undefined });
     // A backend that is down at start is waited for (the service answers /readyz 503 meanwhile);
@@ -56,12 +56,6 @@ function atLeastOne(text: string, name: string): number {
   return n;
 }
 
-const LISTEN_HINTS: Record<string, string> = {
-  EADDRINUSE: '; another process listens on that port: stop it or choose another port',
-  EADDRNOTAVAIL: '; no network interface of this machine has that address',
-  EACCES: '; ports below 1024 need privileges: choose a port from 1024 up',
-};
-
 /** The store of the service: SQLite opened now; PostgreSQL opened in the background, waited for with backoff. */
 async function openServiceStore(config: StoreConfig): Promise<Store> {
   if (config.type !== 'postgres') {
@@ -69,7 +63,7 @@ async function openServiceStore(config: StoreConfig): Promise<Store> {
       return await openStore(config);
     } catch (e) {
       if (e instanceof IpamError) throw e;
-      throw new IpamError('CONFIG_INVALID', `--db ${config.type === 'sqlite' ? config.file : config.type}: cannot open the state file: ${(e as Error).message}`, 'db');
+      throw errors.CONFIG_INVALID({ case: 'state-file', db: config.type === 'sqlite' ? config.file : config.type, cause: (e as Error).message });
     }
   }
   return new WaitingStore('postgres', () => openStore(config), {
@@ -92,14 +86,8 @@ function postgresConfigError(error: Error): IpamError | undefined {
   // Already a configuration error (the pg package not installed): no retry installs it.
   if (error instanceof IpamError && error.code === 'CONFIG_INVALID') return error;
   const code = (error as { code?: string }).code;
-  const fatal: Record<string, string> = {
-    '28P01': 'the password is wrong',
-    '28000': 'the server does not accept this user from here (pg_hba.conf)',
-    '3D000': 'the database does not exist: create it first',
-    ERR_INVALID_URL: 'the URL is not valid',
-  };
-  if (code === undefined || fatal[code] === undefined) return undefined;
-  return new IpamError('CONFIG_INVALID', `--db: PostgreSQL refused the connection: ${fatal[code]} (${error.message})`, 'db');
+  if (code === undefined || POSTGRES_FATAL[code] === undefined) return undefined;
+  return errors.CONFIG_INVALID({ case: 'postgres', pgCode: code, cause: error.message });
 }
 
 function serverOrConfigError(create: () => IpamServer): IpamServer {
@@ -107,7 +95,7 @@ function serverOrConfigError(create: () => IpamServer): IpamServer {
     return create();
   } catch (e) {
     // The only way construction fails: a certificate or key that is not PEM, or that do not match.
-    throw new IpamError('CONFIG_INVALID', `--tls-cert/--tls-key: not a usable PEM certificate and key: ${(e as Error).message}`, 'tls');
+    throw errors.CONFIG_INVALID({ case: 'tls', cause: (e as Error).message });
   }
 }
 
@@ -146,7 +134,7 @@ function readConfigFile(file: string, flag: string): Buffer {
   try {
     return readFileSync(file);
   } catch (e) {
-    throw new IpamError('CONFIG_INVALID', `--${flag} ${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, flag);
+    throw errors.CONFIG_INVALID({ case: 'unreadable-file', flag, file, cause: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
   }
 }
 

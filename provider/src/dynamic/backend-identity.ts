@@ -1,4 +1,4 @@
-import { IpamError } from '../errors';
+import { IpamError, Subject, errors } from '../errors';
 import { BackendInfo, IpamApi } from '../model/api';
 import { pulumiError } from './handler';
 import { ipamApi } from './settings';
@@ -34,29 +34,20 @@ export async function backendOf(api: IpamApi, space: string | undefined): Promis
  * is not the one it was created in. State written before resources recorded their backend has
  * no id to compare: then nothing is asked (so a preview of such a stack opens no backend).
  */
-export async function checkBackend(api: () => Promise<IpamApi>, props: Props, space: string | undefined, what: string): Promise<void> {
+export async function checkBackend(api: () => Promise<IpamApi>, props: Props, space: string | undefined, subject: Subject): Promise<void> {
   const recorded = props.backendId;
   if (typeof recorded !== 'string') return;
   const info = await backendOf(await api(), space);
   if (recorded === info.id) return;
-  const now = info.id === undefined ? 'which holds no IPAM state here' : `whose backend id is ${info.id}`;
-  throw pulumiError(
-    new IpamError(
-      'BACKEND_MISMATCH',
-      `${what} was created in backend ${recorded}, but the provider is configured for ${info.location}, ${now}. ` +
-        'Point the stack at the backend that holds it (stack config ipam:state, ipam:server or ipam:kubeconfig, as when it was created); ' +
-        'if that backend is gone for good, forget the resource with `pulumi state delete`',
-      'backendId',
-    ),
-  );
+  throw pulumiError(errors.BACKEND_MISMATCH({ subject, recorded, location: info.location, currentId: info.id }));
 }
 
 /**
  * The backend to act on the existing resource whose state is `props` (refresh, update, delete),
  * and its id for the outputs: refused when it is not the backend the resource was created in.
  */
-export async function onItsBackend(props: Props, space: string | undefined, what: string): Promise<{ api: IpamApi; backendId: string | undefined }> {
-  await checkBackend(ipamApi, props, space, what);
+export async function onItsBackend(props: Props, space: string | undefined, subject: Subject): Promise<{ api: IpamApi; backendId: string | undefined }> {
+  await checkBackend(ipamApi, props, space, subject);
   const api = await ipamApi();
   return { api, backendId: (await backendOf(api, space)).id };
 }

@@ -23,6 +23,7 @@ export const URN_INPUT = '__urn';
 
 export function parseUrn(urn: string): ResourceIdentity {
   const match = /^urn:pulumi:(.*?)::(.*?)::(.*?)::(.*)$/s.exec(urn);
+  // Cannot happen: the Pulumi engine names every resource by its URN. A plain Error (a bug).
   if (match === null) throw new Error(`not a Pulumi URN: ${JSON.stringify(urn)}`);
   const [, stack, project, qualifiedType, name] = match;
   const types = qualifiedType.split('$');

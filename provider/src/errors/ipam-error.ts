@@ -21,9 +21,7 @@ export class IpamError extends Error {
    */
   readonly reason: string;
 
-  // TEMPORARY (removed once every throw site uses the catalogue): the old (code, message, field) form.
-  constructor(code: ErrorCode, given: Rendered | string, oldField?: string) {
-    const rendered: Rendered = typeof given === 'string' ? { message: given, reason: given, field: oldField } : given;
+  constructor(code: ErrorCode, rendered: Rendered) {
     super(rendered.message);
     this.name = 'IpamError';
     this.code = code;

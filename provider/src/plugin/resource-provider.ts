@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
+import { errors } from '../errors';
 import { CheckResult } from '../dynamic/check';
 import { DiffResult } from '../dynamic/diff';
 import { ResourceHandler } from '../dynamic/handler';
@@ -53,7 +54,8 @@ const toStruct = (props: Props) => structPb.Struct.fromJavaScript(defined(props)
 export function kindOf(type: string): ResourceKind {
   const kind = type.replace(`${PACKAGE}:index:`, '');
   if (!(RESOURCE_KINDS as readonly string[]).includes(kind) || `${PACKAGE}:index:${kind}` !== type) {
-    throw new Error(`unknown resource type ${type}; this provider serves ${RESOURCE_KINDS.map((k) => `${PACKAGE}:index:${k}`).join(', ')}`);
+    // A program built with an SDK newer than this plugin can ask for a type it does not know.
+    throw errors.INVALID_INPUT({ case: 'resource-type', type, served: RESOURCE_KINDS.map((k) => `${PACKAGE}:index:${k}`) });
   }
   return kind as ResourceKind;
 }

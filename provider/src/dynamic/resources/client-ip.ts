@@ -1,5 +1,5 @@
 import { checkName, checkOwner, checkSpace } from '../../model/validate';
-import { IpamError } from '../../errors';
+import { Subject, errors } from '../../errors';
 import { AllocationInfo, IpamApi } from '../../model/api';
 import { normalizeAddress } from '../../net/address';
 import { parseCidr } from '../../net/cidr';
@@ -46,7 +46,7 @@ function outputs(inputs: Props, a: AllocationInfo, backendId: string | undefined
 
 const ref = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'pool')!, owner: str(props, 'clientId')! });
 const acting = (props: Props) => ({ creator: str(props, 'creator'), adopt: props.adopt === true });
-const what = (props: Props) => `the address of client "${str(props, 'clientId')}" in pool "${str(props, 'pool')}"`;
+const what = (props: Props): Subject => ({ type: 'client-address', client: str(props, 'clientId'), pool: str(props, 'pool') });
 
 /** The outputs of the address as the backend holds it now; undefined when it is gone. */
 async function current(props: Props): Promise<Props | undefined> {
@@ -90,7 +90,7 @@ export const clientIp: ResourceHandler = {
     // Only `adopt` changes in place; the outputs are the new inputs and what the backend holds.
     const outs = await current({ ...news, backendId: olds.backendId });
     if (outs === undefined) {
-      throw pulumiError(new IpamError('ALLOCATION_NOT_FOUND', `${what(news)} is gone from the backend; run \`pulumi refresh\`, then \`pulumi up\` allocates it again`, 'clientId'));
+      throw pulumiError(errors.ALLOCATION_NOT_FOUND({ case: 'gone', subject: what(news), field: 'clientId' }));
     }
     return { outs };
   },

@@ -1,6 +1,6 @@
 import { validateGracePeriodHours, validateSliceSubnet, validateSubnetSize } from '../../model/slice-rules';
 import { checkName, checkOwner, checkSpace } from '../../model/validate';
-import { IpamError } from '../../errors';
+import { Subject, errors } from '../../errors';
 import { SliceInfo } from '../../model/api';
 import { formatCidr, overlaps } from '../../net/cidr';
 import { backendOf, checkBackend, onItsBackend } from '../backend-identity';
@@ -30,7 +30,7 @@ const FIELD_CHECKS = {
       if (isUnknown(cluster)) return;
       checkOwner(cluster, `clusters[${i}]`);
       if (seen.has(cluster)) {
-        throw new IpamError('INVALID_INPUT', `clusters[${i}]: duplicate cluster name in allocations: "${cluster}" is listed twice`, 'clusters');
+        throw errors.INVALID_INPUT({ case: 'duplicate-cluster', index: i, cluster, field: 'clusters' });
       }
       seen.add(cluster);
     });
@@ -51,7 +51,7 @@ function outputs(inputs: Props, slice: SliceInfo, backendId: string | undefined)
 }
 
 const ref = (props: Props) => ({ namespace: str(props, 'namespace')!, name: str(props, 'sliceName')! });
-const what = (props: Props) => `slice "${str(props, 'sliceName')}" in namespace "${str(props, 'namespace')}"`;
+const what = (props: Props): Subject => ({ type: 'slice', name: String(str(props, 'sliceName')), namespace: String(str(props, 'namespace')) });
 
 /** Brings the slice in line with the inputs; `olds` are the resource's state, when it has one. */
 async function sync(inputs: Props, olds: Props = {}): Promise<Props> {

@@ -1,5 +1,5 @@
 import { checkName, checkOwner, checkPrefixLength, checkSpace } from '../../model/validate';
-import { IpamError } from '../../errors';
+import { Subject, errors } from '../../errors';
 import { AllocationInfo, PoolInfo } from '../../model/api';
 import { normalizeCidr, parseCidr } from '../../net/cidr';
 import { networkFacts } from '../../net/facts';
@@ -28,7 +28,7 @@ const FIELD_CHECKS = {
   prefixLength: (v: number, inputs: Props) => {
     const cidr = knownCidr(inputs);
     if (cidr !== undefined && cidr.prefix !== v) {
-      throw new IpamError('INVALID_PREFIX_LENGTH', `prefixLength: /${v} does not match cidr ${inputs.cidr as string}; give one or make them agree`, 'prefixLength');
+      throw errors.INVALID_PREFIX_LENGTH({ case: 'cidr-mismatch', prefixLength: v, cidr: inputs.cidr as string });
     }
     return checkPrefixLength(v, 'prefixLength');
   },
@@ -58,8 +58,8 @@ function childPoolOutputs(inputs: Props, pool: PoolInfo, backendId: string | und
 const owner = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'pool')!, owner: str(props, 'owner')! });
 const child = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'poolName')! });
 const acting = (props: Props) => ({ creator: str(props, 'creator'), adopt: true });
-const what = (props: Props) =>
-  isPool(props) ? `child pool "${str(props, 'poolName')}" of pool "${str(props, 'pool')}"` : `the block of owner "${str(props, 'owner')}" in pool "${str(props, 'pool')}"`;
+const what = (props: Props): Subject =>
+  isPool(props) ? { type: 'child-pool', name: str(props, 'poolName'), parent: str(props, 'pool') } : { type: 'owner-block', owner: str(props, 'owner'), pool: str(props, 'pool') };
 
 /** The outputs of the claim as the backend holds it now; undefined when it is gone. */
 async function current(props: Props): Promise<Props | undefined> {
@@ -133,7 +133,7 @@ export const subnetPoolClaim: ResourceHandler = {
     // the outputs are the new inputs and the block the backend holds (never the old inputs).
     const outs = await current({ ...news, backendId: olds.backendId });
     if (outs === undefined) {
-      throw pulumiError(new IpamError('ALLOCATION_NOT_FOUND', `${what(news)} is gone from the backend; run \`pulumi refresh\`, then \`pulumi up\` claims it again`, 'owner'));
+      throw pulumiError(errors.ALLOCATION_NOT_FOUND({ case: 'gone', subject: what(news), field: 'owner' }));
     }
     return { outs };
   },

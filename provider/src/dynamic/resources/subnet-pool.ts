@@ -1,4 +1,5 @@
 import { checkDescription, checkGateway, checkGracePeriod, checkLabels, checkName, checkPrefixLength, checkReserved, checkSpace, checkStrategy } from '../../model/validate';
+import { Subject } from '../../errors';
 import { DEFAULT_GRACE_SECONDS, Strategy } from '../../model/records';
 import { PoolInfo } from '../../model/api';
 import { Cidr, normalizeCidr, overlaps, parseCidr } from '../../net/cidr';
@@ -58,7 +59,7 @@ function outputs(inputs: Props, pool: PoolInfo, backendId: string | undefined): 
 const ref = (props: Props) => ({ space: str(props, 'space'), pool: str(props, 'name')! });
 /** Who the request is for: the stack (`creator`, in the inputs and outputs); sharing another's pool when adopt. */
 const acting = (props: Props) => ({ creator: str(props, 'creator'), adopt: props.adopt === true });
-const what = (props: Props) => `pool "${str(props, 'name')}" in address space "${str(props, 'space')}"`;
+const what = (props: Props): Subject => ({ type: 'pool', name: String(str(props, 'name')), space: String(str(props, 'space')) });
 
 export const subnetPool: ResourceHandler = {
   fromId(id) {
