@@ -6,6 +6,8 @@ import { runCli } from '../../provider/src/cli/main';
 import { SqliteStore } from '../../provider/src/store/sqlite';
 import { StoreWrite } from '../../provider/src/engine/store';
 import { runTs } from '../support/processes';
+import { MemoryStore } from '../../provider/src/store/memory';
+import { WRITER, startInProcess } from '../support/http-service';
 
 /** The `ipam` command as a person or a script uses it. */
 interface Run {
@@ -154,6 +156,27 @@ describe('ipam command', () => {
     const json = (await ipam('allocations p --json')).stdout;
     expect(unsafe.test(json)).to.equal(false);
     expect(JSON.parse(json)[0].owner, 'the same JSON, escaped').to.equal('web\u009b2J\u202e');
+  });
+
+  it('says a hint as an ipam command with the space it needs, the same whether the state is a file or the HTTP service', async () => {
+    const local = await ipam('alloc web --owner a --space team-a');
+    expect([local.code, local.stderr]).to.deep.equal([1, 'error[POOL_NOT_FOUND]: pool: no pool "web" in address space "team-a"; list pools with `ipam pool list --space team-a`\n']);
+    const service = await startInProcess(new MemoryStore());
+    try {
+      const remote = cli(dir, { IPAM_SERVER: service.url, IPAM_TOKEN: WRITER.token });
+      // The service answers with the hint as data (and as a request in its detail); the command words it as a command.
+      expect((await remote('alloc web --owner a --space team-a')).stderr).to.equal(local.stderr);
+      await remote('pool create web 10.0.0.0/24 --space team-a');
+      const json = JSON.parse((await remote('release web --owner ghost --space team-a --json')).stderr).error;
+      expect(json).to.deep.equal({
+        code: 'ALLOCATION_NOT_FOUND',
+        message: 'owner: pool "web" has no allocation for owner "ghost"; list them with `ipam allocations web --space team-a`',
+        field: 'owner',
+        hint: { kind: 'list-allocations', space: 'team-a', pool: 'web' },
+      });
+    } finally {
+      await service.close();
+    }
   });
 
   it('uses IPAM_NAMESPACE as the space of every command that names none, slices included', async () => {

@@ -157,7 +157,8 @@ describe('ipam controller: objects applied with kubectl', function () {
       ['payroll', 'finance-tenant', '10.0.0.0/24', 'Bound', '', '<age>'],
     ]);
     expect((await describedEvents('subnetpoolclaim', TEAM, 'payroll')).map(([type, reason, , message]) => [type, reason, message])).to.deep.equal([
-      ['Normal', 'ClaimPending', 'SubnetPoolClaim payroll: pool: no pool "finance-tenant" in address space "team-a"; list pools with `ipam pool list`'],
+      // The hint in kubectl terms: a cluster user lists the SubnetPools of the namespace.
+      ['Normal', 'ClaimPending', 'SubnetPoolClaim payroll: pool: no pool "finance-tenant" in address space "team-a"; list pools with `kubectl get subnetpools -n team-a`'],
       ['Normal', 'Allocated', 'claim payroll: 10.0.0.0/24 from pool "finance-tenant" is held by "payroll"'],
     ]);
 

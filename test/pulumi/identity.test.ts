@@ -81,6 +81,16 @@ describe('Pulumi identity: two stacks on one HTTP service (real provider host)',
     expect(await client.listPools({ space: 'default' })).to.deep.equal([]);
   });
 
+  it('words a hint as what to change in the program, never as an ipam command, even through the HTTP service', async () => {
+    const a = stackOn('team-a', config);
+    const said = await failure(a.up(() => ({ ip: new (a.sdk().ClientIp)('alice', { pool: 'nope', clientId: 'alice' }).ip })));
+    expect(said).to.contain(
+      'POOL_NOT_FOUND: pool: no pool "nope" in address space "default"; check the pool\'s name and its space ("default") in the program; ' +
+        "for a pool the program creates, pass its SubnetPool's name output so Pulumi creates it first",
+    );
+    expect(said).not.to.contain('ipam pool list');
+  });
+
   it("refuses a second stack's slice of the same name, which would release the first one's clusters on every up", async () => {
     const slice = (sdk: Sdk, clusters: string[]) => () => ({
       subnets: new sdk.SliceIpam('blue', { namespace: 'kubeslice', sliceSubnet: '10.2.0.0/16', subnetSize: 24, clusters }).clusterSubnets,

@@ -27,7 +27,7 @@ export function plain(message: string, field?: string, hint?: Hint): Rendered {
 type CaseTable = Record<string, (params: any) => Rendered>;
 
 /** The parameters of a code with several cases: `case` names one, the rest are that case's own. */
-export type CaseParams<T extends CaseTable> = { [K in keyof T]: Parameters<T[K]> extends [infer P] ? { case: K } & P : { case: K } }[keyof T];
+type CaseParams<T extends CaseTable> = { [K in keyof T]: Parameters<T[K]> extends [infer P] ? { case: K } & P : { case: K } }[keyof T];
 
 /**
  * One factory for a code with a few cases: the typed `case` parameter chooses the text, so each

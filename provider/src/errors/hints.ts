@@ -18,7 +18,7 @@ export type Hint =
   /** Stored rows that contradict each other: list every problem of the pool, then repair. */
   | { kind: 'check-pool'; space: string; pool: string };
 
-export type HintKind = Hint['kind'];
+type HintKind = Hint['kind'];
 
 /** One face's wording of every hint: a complete table, so a new hint kind fails to compile until each face says it. */
 export type HintRenderer = { [K in HintKind]: (hint: Extract<Hint, { kind: K }>) => string };

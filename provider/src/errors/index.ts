@@ -3,18 +3,17 @@ import { HintRenderer, renderHint } from './hints';
 import { Rendered } from './define';
 import { IpamError } from './ipam-error';
 
-export { ERROR_CATALOGUE, ERROR_CODES, ErrorCode, ErrorParams } from './catalogue';
-export { Rendered };
-export { Hint, HintKind, HintRenderer, HINT_KINDS, renderHint } from './hints';
+export { ERROR_CATALOGUE, ERROR_CODES, ErrorCode } from './catalogue';
+export { Hint, HintRenderer, HINT_KINDS, renderHint } from './hints';
 export { IpamError, isIpamError, ipamErrorFromJSON } from './ipam-error';
-export { Holder, Subject, describe } from './subjects';
-export { UNSAFE_CHARACTER, codePointName, escapeUnsafe, quote } from './text';
+export { Holder, Subject } from './subjects';
+export { UNSAFE_CHARACTER, escapeUnsafe } from './text';
 export { ChildOnlyField, PrintableText, RESERVED_LABEL_KEY } from './input-codes';
-export { CreatorAct, Rename, SpecialAddress, Wanted } from './state-codes';
+export { CreatorAct, Rename } from './state-codes';
 export { Corruption, POSTGRES_FATAL, SqliteProblem, StoredRow } from './backend-codes';
 
 /** One factory per code: `errors.POOL_NOT_FOUND({ case: 'pool', field, pool, space })` is the IpamError to throw. */
-export type ErrorFactories = { [C in ErrorCode]: (...params: Parameters<(typeof ERROR_CATALOGUE)[C]['message']>) => IpamError };
+type ErrorFactories = { [C in ErrorCode]: (...params: Parameters<(typeof ERROR_CATALOGUE)[C]['message']>) => IpamError };
 
 export const errors = Object.fromEntries(
   Object.entries(ERROR_CATALOGUE).map(([code, { message }]) => [code, (params?: unknown) => new IpamError(code as ErrorCode, (message as (p?: unknown) => Rendered)(params))]),
