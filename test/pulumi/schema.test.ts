@@ -30,8 +30,7 @@ const typeSpec: z.ZodType = z.lazy(() =>
   ]),
 );
 const propertySpec = z.looseObject({ description: z.string(), replaceOnChanges: z.boolean().optional(), secret: z.boolean().optional() }).transform((p) => {
-  const { description, replaceOnChanges, secret, defaultInfo, ...type } = p as Record<string, unknown>;
-  void description, void replaceOnChanges, void secret, void defaultInfo;
+  const { description: _description, replaceOnChanges: _replace, secret: _secret, defaultInfo: _default, ...type } = p as Record<string, unknown>;
   typeSpec.parse(type);
   return p;
 });

@@ -20,8 +20,8 @@ import { PostgresCluster, POSTGRES_MISSING, postgresBinDir, startCluster as star
  * in-memory store, a SQLite file, PostgreSQL, the Kubernetes backend on the API stand-in, and the
  * HTTP service (over SQLite, through its client). Each test gets fresh state.
  */
-export type BackendName = 'memory' | 'sqlite' | 'postgres' | 'kubernetes' | 'http';
-export const BACKENDS: readonly BackendName[] = ['memory', 'sqlite', 'postgres', 'kubernetes', 'http'];
+type BackendName = 'memory' | 'sqlite' | 'postgres' | 'kubernetes' | 'http';
+const BACKENDS: readonly BackendName[] = ['memory', 'sqlite', 'postgres', 'kubernetes', 'http'];
 
 export interface OpenBackend {
   (options?: { now?: () => number }): Promise<{ ipam: IpamApi; store: Store }>;

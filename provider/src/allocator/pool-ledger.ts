@@ -1,7 +1,7 @@
 import BTree from 'sorted-btree';
 import { AllocationRecord, PoolRecord } from '../model/records';
 import { parseAddress } from '../net/address';
-import { Cidr, endOf, hostCidr, orderOf, parseCidr } from '../net/cidr';
+import { Cidr, endOf, hostCidr, orderOf, parseCidr, compareBigints } from '../net/cidr';
 import { hostExclusions } from '../net/facts';
 import { FreeSpace, powerOfTwo } from './free-space';
 
@@ -20,7 +20,6 @@ export interface LedgerAllocation {
 
 /** Addresses in the block, from the cached powers of two (net's sizeOf builds a new bigint each time). */
 const blockSize = (cidr: Cidr): bigint => powerOfTwo(orderOf(cidr));
-const compareBigints = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 const compareExpiry = (a: [number, string], b: [number, string]): number =>
   a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 

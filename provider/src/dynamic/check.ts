@@ -3,7 +3,7 @@ import { ResourceIdentity, URN_INPUT, keepOrDefault, parseUrn, stackCreator } fr
 import { FieldType, ResourceKind, SPECS } from './specs';
 import { Props, isUnknown } from './values';
 
-export interface CheckFailure {
+interface CheckFailure {
   property: string;
   reason: string;
 }
@@ -21,7 +21,7 @@ export type FieldCheck = (value: never, inputs: Props) => unknown;
  * messages, so a bad CIDR fails `pulumi preview` exactly as it would fail `ipam`. Values not
  * known yet pass through untouched; state-dependent rules (is the block free?) wait for create.
  */
-export function checkInputs(kind: ResourceKind, news: Props, fieldChecks: Record<string, FieldCheck>): CheckResult {
+function checkInputs(kind: ResourceKind, news: Props, fieldChecks: Record<string, FieldCheck>): CheckResult {
   const spec = SPECS[kind];
   const inputs: Props = {};
   const failures: CheckFailure[] = [];

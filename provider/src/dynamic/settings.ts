@@ -61,7 +61,7 @@ let opened: { key: string; api: Promise<IpamApi> } | undefined;
  * PULUMI_CONFIG variable of its process (a JSON object of the stack's config, secrets decrypted).
  * When Configure carries no ipam:* key, that is where the stack's ipam:* settings are.
  */
-export function withConfigFromEnv(config: ConfigSource, env: NodeJS.ProcessEnv = process.env): ConfigSource {
+function withConfigFromEnv(config: ConfigSource, env: NodeJS.ProcessEnv = process.env): ConfigSource {
   const carries = [...Object.keys(KEYS), 'ipam:backend'].some((key) => config.get(key) !== undefined);
   if (carries || env.PULUMI_CONFIG === undefined) return config;
   let parsed: unknown;
@@ -90,7 +90,7 @@ export function configure(given: ConfigSource): void {
   configured = settingsOf(withConfigFromEnv(given));
 }
 
-export function backendSettings(): BackendSettings {
+function backendSettings(): BackendSettings {
   return { ...settingsFromEnv(), ...configured };
 }
 

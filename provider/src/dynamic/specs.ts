@@ -8,7 +8,7 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = ['SubnetPool', 'SubnetPoo
 
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'string[]' | 'map' | 'boolean|string' | 'object[]';
 
-export interface InputSpec {
+interface InputSpec {
   type: FieldType;
   description: string;
   required?: boolean;
@@ -23,7 +23,7 @@ export interface InputSpec {
   defaulted?: string;
 }
 
-export interface OutputSpec {
+interface OutputSpec {
   type: FieldType;
   description: string;
   /** Not always set (a pool without a gateway has no gateway address). */

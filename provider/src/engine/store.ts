@@ -57,7 +57,7 @@ export interface SpaceRead {
   deletedAllocations: AllocationKey[];
 }
 
-export interface AllocationKey {
+interface AllocationKey {
   pool: string;
   owner: string;
 }

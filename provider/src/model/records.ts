@@ -41,7 +41,7 @@ export interface PoolRecord {
 }
 
 export type AllocationKind = 'prefix' | 'host';
-export type AllocationStatus = 'allocated' | 'released';
+type AllocationStatus = 'allocated' | 'released';
 
 export interface AllocationRecord {
   pool: string;

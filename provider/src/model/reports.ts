@@ -48,7 +48,7 @@ export interface BlockStats {
   free: string;
 }
 
-export type ConsistencyFinding = 'DUPLICATE_OWNER' | 'OVERLAPPING_BLOCKS' | 'OUTSIDE_POOL' | 'MALFORMED_CIDR';
+type ConsistencyFinding = 'DUPLICATE_OWNER' | 'OVERLAPPING_BLOCKS' | 'OUTSIDE_POOL' | 'MALFORMED_CIDR';
 
 export interface ConsistencyIssue {
   finding: ConsistencyFinding;

@@ -52,10 +52,6 @@ export function hostCidr(address: Address): Cidr {
   return { family: address.family, start: address.value, prefix: FAMILY_BITS[address.family] };
 }
 
-export function cidrFromStart(family: Family, start: bigint, prefix: number): Cidr {
-  return { family, start, prefix };
-}
-
 /**
  * Parses "10.1.0.0/16" or "2001:db8::/32". A CIDR with host bits set is refused, with the
  * network it probably meant in the message, because silently rounding would hand out a block
@@ -160,8 +156,5 @@ export function rangeToCidrs(family: Family, first: bigint, last: bigint): Cidr[
   return blocks;
 }
 
-export function compareCidrs(a: Cidr, b: Cidr): number {
-  if (a.family !== b.family) return a.family - b.family;
-  if (a.start !== b.start) return a.start < b.start ? -1 : 1;
-  return a.prefix - b.prefix;
-}
+/** The one order of addresses (as bigints): for sorts and the B-trees of the allocator. */
+export const compareBigints = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -27,7 +27,7 @@ export interface Identity {
 }
 
 /** The shortest token accepted: guessable tokens are refused at start, not discovered later. */
-export const MIN_TOKEN_LENGTH = 16;
+const MIN_TOKEN_LENGTH = 16;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
 
 export class TokenAuth {

@@ -35,16 +35,17 @@ export function kubernetesBackend(client: KubeClient, options: KubernetesBackend
   const namespace = checkSpace(options.namespace ?? DEFAULT_SPACE, 'namespace');
   const warn = options.warn ?? ((message: string) => process.stderr.write(`ipam: warning: ${message}\n`));
   const objects = new DerivedObjects(client, options.now);
-  let deletions: KubectlDeletions | undefined;
+  // The projection hands the pools deleted with kubectl to `deletions`, made below: it needs the
+  // engine, which needs the store. Nothing is synced before the first read or commit.
   const store = new KubernetesStore(client, {
     namespace,
     warn,
     maxLedgerBytes: options.maxLedgerBytes,
-    projection: { sync: async (space, spec, change) => deletions?.asked(space, await objects.sync(space, spec, change)) },
+    projection: { sync: async (space, spec, change) => deletions.asked(space, await objects.sync(space, spec, change)) },
   });
   const { namespace: _namespace, warn: _warn, maxLedgerBytes: _max, ...engineOptions } = options;
   const engine = Ipam.create(store, engineOptions);
-  deletions = new KubectlDeletions(engine.as('kubectl'), objects, (work) => store.track(work), warn);
+  const deletions = new KubectlDeletions(engine.as('kubectl'), objects, (work) => store.track(work), warn);
   return { ipam: new KubernetesIpam(engine, () => store.idle(), namespace), store };
 }
 

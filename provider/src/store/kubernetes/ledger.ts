@@ -27,7 +27,7 @@ export interface LedgerChange {
 }
 
 /** How many audit events a ledger keeps: enough for `ipam audit`, small next to the size limit. */
-export const AUDIT_KEPT = 128;
+const AUDIT_KEPT = 128;
 
 /**
  * The largest ledger object the store writes: 1 MiB of JSON, well under etcd's default request
