@@ -13,6 +13,7 @@ import {
   table,
 } from './format';
 import { CONTROLLER_OPTIONS, controllerCommand } from './controller-command';
+import { TRANSFER_OPTIONS, transferCommands } from './transfer-commands';
 
 /** What a command prints: `json` for --json, `text` for people. */
 export interface Output {
@@ -27,12 +28,18 @@ export interface CommandContext {
   args: string[];
   options: ParsedOptions;
   space?: string;
+  /** Who the command acts as (`cli:USER`), as the backend records it. */
+  actor?: string;
+  /** For commands that read or write files, or draw progress on stderr (import, export). */
+  io?: { stderr: (text: string) => void; stderrIsTTY?: boolean; cwd: string };
 }
 
 export interface Command {
   path: string[];
   usage: string;
   summary: string;
+  /** More help, printed by `ipam COMMAND --help` after the summary. */
+  details?: string;
   /** Positional argument names; a trailing "?" marks an optional one. */
   args: string[];
   options: string[];
@@ -87,6 +94,7 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec> = {
   'max-body': { type: 'value', valueName: 'BYTES', help: 'largest request body accepted (default 65536)' },
   'max-connections': { type: 'value', valueName: 'N', help: 'connections open at once; more are closed unanswered (default 1024)' },
   ...CONTROLLER_OPTIONS,
+  ...TRANSFER_OPTIONS,
 };
 
 const int = (ctx: CommandContext, name: string): number | undefined =>
@@ -328,5 +336,6 @@ export const COMMANDS: Command[] = [
     // Loaded when it runs: the HTTP service, zod, yaml and prom-client stay out of every other command's start.
     run: async (ctx) => (await import('./serve-command')).runServe(ctx),
   },
+  ...transferCommands,
   controllerCommand,
 ];

@@ -204,7 +204,7 @@ export function checkTime(value: unknown, field: string): string | undefined {
 }
 
 /** Parents before their children, otherwise in the file's order, so a file may list a child first. */
-function parentsFirst(rows: PoolRow[]): PoolRow[] {
+export function parentsFirst(rows: PoolRow[]): PoolRow[] {
   const byName = new Map<unknown, PoolRow>();
   for (const row of rows) if (!byName.has(row.name)) byName.set(row.name, row);
   const ordered: PoolRow[] = [];
