@@ -19,14 +19,15 @@ import { checkCidrWithin, checkDescription, checkLabels, checkName, checkOwner }
  *
  * Idempotent by owner key: a pool that exists with the same definition, or an owner that holds
  * the same block in the same state, is "unchanged", so importing a file twice writes nothing
- * the second time.
+ * the second time. `decided` hears of each row as it is decided (ipam import's check, which
+ * must know which row of its own each outcome is about).
  */
-export function importRows(tx: SpaceTx, input: ImportInput): ImportResult {
+export function importRows(tx: SpaceTx, input: ImportInput, decided?: (row: PoolRow | AllocationRow, outcome: ImportOutcome) => void): ImportResult {
   const start = { mark: tx.state.mark(), writes: tx.writes.length, audit: tx.audit.length };
   const result: ImportResult = { created: 0, unchanged: 0, refused: 0, written: false, outcomes: [] };
   const seenPools = new Map<string, number | undefined>();
   const seenOwners = new Map<string, number | undefined>();
-  const decide = (outcome: ImportOutcome, row: { line?: number; space?: string }, apply: () => 'created' | 'unchanged'): void => {
+  const decide = (outcome: ImportOutcome, row: PoolRow | AllocationRow, apply: () => 'created' | 'unchanged'): void => {
     const mark = { mark: tx.state.mark(), writes: tx.writes.length, audit: tx.audit.length };
     try {
       checkRowSpace(tx, row.space);
@@ -38,6 +39,7 @@ export function importRows(tx: SpaceTx, input: ImportInput): ImportResult {
     }
     result[outcome.action] += 1;
     if (outcome.action !== 'unchanged') result.outcomes.push(outcome);
+    decided?.(row, outcome);
   };
   for (const row of parentsFirst(input.pools ?? [])) {
     decide(outcomeOf(row, 'pool', row.name, { cidr: row.cidr }), row, () => {

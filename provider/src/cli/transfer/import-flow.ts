@@ -157,30 +157,20 @@ function groupBySpace(parsed: ParsedRows, defaultSpace: string): Map<string, { p
   return groups;
 }
 
-/**
- * Decides the rows against a snapshot with the engine's import (a dry run on a private copy of
- * the space). Each row is sent under its position, so an outcome maps back to its very row even
- * where a JSON file puts two rows on one line.
- */
+/** Decides the rows against a snapshot with the engine's import: a dry run on a private copy of the space. */
 function checkAgainst(snapshot: ExportDocument, space: string, rows: { pools: PoolRow[]; allocations: AllocationRow[] }, actor: string) {
   const state = new SpaceState(space);
   state.apply({ version: 0, full: true, pools: snapshot.pools.map(poolRecordOf), allocations: snapshot.allocations.map(allocationRecordOf), deletedPools: [], deletedAllocations: [] });
-  const all: (PoolRow | AllocationRow)[] = [...rows.pools, ...rows.allocations];
-  const pools = rows.pools.map((row, i) => ({ ...row, line: i }));
-  const allocations = rows.allocations.map((row, i) => ({ ...row, line: rows.pools.length + i }));
-  const result = importRows(new SpaceTx(space, state, Date.now(), actor), { space, pools, allocations, dryRun: true });
   const refusedRows = new Set<object>();
   const changes: ImportOutcome[] = [];
   const refusals: ImportOutcome[] = [];
-  for (const outcome of result.outcomes) {
-    const row = all[outcome.line!];
-    const located = { ...outcome, line: row.line };
-    if (row.line === undefined) delete located.line;
+  const tx = new SpaceTx(space, state, Date.now(), actor);
+  const result = importRows(tx, { space, pools: rows.pools, allocations: rows.allocations, dryRun: true }, (row, outcome) => {
     if (outcome.action === 'refused') {
       refusedRows.add(row);
-      refusals.push(located);
-    } else changes.push(located);
-  }
+      refusals.push(outcome);
+    } else if (outcome.action === 'created') changes.push(outcome);
+  });
   return { created: result.created, unchanged: result.unchanged, changes, refusals, refusedRows };
 }
 
