@@ -116,7 +116,7 @@ describe('ipam import: refusals, dry run, idempotence', () => {
     expect(doc.pools.find((p: { name: string }) => p.name === 'office')).to.deep.include({
       parent: 'corp', owner: 'claim-office', description: 'Office, HQ', labels: { floor: '2', site: 'hq' }, creator: ME,
     });
-    expect(doc.allocations.filter((a: { pool: string }) => a.pool !== 'corp' || a.owner === 'old-lab').map((a: Record<string, string>) => [a.owner, a.cidr, a.kind, a.status, a.releasedAt, a.expiresAt])).to.deep.equal([
+    expect(doc.allocations.filter((a: { pool: string; owner: string }) => a.pool !== 'corp' || a.owner === 'old-lab').map((a: Record<string, string>) => [a.owner, a.cidr, a.kind, a.status, a.releasedAt, a.expiresAt])).to.deep.equal([
       ['old-lab', '10.0.32.0/24', 'prefix', 'released', '2024-05-01T12:00:00.000Z', '2024-05-02T12:00:00.000Z'],
       ['printers', '10.0.16.0/24', 'prefix', 'allocated', undefined, undefined],
       ['alice-laptop', '10.0.17.10/32', 'host', 'allocated', undefined, undefined],
