@@ -159,7 +159,7 @@ describe('ipam import: refusals, dry run, idempotence', () => {
     expect(await s.ipam(`import ${file}`)).to.deep.equal({
       code: 1,
       stdout: [
-        'line 5: refused: INVALID_INPUT: gatway: not a field of a pool; its fields are space, name, cidr, kind, parent, strategy, gateway, reserved, defaultPrefixLength, gracePeriodSeconds, owner, creator, description, labels, createdAt',
+        'line 5: refused: INVALID_INPUT: gatway: not a field of a pool; its fields are space, name, kind, cidr, parent, strategy, gateway, reserved, defaultPrefixLength, gracePeriodSeconds, owner, creator, description, labels, createdAt',
         'line 8: refused: RESERVED_ADDRESS: address: 172.16.0.1 is the gateway of pool "edge"; choose another',
         'line 10: refused: INVALID_INPUT: releasedAt: only a released allocation has a release time; leave it out, or set status to released',
         'nothing was written: 3 line(s) refused; fix them, or import the other lines with --skip-invalid',

@@ -55,6 +55,10 @@ export interface AllocationRow {
   labels?: Record<string, string>;
 }
 
+/** The fields of a pool row and of an allocation row, in the order export writes them. */
+export const POOL_FIELDS = ['space', 'name', 'kind', 'cidr', 'parent', 'strategy', 'gateway', 'reserved', 'defaultPrefixLength', 'gracePeriodSeconds', 'owner', 'creator', 'description', 'labels', 'createdAt'] as const;
+export const ALLOCATION_FIELDS = ['space', 'pool', 'owner', 'cidr', 'kind', 'status', 'allocatedAt', 'releasedAt', 'expiresAt', 'creator', 'description', 'labels'] as const;
+
 export interface ExportDocument {
   format: typeof EXPORT_FORMAT;
   pools: PoolRow[];

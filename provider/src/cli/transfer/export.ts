@@ -1,5 +1,5 @@
 import { AllocationInfo, IpamApi, PoolInfo } from '../../model/api';
-import { AllocationRow, EXPORT_FORMAT, ExportDocument, PoolRow } from '../../model/import';
+import { ALLOCATION_FIELDS, AllocationRow, EXPORT_FORMAT, ExportDocument, POOL_FIELDS, PoolRow } from '../../model/import';
 import { AllocationRecord, PoolRecord } from '../../model/records';
 
 /**
@@ -33,40 +33,22 @@ export function allocationRecordOf(row: AllocationRow): AllocationRecord {
 }
 
 function poolRow(pool: PoolInfo): PoolRow {
-  return defined({
-    space: pool.space,
-    name: pool.name,
-    kind: pool.kind,
-    cidr: pool.cidr,
-    parent: pool.parent,
-    strategy: pool.strategy,
-    gateway: pool.gateway,
-    reserved: pool.reserved,
-    defaultPrefixLength: pool.defaultPrefixLength,
-    gracePeriodSeconds: pool.gracePeriodSeconds,
-    owner: pool.owner,
-    creator: pool.creator,
-    description: pool.description,
-    labels: sortedLabels(pool.labels),
-    createdAt: pool.createdAt,
-  });
+  return pick(POOL_FIELDS, pool) as unknown as PoolRow;
 }
 
-function allocationRow(a: AllocationInfo): AllocationRow {
-  return defined({
-    space: a.space,
-    pool: a.pool,
-    owner: a.owner,
-    cidr: a.cidr,
-    kind: a.kind,
-    status: a.status,
-    allocatedAt: a.allocatedAt,
-    releasedAt: a.releasedAt,
-    expiresAt: a.graceEndsAt,
-    creator: a.creator,
-    description: a.description,
-    labels: sortedLabels(a.labels),
-  });
+function allocationRow(allocation: AllocationInfo): AllocationRow {
+  return pick(ALLOCATION_FIELDS, { ...allocation, expiresAt: allocation.graceEndsAt }) as unknown as AllocationRow;
+}
+
+/** The row's fields in their fixed order, without absent ones, label keys sorted. */
+function pick(fields: readonly string[], source: object): Record<string, unknown> {
+  const values = source as Record<string, unknown>;
+  return Object.fromEntries(
+    fields.flatMap((field) => {
+      const value = field === 'labels' ? sortedLabels(values.labels as Record<string, string> | undefined) : values[field];
+      return value === undefined ? [] : [[field, value]];
+    }),
+  );
 }
 
 /** Pools of each space as a tree walk: roots by name, each followed by its children by name. */
@@ -91,8 +73,4 @@ function orderedPools(pools: PoolInfo[]): PoolInfo[] {
 
 function sortedLabels(labels: Record<string, string> | undefined): Record<string, string> | undefined {
   return labels === undefined ? undefined : Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function defined<T extends object>(row: T): T {
-  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,9 +1,7 @@
 import { IpamError, quote } from '../../errors';
-import { AllocationRow, EXPORT_FORMAT, ImportOutcome, PoolRow } from '../../model/import';
+import { ALLOCATION_FIELDS, AllocationRow, EXPORT_FORMAT, ImportOutcome, POOL_FIELDS, PoolRow } from '../../model/import';
 import { ParsedRows, readRefusal } from './rows';
 
-export const POOL_FIELDS = ['space', 'name', 'cidr', 'kind', 'parent', 'strategy', 'gateway', 'reserved', 'defaultPrefixLength', 'gracePeriodSeconds', 'owner', 'creator', 'description', 'labels', 'createdAt'] as const;
-export const ALLOCATION_FIELDS = ['space', 'pool', 'owner', 'cidr', 'kind', 'status', 'allocatedAt', 'releasedAt', 'expiresAt', 'creator', 'description', 'labels'] as const;
 
 /**
  * The JSON that `ipam export` writes: `{"format": "pulumi-ipam/v1", "pools": [...], "allocations": [...]}`.
