@@ -12,7 +12,7 @@ export interface Run {
 
 export interface Session {
   dir: string;
-  ipam(line: string, env?: NodeJS.ProcessEnv): Promise<Run>;
+  ipam(line: string, env?: NodeJS.ProcessEnv, terminal?: boolean): Promise<Run>;
   /** Writes a file into the session's directory; returns its name. */
   file(name: string, text: string): string;
   read(name: string): string;
@@ -22,10 +22,10 @@ export function session(env: NodeJS.ProcessEnv = {}): Session {
   const dir = mkdtempSync(join(tmpdir(), 'ipam-import-'));
   return {
     dir,
-    async ipam(line, extra = {}) {
+    async ipam(line, extra = {}, terminal = false) {
       let stdout = '';
       let stderr = '';
-      const code = await runCli(line.split(' ').filter(Boolean), { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...env, ...extra }, cwd: dir });
+      const code = await runCli(line.split(' ').filter(Boolean), { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...env, ...extra }, cwd: dir, stderrIsTTY: terminal });
       return { code, stdout, stderr };
     },
     file(name, text) {

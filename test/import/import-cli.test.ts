@@ -192,6 +192,18 @@ describe('ipam import: refusals, dry run, idempotence', () => {
     expect((await s.ipam(`import ${foreign} --dry-run --skip-invalid`)).code).to.equal(2);
   });
 
+  it('draws a progress bar on stderr only when it is a terminal, and clears it at the end', async () => {
+    const rows = Array.from({ length: 12_000 }, (_, i) => `allocation,corp,10.0.${128 + Math.floor(i / 256)}.${i % 256},host-${i}`);
+    const file = s.file('many.csv', csv('record,pool,cidr,owner', ...rows));
+    const piped = await s.ipam(`import ${file}`);
+    expect(piped).to.deep.equal({ code: 0, stdout: 'imported: 12000 created, 0 unchanged\n', stderr: '' });
+    const again = await s.ipam(`import ${file}`, {}, true);
+    expect(again.stdout).to.equal('imported: 0 created, 12000 unchanged\n');
+    expect(again.stderr).to.match(/^\rimporting \[#{13}\.{17}\] 41% 5000\/12000 lines/);
+    expect(again.stderr).to.contain('\rimporting [##############################] 100% 12000/12000 lines');
+    expect(again.stderr.endsWith('\r\x1b[K')).to.equal(true);
+  });
+
   it('documents the CSV columns in ipam import --help', async () => {
     const help = (await s.ipam('import --help')).stdout;
     for (const column of ['record', 'space', 'pool', 'cidr', 'owner', 'parent', 'kind', 'status', 'reserved', 'released_at', 'labels']) {
