@@ -18,12 +18,18 @@ export interface CommandContext {
   args: string[];
   options: ParsedOptions;
   space?: string;
+  /** Who the command acts as (`cli:USER`), as the backend records it. */
+  actor?: string;
+  /** For commands that read or write files, or draw progress on stderr (import, export). */
+  io?: { stderr: (text: string) => void; stderrIsTTY?: boolean; cwd: string };
 }
 
 export interface Command {
   path: string[];
   usage: string;
   summary: string;
+  /** More help, printed by `ipam COMMAND --help` after the summary. */
+  details?: string;
   /** Positional argument names; a trailing "?" marks an optional one. */
   args: string[];
   options: string[];

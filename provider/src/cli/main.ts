@@ -13,6 +13,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Whether stderr is a terminal (a progress bar is drawn there only then). */
+  stderrIsTTY?: boolean;
 }
 
 /**
@@ -57,10 +59,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (options.kubeconfig !== undefined) settings.kubeconfig = options.kubeconfig as string;
     if (options.context !== undefined) settings.kubeContext = options.context as string;
     // A command with a backend of its own (serve) gets no api: opening the default one would create a stray state file.
-    if (!command.ownBackend) api = await openIpam(settings, { actor: `cli:${safeUser()}`, cwd: io.cwd });
+    const actor = `cli:${safeUser()}`;
+    if (!command.ownBackend) api = await openIpam(settings, { actor, cwd: io.cwd });
     // IPAM_NAMESPACE (settings.namespace) is the space of every command that names none, slices included.
     const space = (options.space ?? options.namespace ?? settings.namespace) as string | undefined;
-    const output = await command.run({ api: api as IpamApi, args, options, space });
+    const output = await command.run({ api: api as IpamApi, args, options, space, actor, io: { stderr: io.stderr, stderrIsTTY: io.stderrIsTTY, cwd: io.cwd } });
     // Stored owners, descriptions and labels may predate the input rules: never let one drive the terminal.
     io.stdout(`${escapeUnsafe(json ? JSON.stringify(output.json, null, 2) : output.text)}\n`);
     return output.exitCode ?? EXIT_OK;
@@ -109,7 +112,7 @@ function helpText(command?: Command): string {
       return `  --${n}${spec.valueName ? ` ${spec.valueName}` : ''}`.padEnd(34) + spec.help;
     });
   if (command !== undefined) {
-    return [`ipam ${command.usage}`, '', command.summary, '', 'Options:', ...describe(command.options), ...describe(Object.keys(GLOBAL_OPTIONS))].join('\n');
+    return [`ipam ${command.usage}`, '', command.summary, ...(command.details === undefined ? [] : ['', command.details]), '', 'Options:', ...describe(command.options), ...describe(Object.keys(GLOBAL_OPTIONS))].join('\n');
   }
   return [
     'ipam: IP address management for people and scripts (pulumi-ipam)',
@@ -130,6 +133,7 @@ if (require.main === module) {
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
   }).then((code) => {
     process.exitCode = code;
   });

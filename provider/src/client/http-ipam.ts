@@ -22,6 +22,7 @@ import {
   SliceRef,
   UpdatePoolInput,
 } from '../model/api';
+import { ImportInput, ImportResult } from '../model/import';
 import { AuditEvent } from '../model/records';
 
 export interface HttpIpamOptions {
@@ -143,6 +144,12 @@ export class HttpIpam implements IpamApi {
 
   async listAudit(ref: PoolRef & { limit?: number }): Promise<AuditEvent[]> {
     return this.call({ method: 'GET', path: `${poolPath(ref)}/audit`, query: { limit: ref.limit } });
+  }
+
+  /** One request per call: the caller (ipam import) sends rows in batches that fit the service's --max-body. */
+  async importRecords(input: ImportInput): Promise<ImportResult> {
+    const { space, ...body } = input;
+    return this.call({ method: 'POST', path: `/v1/spaces/${seg(checkSpace(space))}/import`, body });
   }
 
   async syncSlice(input: SliceInput): Promise<SliceInfo> {

@@ -1,5 +1,6 @@
 import { ConsistencyReport, PoolStats } from './reports';
 import { NetworkFacts } from '../net/facts';
+import { ImportInput, ImportResult } from './import';
 import { AllocationKind, AllocationRecord, AuditEvent, PoolRecord, Strategy } from './records';
 
 /**
@@ -26,6 +27,13 @@ export interface IpamApi {
   find(input: { ip: string; space?: string }): Promise<FindResult[]>;
   check(ref: PoolRef): Promise<ConsistencyReport>;
   listAudit(ref: PoolRef & { limit?: number }): Promise<AuditEvent[]>;
+
+  /**
+   * Brings in pools and allocations of one address space (`ipam import`): every row decided
+   * against the space, refusals reported with their line, one commit for the whole input, and
+   * nothing written when a row is refused unless `skipInvalid`. Idempotent by name and owner key.
+   */
+  importRecords(input: ImportInput): Promise<ImportResult>;
 
   /** Creates or updates a KubeSlice slice and brings its cluster subnets in line with `clusters`. */
   syncSlice(input: SliceInput): Promise<SliceInfo>;

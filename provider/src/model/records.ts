@@ -41,7 +41,7 @@ export interface PoolRecord {
 }
 
 export type AllocationKind = 'prefix' | 'host';
-type AllocationStatus = 'allocated' | 'released';
+export type AllocationStatus = 'allocated' | 'released';
 
 export interface AllocationRecord {
   pool: string;

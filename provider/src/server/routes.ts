@@ -11,6 +11,7 @@ import {
   emptyQuery,
   findQuery,
   getPoolQuery,
+  importBody,
   listPoolsQuery,
   noParams,
   ownerParams,
@@ -80,6 +81,12 @@ export const ROUTES: Route[] = [
     summary: 'Create a pool (idempotent: the same definition returns the existing pool)',
     scope: 'write', params: spaceParams, query: emptyQuery, body: createPoolBody, status: 200,
     handle: (api, { params, body }) => api.createPool({ ...body, space: params.space }),
+  }),
+  route({
+    method: 'POST', path: '/v1/spaces/{space}/import', operationId: 'importRecords',
+    summary: 'Bring in pools and allocations (ipam import): each row decided, refusals with their line; nothing written when one is refused unless skipInvalid',
+    scope: 'write', params: spaceParams, query: emptyQuery, body: importBody, status: 200,
+    handle: (api, { params, body }) => api.importRecords({ ...body, space: params.space }),
   }),
   route({
     method: 'GET', path: POOL, operationId: 'getPool', summary: 'A pool with its statistics',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AllocateInput, CreatePoolInput, SliceInput, UpdatePoolInput } from '../model/api';
+import { ImportInput } from '../model/import';
 import { STRATEGIES, Strategy } from '../model/records';
 import { labelKeyProblem } from '../model/validate';
 
@@ -95,6 +96,51 @@ export const syncSliceBody = z.strictObject({
   creator: text('who the slice is for; a slice of another creator is refused').optional(),
 });
 
+const line = whole('the line of the imported file the row came from (refusals name it)').optional();
+const spaceOfRow = text('address space of the row; must be the one in the path').optional();
+
+const importPoolRow = z.strictObject({
+  line,
+  space: spaceOfRow,
+  name: text('pool name'),
+  cidr: text('the pool block, e.g. 10.0.0.0/16 (always given: an import recreates pools exactly)'),
+  kind: z.enum(['pool', 'slice']).describe('"pool" (default) or "slice" (a KubeSlice slice)').optional(),
+  parent: text('parent pool the block is carved from').optional(),
+  strategy: strategy.describe('how blocks are chosen').optional(),
+  gateway: text('gateway address').optional(),
+  reserved: z.array(z.string()).describe('blocks never handed out').optional(),
+  defaultPrefixLength: whole('prefix length used when a request gives none').optional(),
+  gracePeriodSeconds: whole('how long a released block is held for its owner').optional(),
+  owner: text('owner key of the claim that carved the pool from its parent').optional(),
+  creator: text('who the pool was made for (default: the caller)').optional(),
+  description: text('free text').optional(),
+  labels: labels.optional(),
+  createdAt: text('ISO 8601 time the pool was made (default: now)').optional(),
+});
+
+const importAllocationRow = z.strictObject({
+  line,
+  space: spaceOfRow,
+  pool: text('pool name'),
+  owner: text('owner key (idempotency key)'),
+  cidr: text('the block; for a host, the address or its /32 (/128)'),
+  kind: z.enum(['prefix', 'host']).describe('default: "host" for a bare address, else "prefix"').optional(),
+  status: z.enum(['allocated', 'released']).describe('default "allocated"').optional(),
+  allocatedAt: text('ISO 8601 time of the allocation (default: now)').optional(),
+  releasedAt: text('ISO 8601 time of the release, for a released allocation (default: now)').optional(),
+  expiresAt: text('written by export for people; ignored').optional(),
+  creator: text('who the allocation was made for (default: the caller)').optional(),
+  description: text('free text').optional(),
+  labels: labels.optional(),
+});
+
+export const importBody = z.strictObject({
+  pools: z.array(importPoolRow).describe('pools, parents first or not: they are ordered parents first').optional(),
+  allocations: z.array(importAllocationRow).describe('allocations, into pools stored or in this import').optional(),
+  dryRun: z.boolean().describe('decide and report every row, write nothing').optional(),
+  skipInvalid: z.boolean().describe('write the accepted rows even when others are refused').optional(),
+});
+
 export const emptyQuery = z.strictObject({});
 export const listPoolsQuery = z.strictObject({ space: text('only pools of this address space').optional() });
 export const getPoolQuery = z.strictObject({ prefixLength: queryInteger('also count free and available blocks of this size').optional() });
@@ -123,5 +169,6 @@ const bodiesMatchApi: [
   Assignable<z.infer<typeof updatePoolBody>, Omit<UpdatePoolInput, 'space' | 'pool'>>,
   Assignable<z.infer<typeof allocateBody>, Omit<AllocateInput, 'space' | 'pool' | 'owner'>>,
   Assignable<z.infer<typeof syncSliceBody>, Omit<SliceInput, 'namespace' | 'name'>>,
-] = [true, true, true, true];
+  Assignable<z.infer<typeof importBody>, Omit<ImportInput, 'space'>>,
+] = [true, true, true, true, true];
 void bodiesMatchApi;
