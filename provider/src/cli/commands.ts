@@ -13,6 +13,7 @@ import {
   table,
 } from './format';
 import { CONTROLLER_OPTIONS, controllerCommand } from './controller-command';
+import { MAP_OPTIONS, mapCommand } from './map-command';
 
 /** What a command prints: `json` for --json, `text` for people. */
 export interface Output {
@@ -20,6 +21,8 @@ export interface Output {
   text: string;
   /** 1 when the command ran but found problems (`check`), so scripts need not parse the output; default 0. */
   exitCode?: number;
+  /** The text escaped stored data itself and holds terminal colours: print it as it is. */
+  escaped?: boolean;
 }
 
 export interface CommandContext {
@@ -27,6 +30,10 @@ export interface CommandContext {
   args: string[];
   options: ParsedOptions;
   space?: string;
+  /** The folder relative file names are read from and written to. */
+  cwd: string;
+  /** Stdout is a terminal that takes colours. */
+  color: boolean;
 }
 
 export interface Command {
@@ -87,6 +94,7 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec> = {
   'max-body': { type: 'value', valueName: 'BYTES', help: 'largest request body accepted (default 65536)' },
   'max-connections': { type: 'value', valueName: 'N', help: 'connections open at once; more are closed unanswered (default 1024)' },
   ...CONTROLLER_OPTIONS,
+  ...MAP_OPTIONS,
 };
 
 const int = (ctx: CommandContext, name: string): number | undefined =>
@@ -186,6 +194,7 @@ export const COMMANDS: Command[] = [
       return { json: pool, text: poolDetails(pool) };
     },
   },
+  mapCommand,
   {
     path: ['alloc'],
     usage: 'alloc POOL --owner KEY (--prefix N | --ip) [--cidr C | --address A] [--prefer C]',

@@ -11,6 +11,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Stdout is a terminal: colours are used unless NO_COLOR is set or TERM is "dumb". */
+  isTTY?: boolean;
 }
 
 /**
@@ -58,9 +60,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!command.ownBackend) api = await openIpam(settings, { actor: `cli:${safeUser()}`, cwd: io.cwd });
     // IPAM_NAMESPACE (settings.namespace) is the space of every command that names none, slices included.
     const space = (options.space ?? options.namespace ?? settings.namespace) as string | undefined;
-    const output = await command.run({ api: api as IpamApi, args, options, space });
+    const color = io.isTTY === true && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+    const output = await command.run({ api: api as IpamApi, args, options, space, cwd: io.cwd, color });
     // Stored owners, descriptions and labels may predate the input rules: never let one drive the terminal.
-    io.stdout(`${escapeUnsafe(json ? JSON.stringify(output.json, null, 2) : output.text)}\n`);
+    io.stdout(`${json ? escapeUnsafe(JSON.stringify(output.json, null, 2)) : output.escaped === true ? output.text : escapeUnsafe(output.text)}\n`);
     return output.exitCode ?? EXIT_OK;
   } catch (e) {
     const usage = e instanceof UsageError;
@@ -128,6 +131,7 @@ if (require.main === module) {
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
+    isTTY: process.stdout.isTTY === true,
   }).then((code) => {
     process.exitCode = code;
   });

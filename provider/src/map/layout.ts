@@ -44,7 +44,11 @@ export function layoutPoolMap(input: MapInput, options: MapOptions = {}): PoolMa
   };
 }
 
-/** /24 cells when at most maxCells of them fill the pool; otherwise the smallest cells that do. */
+/**
+ * The cell size when none is asked for. An IPv4 pool of /16 to /14 is its /24s; a larger one
+ * the smallest blocks that fit the budget (a /8 in 1,024 cells is 32 x 32 /18s); a smaller one
+ * 256 cells (a /22 as its /30s, a /24 address by address). IPv6: the budget's worth of cells.
+ */
 function gridCellOrder(pool: Cidr, cellPrefix: number | undefined, maxCells: number): number {
   const bits = bitsOf(pool.family);
   const poolOrder = orderOf(pool);
@@ -62,8 +66,8 @@ function gridCellOrder(pool: Cidr, cellPrefix: number | undefined, maxCells: num
     }
     return bits - cellPrefix;
   }
-  const slash24 = pool.family === 4 && poolOrder > 8 ? 8 : 0;
-  return Math.max(slash24, poolOrder - budgetDepth, 0);
+  const wanted = pool.family === 4 ? Math.max(8, poolOrder - 8) : budgetDepth;
+  return poolOrder - Math.min(budgetDepth, wanted, poolOrder);
 }
 
 const input = (pool: Cidr): string => `the pool (/${pool.prefix})`;
