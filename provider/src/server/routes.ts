@@ -20,6 +20,7 @@ import {
   syncSliceBody,
   updatePoolBody,
 } from './schemas';
+import { VIEW_ROUTES } from './view-routes';
 
 /**
  * The JSON API: one entry per IpamApi operation. Each route names its path, the token scope it
@@ -165,4 +166,5 @@ export const ROUTES: Route[] = [
     scope: 'write', params: sliceParams, query: creatorQuery, status: 204,
     handle: (api, { params, query }) => api.deleteSlice({ ...params, creator: query.creator }),
   }),
+  ...VIEW_ROUTES,
 ];
