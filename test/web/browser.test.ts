@@ -102,6 +102,7 @@ describe('web view in a browser', function () {
     await page.keyboard.press('Enter');
     await page.locator('.allocations caption', { hasText: 'of 1' }).waitFor();
     expect(await page.locator('.allocations tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-owner')))).to.deep.equal(['web']);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'web-pool.png') });
   });
 

@@ -18,8 +18,7 @@ export async function poolPage(space, name, query) {
     { class: 'pool-page' },
     h('p', { class: 'crumbs' }, h('a', { href: '#/' }, 'Pools'), ` › space ${space}`, pool.parent === undefined ? '' : [' › ', h('a', { href: link('pool', space, pool.parent) }, pool.parent)]),
     h('h1', {}, `Pool ${pool.name} `, h('code', {}, pool.cidr)),
-    facts(pool),
-    h('section', { 'aria-labelledby': 'map-title' }, h('h2', { id: 'map-title' }, 'Address map'), mapFigure(map, pick)),
+    h('div', { class: 'overview' }, facts(pool), h('section', { 'aria-labelledby': 'map-title' }, h('h2', { id: 'map-title' }, 'Address map'), mapFigure(map, pick))),
     h('section', { 'aria-labelledby': 'alloc-title' }, h('h2', { id: 'alloc-title' }, 'Allocations'), table.element),
     h('section', { 'aria-labelledby': 'audit-title' }, h('h2', { id: 'audit-title' }, 'Audit trail'), auditTable(audit)),
   );
