@@ -1,20 +1,11 @@
 import { count, h, s } from './dom.js';
+import { STATES, STATE_NAMES } from './states.js';
 
 // Draws the cells the service's map route returns (the same layout as `ipam pool map` and its
 // SVG): a grid cell as stacked bars of its states, a treemap cell in its main state's colour,
 // hatched when several things share it. Colours come from /ui/palette.css (map-STATE classes).
+// State names and their order come from the service (/ui/states.js), as the colours do.
 // The map takes the keyboard focus once: arrow keys move between cells, Enter opens one.
-
-const STATES = ['allocated', 'held', 'reclaimable', 'reserved', 'gateway', 'child', 'free'];
-export const STATE_NAMES = {
-  allocated: 'allocated',
-  held: 'released, held for its owner',
-  reclaimable: 'released, grace period over',
-  reserved: 'reserved',
-  gateway: 'gateway',
-  child: 'child pool',
-  free: 'free',
-};
 
 export function mapFigure(map, onPick) {
   const grid = map.layout === 'grid';

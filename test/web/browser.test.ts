@@ -14,6 +14,10 @@ import { writeWebFixture } from './fixture';
  * Screenshots go to test-artifacts/ (git-ignored).
  */
 const CHROMIUM = '/usr/bin/chromium';
+
+// The page's globals, for the callbacks that run in the browser (the tests compile without the DOM library).
+declare const getComputedStyle: (element: unknown) => { fill: string };
+declare const window: { scrollTo(x: number, y: number): void };
 const ARTIFACTS = join(REPO, 'test-artifacts');
 
 /** The palette's fills as the browser computes them. */

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { ServerResponse } from 'node:http';
+import { MAP_STATES, STATE_NAMES } from '../map/model';
 import { paletteCss } from '../map/palette';
 import { packageFile } from '../package';
 
@@ -8,7 +9,8 @@ import { packageFile } from '../package';
  * The web view's files: plain HTML, CSS and JavaScript modules shipped in the package
  * (provider/web), read once when the service starts and served from memory at / and /ui/. No
  * build step, no CDN: the page works on a machine without any other network. The map colours
- * come from the same palette as the terminal and SVG maps (/ui/palette.css).
+ * and state names come from the same module as the terminal and SVG maps' (/ui/palette.css,
+ * /ui/states.js), generated here.
  *
  * The files hold no data, so they are served without a token; the page asks for one and sends
  * it on each API request in the Authorization header, never in a URL.
@@ -42,6 +44,8 @@ export class WebAssets {
     const index = this.files.get('/ui/index.html');
     if (index !== undefined) this.files.set('/', index);
     this.files.set('/ui/palette.css', { type: TYPES['.css'], body: Buffer.from(paletteCss()) });
+    const states = `export const STATES = ${JSON.stringify(MAP_STATES)};\nexport const STATE_NAMES = ${JSON.stringify(STATE_NAMES)};\n`;
+    this.files.set('/ui/states.js', { type: TYPES['.js'], body: Buffer.from(states) });
   }
 
   /** Whether a GET of this path is a file of the web view. */
