@@ -8,10 +8,11 @@
  *   errors.ts, package.ts   the error catalogue; where the package is on disk
  *   net/                    addresses and CIDRs as bigints: parse, format, contain
  *   model/                  the API's types, records, input checks, report types
- *   allocator/              pure decisions over one pool: no I/O, no clock, no Pulumi
+ *   allocator/  map/        pure: decisions over one pool; the address map's layout (no I/O, no clock)
  *   engine/                 the only place where the allocator meets state; owns the Store port
  *   store/   client/        the Store implementations; the HTTP client of the IPAM service
  *   backends/               the one place that opens and wires a backend (Kubernetes composition)
+ *   views/                  read views over any IpamApi (paged allocations, search) for the web view
  *   server/  controller/    the HTTP IPAM service; the in-cluster controller
  *   dynamic/                the Pulumi face: check/diff/create/read/update/delete
  *   cli/  plugin/           the `ipam` command; the Pulumi provider plugin
@@ -21,10 +22,11 @@ const LAYERS = [
   ['ground', '^provider/src/(errors|package)\\.ts$'],
   ['net', '^provider/src/net/'],
   ['model', '^provider/src/model/'],
-  ['allocator', '^provider/src/allocator/'],
+  ['allocator', '^provider/src/(allocator|map)/'],
   ['engine', '^provider/src/engine/'],
   ['store', '^provider/src/(store|client)/'],
   ['backends', '^provider/src/backends/'],
+  ['views', '^provider/src/views/'],
   ['services', '^provider/src/(server|controller)/'],
   ['dynamic', '^provider/src/dynamic/'],
   ['commands', '^provider/src/(cli|plugin)/'],
@@ -52,9 +54,9 @@ module.exports = {
     },
     {
       name: 'pure-core',
-      comment: 'net, model and the allocator do no I/O and read no clock: only ip-num, sorted-btree and zod',
+      comment: 'net, model, the allocator and the map layout do no I/O and read no clock: only ip-num, sorted-btree and zod',
       severity: 'error',
-      from: { path: '^provider/src/(net|model|allocator)/' },
+      from: { path: '^provider/src/(net|model|allocator|map)/' },
       to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-peer', 'npm-optional'], pathNot: '^node_modules/(ip-num|sorted-btree|zod)/' },
     },
     {

@@ -11,6 +11,8 @@ export interface Output {
   text: string;
   /** 1 when the command ran but found problems (`check`), so scripts need not parse the output; default 0. */
   exitCode?: number;
+  /** The text escaped stored data itself and holds terminal colours: print it as it is. */
+  escaped?: boolean;
 }
 
 export interface CommandContext {
@@ -20,8 +22,12 @@ export interface CommandContext {
   space?: string;
   /** Who the command acts as (`cli:USER`), as the backend records it. */
   actor?: string;
-  /** For commands that read or write files, or draw progress on stderr (import, export). */
-  io?: { stderr: (text: string) => void; stderrIsTTY?: boolean; cwd: string };
+  /** The folder relative file names are read from and written to. */
+  cwd: string;
+  /** Stdout is a terminal that takes colours. */
+  color: boolean;
+  /** For commands that draw progress on stderr (import). */
+  io?: { stderr: (text: string) => void; stderrIsTTY?: boolean };
 }
 
 export interface Command {

@@ -15,6 +15,7 @@ import {
 import type { Command, CommandContext, Output } from './command';
 import { CONTROLLER_OPTIONS, controllerCommand } from './controller-command';
 import { TRANSFER_OPTIONS, transferCommands } from './transfer-commands';
+import { MAP_OPTIONS, mapCommand } from './map-command';
 
 // Syntax only: `--gateway ::ffff:10.0.0.1` is the option's value, which the engine then refuses
 // by name, rather than a stray argument that ends in a usage error.
@@ -63,6 +64,7 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec> = {
   'max-connections': { type: 'value', valueName: 'N', help: 'connections open at once; more are closed unanswered (default 1024)' },
   ...CONTROLLER_OPTIONS,
   ...TRANSFER_OPTIONS,
+  ...MAP_OPTIONS,
 };
 
 const int = (ctx: CommandContext, name: string): number | undefined =>
@@ -162,6 +164,7 @@ export const COMMANDS: Command[] = [
       return { json: pool, text: poolDetails(pool) };
     },
   },
+  mapCommand,
   {
     path: ['alloc'],
     usage: 'alloc POOL --owner KEY (--prefix N | --ip) [--cidr C | --address A] [--prefer C]',

@@ -15,6 +15,8 @@ export interface CliIo {
   cwd: string;
   /** Whether stderr is a terminal (a progress bar is drawn there only then). */
   stderrIsTTY?: boolean;
+  /** Stdout is a terminal: colours are used unless NO_COLOR is set or TERM is "dumb". */
+  isTTY?: boolean;
 }
 
 /**
@@ -63,9 +65,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!command.ownBackend) api = await openIpam(settings, { actor, cwd: io.cwd });
     // IPAM_NAMESPACE (settings.namespace) is the space of every command that names none, slices included.
     const space = (options.space ?? options.namespace ?? settings.namespace) as string | undefined;
-    const output = await command.run({ api: api as IpamApi, args, options, space, actor, io: { stderr: io.stderr, stderrIsTTY: io.stderrIsTTY, cwd: io.cwd } });
+    const color = io.isTTY === true && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+    const output = await command.run({ api: api as IpamApi, args, options, space, actor, cwd: io.cwd, color, io: { stderr: io.stderr, stderrIsTTY: io.stderrIsTTY } });
     // Stored owners, descriptions and labels may predate the input rules: never let one drive the terminal.
-    io.stdout(`${escapeUnsafe(json ? JSON.stringify(output.json, null, 2) : output.text)}\n`);
+    io.stdout(`${json ? escapeUnsafe(JSON.stringify(output.json, null, 2)) : output.escaped === true ? output.text : escapeUnsafe(output.text)}\n`);
     return output.exitCode ?? EXIT_OK;
   } catch (e) {
     const usage = e instanceof UsageError;
@@ -134,6 +137,7 @@ if (require.main === module) {
     env: process.env,
     cwd: process.cwd(),
     stderrIsTTY: process.stderr.isTTY === true,
+    isTTY: process.stdout.isTTY === true,
   }).then((code) => {
     process.exitCode = code;
   });

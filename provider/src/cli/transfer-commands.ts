@@ -65,7 +65,7 @@ export const transferCommands: Command[] = [
       const text = format === 'json' ? exportJson(document) : exportCsv(document.pools, document.allocations);
       const out = ctx.options.out as string | undefined;
       if (out === undefined) return { json: document, text: text.replace(/\n$/, '') };
-      const file = resolve(ctx.io?.cwd ?? process.cwd(), out);
+      const file = resolve(ctx.cwd, out);
       writeFileSync(file, text);
       const summary = { pools: document.pools.length, allocations: document.allocations.length, file };
       return { json: summary, text: `exported ${summary.pools} pool(s) and ${summary.allocations} allocation(s) to ${file}` };
@@ -74,7 +74,7 @@ export const transferCommands: Command[] = [
 ];
 
 function readInput(ctx: CommandContext, name: string): string {
-  const file = resolve(ctx.io?.cwd ?? process.cwd(), name);
+  const file = resolve(ctx.cwd, name);
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { IpamError } from '../errors';
-import { Scope } from './routes';
+import { Scope } from './route';
 
 /**
  * Bearer tokens of the HTTP service. Each token has a name (recorded in the audit trail as who

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { IpamApi } from '../model/api';
-import { Operation } from './routes';
+import { Operation } from './route';
 
 /**
  * Prometheus metrics with the names KubeSlice's IPAM uses. The pool gauges are computed from the engine's

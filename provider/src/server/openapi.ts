@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CATALOGUE, ERROR_CODES } from '../errors';
-import { Route } from './routes';
+import { Route } from './route';
 import { problemSchema } from './schemas';
 
 /**

@@ -1,6 +1,4 @@
-import { z } from 'zod';
 import { IpamError } from '../errors';
-import { IpamApi } from '../model/api';
 import {
   allocateBody,
   auditQuery,
@@ -21,6 +19,8 @@ import {
   syncSliceBody,
   updatePoolBody,
 } from './schemas';
+import { Route, route } from './route';
+import { VIEW_ROUTES } from './view-routes';
 
 /**
  * The JSON API: one entry per IpamApi operation. Each route names its path, the token scope it
@@ -28,32 +28,6 @@ import {
  * against them and the OpenAPI document is generated from them. Handlers only translate the
  * validated request into one IpamApi call: no decisions are made here.
  */
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type Scope = 'read' | 'write';
-/** What the metrics count and time; absent for routes that are not allocations or releases. */
-export type Operation = 'allocate' | 'release';
-
-export interface Route<P = unknown, Q = unknown, B = unknown> {
-  method: Method;
-  /** Path pattern with {name} parameters, as OpenAPI writes it. */
-  path: string;
-  operationId: string;
-  summary: string;
-  scope: Scope;
-  params: z.ZodType<P>;
-  query: z.ZodType<Q>;
-  body?: z.ZodType<B>;
-  /** 200 with the result as JSON, or 204 with no body (deletes). */
-  status: 200 | 204;
-  operation?: Operation;
-  handle(api: IpamApi, request: { params: P; query: Q; body: B }): Promise<unknown>;
-}
-
-// Keeps each route's parameter types tied to its schemas, then erases them for the table.
-function route<P, Q, B = undefined>(definition: Route<P, Q, B>): Route {
-  return definition as unknown as Route;
-}
-
 const POOL = '/v1/spaces/{space}/pools/{pool}';
 const SLICE = '/v1/namespaces/{namespace}/slices/{name}';
 
@@ -172,4 +146,5 @@ export const ROUTES: Route[] = [
     scope: 'write', params: sliceParams, query: creatorQuery, status: 204,
     handle: (api, { params, query }) => api.deleteSlice({ ...params, creator: query.creator }),
   }),
+  ...VIEW_ROUTES,
 ];

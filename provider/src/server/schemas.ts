@@ -33,7 +33,7 @@ const whole = (description: string) => z.number().int().describe(description);
 const strategy = z.enum(STRATEGIES as readonly Strategy[] as [Strategy, ...Strategy[]]);
 
 /** A whole number in a query string ("?limit=10"). */
-const queryInteger = (description: string) =>
+export const queryInteger = (description: string) =>
   z
     .string()
     .regex(/^[0-9]{1,9}$/, 'give a whole number')

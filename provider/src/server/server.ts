@@ -10,7 +10,9 @@ import { RequestLog, RequestLogger } from './log';
 import { ServiceMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { MethodNotAllowed, Router } from './router';
-import { ROUTES, Scope } from './routes';
+import { Scope } from './route';
+import { ROUTES } from './routes';
+import { WebAssets } from './web-assets';
 
 export { DEFAULT_LIMITS } from './connections';
 export type { ServiceLimits } from './connections';
@@ -48,6 +50,7 @@ export class IpamServer {
   private readonly bodyLimit: number;
   private readonly log: RequestLogger;
   private readonly guard: ConnectionGuard;
+  private readonly web = new WebAssets();
   private closing = false;
 
   constructor(private readonly options: ServerOptions) {
@@ -135,6 +138,10 @@ export class IpamServer {
     const [path, search = ''] = (request.url ?? '/').split('?', 2);
     const method = request.method ?? 'GET';
     checkFraming(request);
+    if ((method === 'GET' || method === 'HEAD') && this.web.has(path)) {
+      entry.route = path === '/' ? '/' : '/ui';
+      return this.web.send(path, method, response);
+    }
     if (path in OPERATIONS_ROUTES) {
       entry.route = path;
       if (method !== 'GET') throw new MethodNotAllowed(method, path, ['GET']);
