@@ -5,7 +5,8 @@
  *
  * The layers, from the ground up (a layer imports only those below it):
  *
- *   errors.ts, package.ts   the error catalogue; where the package is on disk
+ *   errors.ts, package.ts,  the error catalogue; where the package is on disk;
+ *   backoff.ts, log.ts      the one retry wait; the one log channel
  *   net/                    addresses and CIDRs as bigints: parse, format, contain
  *   model/                  the API's types, records, input checks, report types
  *   allocator/  map/        pure: decisions over one pool; the address map's layout (no I/O, no clock)
@@ -19,7 +20,7 @@
  *   sdk/                    what Pulumi programs import
  */
 const LAYERS = [
-  ['ground', '^provider/src/(errors|package)\\.ts$'],
+  ['ground', '^provider/src/(errors|package|backoff|log)\\.ts$'],
   ['net', '^provider/src/net/'],
   ['model', '^provider/src/model/'],
   ['allocator', '^provider/src/(allocator|map)/'],

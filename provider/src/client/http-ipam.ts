@@ -1,3 +1,4 @@
+import { jitteredBackoff } from '../backoff';
 import axios, { AxiosInstance, isAxiosError } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -214,8 +215,8 @@ export class HttpIpam implements IpamApi {
   }
 
   private backoff(attempt: number): Promise<void> {
-    const cap = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempt);
-    return new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+    const delay = jitteredBackoff(attempt, { baseMs: this.retryBaseMs, maxMs: this.retryMaxMs });
+    return new Promise((resolve) => setTimeout(resolve, delay));
   }
 
   private unreachable(e: unknown): IpamError {

@@ -1,3 +1,4 @@
+import { textLogger, warnTo } from '../../log';
 import { BackendInfo } from '../../model/api';
 import { DEFAULT_SPACE, AuditEvent } from '../../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store, emptySpace } from '../../engine/store';
@@ -67,7 +68,7 @@ export class KubernetesStore implements Store {
   ) {
     this.namespace = options.namespace ?? DEFAULT_SPACE;
     this.maxLedgerBytes = options.maxLedgerBytes ?? MAX_LEDGER_BYTES;
-    this.warn = options.warn ?? ((message) => process.stderr.write(`ipam: warning: ${message}\n`));
+    this.warn = options.warn ?? warnTo(textLogger('ipam'));
     this.projection = options.projection;
   }
 
