@@ -7,7 +7,7 @@
  *     Kubernetes backend's warnings): one line of text, "ipam: warning: ...", for a person.
  * Both go to stderr unless given another writer (tests collect them).
  */
-export type LogLevel = 'info' | 'warn' | 'error';
+type LogLevel = 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 export type Logger = (level: LogLevel, msg: string, fields?: LogFields) => void;
 export type LogWrite = (line: string) => void;
