@@ -47,6 +47,13 @@ module.exports = {
   forbidden: [
     ...upward,
     {
+      name: 'stores-see-only-the-port',
+      comment: 'A store implements the Store port and knows nothing else of the engine (the Kubernetes objects drawn with the engine\'s figures are wired above it, in backends/)',
+      severity: 'error',
+      from: { path: '^provider/src/store/' },
+      to: { path: '^provider/src/engine/', pathNot: '^provider/src/engine/store\\.ts$' },
+    },
+    {
       name: 'no-circular',
       comment: 'Files that import each other cannot be understood (or tested) one at a time',
       severity: 'error',
