@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { allocateInputSchema, createPoolInputSchema, findInputSchema, sliceInputSchema, updatePoolInputSchema } from '../model/inputs';
+import { backendInfoSchema } from '../model/outputs';
 
 /**
  * The shapes of requests to the HTTP service, as zod schemas. They are the single source for
@@ -51,3 +52,8 @@ export const problemSchema = z
     field: z.string().describe('the input field the error is about, when there is one').optional(),
   })
   .describe('application/problem+json');
+
+/** GET /v1/backend: which backend, not where it is (a file path or a host is the service's business). */
+export const backendResponse = backendInfoSchema.pick({ id: true, kind: true }).describe('the id and kind of the backend instance behind the service');
+export const healthResponse = z.object({ status: z.literal('ok') }).describe('the process is up');
+export const readyResponse = z.object({ status: z.literal('ready'), store: z.string().describe('the kind of store') }).describe('the state backend answers');
