@@ -3,6 +3,7 @@ import { DEFAULT_SPACE, AuditEvent } from '../../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store, emptySpace } from '../../engine/store';
 import { KubeClient, KubeApiError, isAlreadyExists, isConflict } from './client';
 import { backendError } from './errors';
+import { readStoredSpec } from './ledger-format';
 import { LedgerChange, LedgerSpec, MAX_LEDGER_BYTES, applyCommit, checkLedgerSize, emptyLedger, ledgerObject, toSpaceRead } from './ledger';
 import { KubeObject, LEDGER_NAME, PLURAL } from './resources';
 
@@ -159,7 +160,7 @@ export class KubernetesStore implements Store {
     const ledger: LoadedLedger =
       object === undefined
         ? { spec: emptyLedger(), bytes: 0 }
-        : { spec: { ...emptyLedger(), ...(object.spec as Partial<LedgerSpec>) }, object, bytes: Buffer.byteLength(JSON.stringify(object)) };
+        : { spec: readStoredSpec(space, object.spec), object, bytes: Buffer.byteLength(JSON.stringify(object)) };
     this.ledgers.set(space, ledger);
     return ledger;
   }
