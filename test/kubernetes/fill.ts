@@ -29,19 +29,27 @@ const allocatedAt = (i: number, hash: string): string => new Date(START + i * (M
 
 export function fillRecord(i: number, count: number): AllocationRecord {
   const blocks = blockCount(count);
+  if (i >= blocks) return peerRecord(i - blocks);
+  return blockRecord(i, parseInt(digest(i).slice(8, 10), 16) < 26);
+}
+
+/** The i-th block of a Pulumi resource (about 10% of the fill's are released). */
+export function blockRecord(i: number, released: boolean): AllocationRecord {
   const hash = digest(i);
-  const at = allocatedAt(i < blocks ? i : i - blocks, hash);
-  if (i < blocks) {
-    const released = parseInt(hash.slice(8, 10), 16) < 26;
-    return allocationRecord(FILL_POOLS.blocks.name, `pulumi:team-${i % 23}/env-${i % 5}/subnet-${hash.slice(10, 18)}`, formatCidr({ family: 4, start: BigInt(BLOCKS_START + i * 16), prefix: 28 }), {
-      allocatedAt: at,
-      creator: `pulumi:team-${i % 23}/env-${i % 5}`,
-      ...(released ? { status: 'released' as const, releasedAt: new Date(Date.parse(at) + 86_400_000 + (i % 1000) * 60_000).toISOString() } : {}),
-    });
-  }
-  return allocationRecord(FILL_POOLS.peers.name, `peer-${hash.slice(10, 22)}`, formatCidr({ family: 4, start: BigInt(PEERS_START + (i - blocks)), prefix: 32 }), {
-    kind: 'host',
+  const at = allocatedAt(i, hash);
+  return allocationRecord(FILL_POOLS.blocks.name, `pulumi:team-${i % 23}/env-${i % 5}/subnet-${hash.slice(10, 18)}`, formatCidr({ family: 4, start: BigInt(BLOCKS_START + i * 16), prefix: 28 }), {
     allocatedAt: at,
+    creator: `pulumi:team-${i % 23}/env-${i % 5}`,
+    ...(released ? { status: 'released' as const, releasedAt: new Date(Date.parse(at) + 86_400_000 + (i % 1000) * 60_000).toISOString() } : {}),
+  });
+}
+
+/** The i-th VPN peer's host address. */
+export function peerRecord(i: number): AllocationRecord {
+  const hash = digest(-1 - i);
+  return allocationRecord(FILL_POOLS.peers.name, `peer-${hash.slice(10, 22)}`, formatCidr({ family: 4, start: BigInt(PEERS_START + i), prefix: 32 }), {
+    kind: 'host',
+    allocatedAt: allocatedAt(i, hash),
     creator: 'cli:vpn-admin',
   });
 }
