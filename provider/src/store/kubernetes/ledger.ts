@@ -51,7 +51,8 @@ export function emptyLedger(): LedgerSpec {
   return { version: 0, pools: [], allocations: [], revisions: {}, audit: [] };
 }
 
-const allocationKey = (pool: string, owner: string): string => JSON.stringify([pool, owner]);
+/** Pool names hold no NUL: a key no two (pool, owner) pairs share, cheap to build for every record of every commit. */
+const allocationKey = (pool: string, owner: string): string => `${pool}\u0000${owner}`;
 
 /** The ledger after one commit at `version`: writes applied in order, pool revisions bumped. */
 export function applyCommit(spec: LedgerSpec, writes: StoreWrite[], audit: AuditEvent[], version: number): LedgerSpec {
