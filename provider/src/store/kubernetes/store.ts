@@ -157,6 +157,10 @@ export class KubernetesStore implements Store {
 
   private async load(space: string): Promise<LoadedLedger> {
     const object = await this.client.get(PLURAL.IpamLedger, space, LEDGER_NAME);
+    // Unchanged since we last held it: no need to decode it again (tens of thousands of records).
+    const held = this.ledgers.get(space);
+    const same = held?.object !== undefined && object !== undefined && held.object.metadata.resourceVersion === object.metadata.resourceVersion && held.object.metadata.uid === object.metadata.uid;
+    if (same) return held!;
     const ledger: LoadedLedger =
       object === undefined
         ? { spec: emptyLedger(), bytes: 0 }
