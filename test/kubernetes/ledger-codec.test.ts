@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { AllocationRecord } from '../../provider/src/model/records';
 import { formatCidr } from '../../provider/src/net/cidr';
 import { decodeLedger, encodeLedger } from '../../provider/src/store/kubernetes/ledger-codec';
-import { poolRecord } from '../support/records';
+import { allocationRecord, poolRecord } from '../support/records';
 
 /**
  * The compact ledger encoding gives back every record exactly, whatever it holds: IPv4 and
@@ -43,11 +43,11 @@ const key = (a: AllocationRecord) => JSON.stringify([a.pool, a.owner]);
 const byKey = (list: AllocationRecord[]) => [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
 describe('Kubernetes ledger encoding', () => {
-  it('gives back every record exactly, in any mix of pools, families and odd texts', () => {
+  it('gives back every record exactly, in any mix of pools, families and odd texts, in one segment or many', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(allocation, { selector: key, maxLength: 60 }), (allocations) => {
+      fc.property(fc.uniqueArray(allocation, { selector: key, maxLength: 60 }), fc.constantFrom(1, 3, 4_096), (allocations, segmentTarget) => {
         const content = { pools: [poolRecord('corp', '10.0.0.0/8')], allocations, revisions: { corp: 3 }, audit: [{ at: '2026-01-01T00:00:00.000Z', pool: 'corp', action: 'allocate' as const, actor: 'x' }] };
-        const decoded = decodeLedger(encodeLedger(content));
+        const decoded = decodeLedger(encodeLedger(content, segmentTarget));
         expect(byKey(decoded.allocations)).to.deep.equal(byKey(allocations));
         expect({ ...decoded, allocations: [] }).to.deep.equal({ ...content, allocations: [] });
       }),
@@ -67,5 +67,15 @@ describe('Kubernetes ledger encoding', () => {
     const data = encodeLedger({ pools: [], allocations, revisions: {}, audit: [] });
     expect(data.length).to.be.below(4_000);
     expect(decodeLedger(data).allocations).to.deep.equal(allocations);
+  });
+
+  it('a commit that changes one record gives the same text as encoding the new ledger afresh (segments reused only when unchanged)', () => {
+    const allocations = Array.from({ length: 3_000 }, (_, i) => allocationRecord('corp', `owner-${i}`, formatCidr({ family: 4, start: BigInt(0x0a000000 + i * 16), prefix: 28 })));
+    const content = { pools: [], allocations, revisions: {}, audit: [] };
+    encodeLedger(content, 64);
+    const changed = { ...content, allocations: allocations.map((a, i) => (i === 1_500 ? { ...a, status: 'released' as const, releasedAt: '2026-02-01T00:00:00.000Z' } : a)) };
+    const fresh = { ...changed, allocations: changed.allocations.map((a) => ({ ...a })) };
+    expect(encodeLedger(changed, 64)).to.equal(encodeLedger(fresh, 64));
+    expect(decodeLedger(encodeLedger(changed, 64)).allocations[1_500]).to.include({ status: 'released', releasedAt: '2026-02-01T00:00:00.000Z' });
   });
 });

@@ -9,19 +9,24 @@ import { Cidr, cidrFromStart, formatCidr, sizeOf } from '../../net/cidr';
  *
  * Allocations are sorted by pool, family and address, and each field becomes a column in which
  * neighbours look alike, which is what gzip feeds on:
- *   - the block: its distance from the end of the previous block of the same pool (0 for blocks
- *     handed out one after another) and its prefix length; the first of a pool counts from 0;
- *   - the owner key: how many leading characters it shares with the previous owner, and the rest
- *     ("dev/net/subnet-00041" after "dev/net/subnet-00040" is 19 and "1");
- *   - kind and status: one small number; times: milliseconds since the previous record's;
- *   - creators: an index into a list of the distinct ones;
+ *   - the block: its distance from the end of the previous block (0 for blocks handed out one
+ *     after another) and its prefix length;
+ *   - the owner key and the times: how many leading characters each shares with the previous
+ *     record's, and the rest ("dev/net/subnet-00041" after "dev/net/subnet-00040" is 19 and "1");
+ *   - kind and status: one small number; creators: an index into the distinct ones;
  *   - anything else (descriptions, labels, fields of a newer release): kept as JSON, per record.
- * Pools, pool revisions and the audit trail are few and stay records. Decoding gives back every
- * record exactly (field for field; only the order of the allocations is the sorted one).
+ * Pools, pool revisions and the audit trail are few and stay records (the first line).
+ *
+ * The sorted allocations are cut into segments of about 4,000 records, each its own gzip member
+ * (one JSON line); a cut falls after a record whose owner key hashes to a multiple of the target,
+ * so a commit moves no cut but its own. A segment whose records are the very objects packed
+ * before (a commit keeps the records it does not write) is not packed again: a commit encodes
+ * what it changed plus one sort, not the whole namespace. Decoding gives back every record
+ * exactly (field for field; only the order of the allocations is the sorted one).
  */
 export const LEDGER_ENCODING = 'gzip-columns-v1';
 
-/** What the encoded ledger carries besides its records. */
+/** What the encoded ledger carries. */
 export interface LedgerContent {
   pools: PoolRecord[];
   allocations: AllocationRecord[];
@@ -29,14 +34,10 @@ export interface LedgerContent {
   audit: AuditEvent[];
 }
 
-/** The payload before gzip: plain JSON, all columns aligned on the sorted allocations. */
-interface Columns {
-  pools: PoolRecord[];
-  revisions: Record<string, number>;
-  audit: AuditEvent[];
-  /** Runs of allocations of one pool: [pool, how many], in order. */
-  runs: [string, number][];
-  /** Start of the block minus the end of the previous block of the run; a decimal string past 2^53. */
+/** One segment before gzip: allocations of one pool, consecutive in the sorted order, column by column. */
+interface Segment {
+  pool: string;
+  /** Start of the block minus the end of the previous packed block (the first: minus 0); a decimal string past 2^53. */
   gap: (number | string)[];
   /** Prefix length, plus IPV6 for an IPv6 block. */
   len: number[];
@@ -55,30 +56,78 @@ interface Columns {
   extra: Record<number, Record<string, unknown>>;
 }
 
-const IPV6 = 1000;
-const FLAG = { host: 1, released: 2, releasedAt: 4, rawCidr: 8 } as const;
-const COLUMN_FIELDS = new Set(['pool', 'owner', 'cidr', 'kind', 'status', 'allocatedAt', 'releasedAt', 'creator']);
-/** gzip level 6 (zlib's default): level 9 saves about 1% more here at twice the time. */
-const GZIP = { level: 6 };
-
 /** Texts as [characters shared with the previous text, the rest]: sorted neighbours share most of theirs. */
 interface FrontCoded {
   shared: number[];
   tail: string[];
 }
 
+const IPV6 = 1000;
+const FLAG = { host: 1, released: 2, releasedAt: 4, rawCidr: 8 } as const;
+const COLUMN_FIELDS = new Set(['pool', 'owner', 'cidr', 'kind', 'status', 'allocatedAt', 'releasedAt', 'creator']);
+/** gzip level 6 (zlib's default): level 2 is five times faster but 12% larger, and a commit packs only a segment or two. */
+const GZIP = { level: 6 };
+/** Records a segment holds on average; at most four times as many. */
+export const SEGMENT_TARGET = 4_096;
+const SEGMENT_MAX_FACTOR = 4;
+
+/** A record with what sorting and cutting need, worked out once per record object. */
 interface Sortable {
   record: AllocationRecord;
   block?: Cidr;
+  /** An IPv4 block's start as a number (fast comparisons); NaN otherwise. */
+  v4: number;
+  /** A hash of the owner key: a segment ends after a record whose hash is a multiple of the target. */
+  hash: number;
 }
 
-export function encodeLedger(content: LedgerContent): string {
+const sortables = new WeakMap<AllocationRecord, Sortable>();
+const packedSegments = new WeakMap<AllocationRecord, { records: AllocationRecord[]; packed: Buffer }>();
+
+/** `segmentTarget`: records a segment holds on average (tests make it small to have many). */
+export function encodeLedger(content: LedgerContent, segmentTarget = SEGMENT_TARGET): string {
   const sorted = content.allocations.map(sortable).sort(bySpaceOrder);
-  const columns: Columns = {
-    pools: content.pools,
-    revisions: content.revisions,
-    audit: content.audit,
-    runs: [],
+  const parts = [gzipLine({ pools: content.pools, revisions: content.revisions, audit: content.audit })];
+  for (const segment of segmentsOf(sorted, segmentTarget)) parts.push(packSegment(segment));
+  return Buffer.concat(parts).toString('base64');
+}
+
+export function decodeLedger(data: string): LedgerContent {
+  const [head, ...segments] = gunzipSync(Buffer.from(data, 'base64')).toString('utf8').split('\n');
+  const { pools, revisions, audit } = JSON.parse(head) as Omit<LedgerContent, 'allocations'>;
+  const allocations: AllocationRecord[] = [];
+  for (const line of segments) if (line !== '') unpackSegment(JSON.parse(line) as Segment, allocations);
+  return { pools, allocations, revisions, audit };
+}
+
+/** JSON never holds a raw newline (it escapes them in strings): one value a line. */
+const gzipLine = (value: unknown): Buffer => gzipSync(`${JSON.stringify(value)}\n`, GZIP);
+
+function segmentsOf(sorted: Sortable[], target: number): AllocationRecord[][] {
+  const segments: AllocationRecord[][] = [];
+  let current: AllocationRecord[] = [];
+  for (const [i, entry] of sorted.entries()) {
+    current.push(entry.record);
+    const next = sorted[i + 1];
+    if (next === undefined || next.record.pool !== entry.record.pool || entry.hash % target === 0 || current.length >= target * SEGMENT_MAX_FACTOR) {
+      segments.push(current);
+      current = [];
+    }
+  }
+  return segments;
+}
+
+function packSegment(records: AllocationRecord[]): Buffer {
+  const held = packedSegments.get(records[0]);
+  if (held !== undefined && held.records.length === records.length && held.records.every((r, i) => r === records[i])) return held.packed;
+  const packed = gzipLine(columnsOf(records));
+  packedSegments.set(records[0], { records, packed });
+  return packed;
+}
+
+function columnsOf(records: AllocationRecord[]): Segment {
+  const segment: Segment = {
+    pool: records[0].pool,
     gap: [],
     len: [],
     owner: { shared: [], tail: [] },
@@ -90,85 +139,102 @@ export function encodeLedger(content: LedgerContent): string {
     extra: {},
   };
   const creatorIndex = new Map<string, number>();
-  let previous = { pool: '', end: 0n, owner: '', at: '', released: '' };
-  for (const [i, { record, block }] of sorted.entries()) {
-    const run = columns.runs.at(-1);
-    if (run === undefined || run[0] !== record.pool) {
-      columns.runs.push([record.pool, 1]);
-      previous = { ...previous, pool: record.pool, end: 0n };
-    } else run[1]++;
+  const previous = { end: 0n, owner: '', at: '', released: '' };
+  for (const [i, record] of records.entries()) {
+    const block = sortables.get(record)!.block;
     let flags = (record.kind === 'host' ? FLAG.host : 0) | (record.status === 'released' ? FLAG.released : 0);
     const extra: Record<string, unknown> = {};
     if (block === undefined) {
       flags |= FLAG.rawCidr;
       extra.cidr = record.cidr;
     } else {
-      columns.gap.push(safeNumber(block.start - previous.end));
-      columns.len.push(block.prefix + (block.family === 6 ? IPV6 : 0));
+      segment.gap.push(safeNumber(block.start - previous.end));
+      segment.len.push(block.prefix + (block.family === 6 ? IPV6 : 0));
       previous.end = block.start + sizeOf(block);
     }
-    frontCode(columns.owner, previous.owner, record.owner);
-    frontCode(columns.at, previous.at, record.allocatedAt);
-    previous = { ...previous, owner: record.owner, at: record.allocatedAt };
+    frontCode(segment.owner, previous.owner, record.owner);
+    frontCode(segment.at, previous.at, record.allocatedAt);
+    previous.owner = record.owner;
+    previous.at = record.allocatedAt;
     if (record.releasedAt !== undefined) {
       flags |= FLAG.releasedAt;
-      frontCode(columns.released, previous.released, record.releasedAt);
+      frontCode(segment.released, previous.released, record.releasedAt);
       previous.released = record.releasedAt;
     }
-    columns.flags.push(flags);
-    if (record.creator === undefined) columns.creator.push(0);
+    segment.flags.push(flags);
+    if (record.creator === undefined) segment.creator.push(0);
     else {
       if (!creatorIndex.has(record.creator)) creatorIndex.set(record.creator, creatorIndex.size);
-      columns.creator.push(creatorIndex.get(record.creator)! + 1);
+      segment.creator.push(creatorIndex.get(record.creator)! + 1);
     }
     for (const [key, value] of Object.entries(record)) if (!COLUMN_FIELDS.has(key) && value !== undefined) extra[key] = value;
-    if (Object.keys(extra).length > 0) columns.extra[i] = extra;
+    if (Object.keys(extra).length > 0) segment.extra[i] = extra;
   }
-  columns.creators = [...creatorIndex.keys()];
-  return gzipSync(JSON.stringify(columns), GZIP).toString('base64');
+  segment.creators = [...creatorIndex.keys()];
+  return segment;
 }
 
-export function decodeLedger(data: string): LedgerContent {
-  const columns = JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as Columns;
-  const allocations: AllocationRecord[] = [];
-  let i = 0;
+function unpackSegment(segment: Segment, into: AllocationRecord[]): void {
   let block = 0;
   let released = 0;
+  let end = 0n;
   let owner = '';
   let at = '';
   let releasedAt = '';
-  for (const [pool, count] of columns.runs) {
-    let end = 0n;
-    for (let n = 0; n < count; n++, i++) {
-      const flags = columns.flags[i];
-      const extra = columns.extra[i] ?? {};
-      let cidr: string;
-      if (flags & FLAG.rawCidr) cidr = extra.cidr as string;
-      else {
-        const len = columns.len[block];
-        const family = len >= IPV6 ? 6 : 4;
-        const start = end + BigInt(columns.gap[block++]);
-        const parsed = cidrFromStart(family, start, len - (family === 6 ? IPV6 : 0));
-        end = start + sizeOf(parsed);
-        cidr = formatCidr(parsed);
-      }
-      owner = frontDecode(columns.owner, i, owner);
-      at = frontDecode(columns.at, i, at);
-      const record: AllocationRecord = { pool, owner, cidr, kind: flags & FLAG.host ? 'host' : 'prefix', status: flags & FLAG.released ? 'released' : 'allocated', allocatedAt: at };
-      if (flags & FLAG.releasedAt) record.releasedAt = releasedAt = frontDecode(columns.released, released++, releasedAt);
-      const creator = columns.creator[i];
-      if (creator > 0) record.creator = columns.creators[creator - 1];
-      const { cidr: _raw, ...rest } = extra;
-      allocations.push(Object.assign(record, rest));
+  for (let i = 0; i < segment.flags.length; i++) {
+    const flags = segment.flags[i];
+    const extra = segment.extra[i] ?? {};
+    let cidr: string;
+    if (flags & FLAG.rawCidr) cidr = extra.cidr as string;
+    else {
+      const len = segment.len[block];
+      const family = len >= IPV6 ? 6 : 4;
+      const start = end + BigInt(segment.gap[block++]);
+      const parsed = cidrFromStart(family, start, len - (family === 6 ? IPV6 : 0));
+      end = start + sizeOf(parsed);
+      cidr = formatCidr(parsed);
     }
+    owner = frontDecode(segment.owner, i, owner);
+    at = frontDecode(segment.at, i, at);
+    const record: AllocationRecord = { pool: segment.pool, owner, cidr, kind: flags & FLAG.host ? 'host' : 'prefix', status: flags & FLAG.released ? 'released' : 'allocated', allocatedAt: at };
+    if (flags & FLAG.releasedAt) record.releasedAt = releasedAt = frontDecode(segment.released, released++, releasedAt);
+    const creator = segment.creator[i];
+    if (creator > 0) record.creator = segment.creators[creator - 1];
+    const { cidr: _raw, ...rest } = extra;
+    into.push(Object.assign(record, rest));
   }
-  return { pools: columns.pools, allocations, revisions: columns.revisions, audit: columns.audit };
 }
 
 function sortable(record: AllocationRecord): Sortable {
-  const block = quickCidr(record.cidr);
-  // Only a block that prints back as the same text is packed; any other text is kept as it is.
-  return block !== undefined && formatCidr(block) === record.cidr ? { record, block } : { record };
+  let known = sortables.get(record);
+  if (known === undefined) {
+    const parsed = quickCidr(record.cidr);
+    // Only a block that prints back as the same text is packed; any other text is kept as it is.
+    const block = parsed !== undefined && formatCidr(parsed) === record.cidr ? parsed : undefined;
+    known = { record, block, v4: block?.family === 4 ? Number(block.start) : NaN, hash: stringHash(record.owner) };
+    sortables.set(record, known);
+  }
+  return known;
+}
+
+/** By pool, then packed blocks by family and address, then the rest by owner. */
+function bySpaceOrder(a: Sortable, b: Sortable): number {
+  if (a.record.pool !== b.record.pool) return a.record.pool < b.record.pool ? -1 : 1;
+  if (!Number.isNaN(a.v4) && !Number.isNaN(b.v4) && a.v4 !== b.v4) return a.v4 - b.v4;
+  if (a.block === undefined || b.block === undefined) {
+    if (a.block !== b.block) return a.block === undefined ? 1 : -1;
+    return a.record.owner < b.record.owner ? -1 : a.record.owner > b.record.owner ? 1 : 0;
+  }
+  if (a.block.family !== b.block.family) return a.block.family - b.block.family;
+  if (a.block.start !== b.block.start) return a.block.start < b.block.start ? -1 : 1;
+  return a.block.prefix - b.block.prefix;
+}
+
+/** FNV-1a over the UTF-16 code units: stable across processes and releases (cuts must not move). */
+function stringHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
@@ -194,18 +260,6 @@ function quickCidr(text: string): Cidr | undefined {
   const groups = halves.length === 1 ? head : [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
   if (groups.length !== 8 || groups.some((g) => g.length === 0 || g.length > 4)) return undefined;
   return cidrFromStart(6, BigInt(`0x${groups.map((g) => g.padStart(4, '0')).join('')}`), +v6[2]);
-}
-
-/** By pool, then packed blocks by family and address, then the rest by owner. */
-function bySpaceOrder(a: Sortable, b: Sortable): number {
-  if (a.record.pool !== b.record.pool) return a.record.pool < b.record.pool ? -1 : 1;
-  if (a.block === undefined || b.block === undefined) {
-    if (a.block !== b.block) return a.block === undefined ? 1 : -1;
-    return a.record.owner < b.record.owner ? -1 : a.record.owner > b.record.owner ? 1 : 0;
-  }
-  if (a.block.family !== b.block.family) return a.block.family - b.block.family;
-  if (a.block.start !== b.block.start) return a.block.start < b.block.start ? -1 : 1;
-  return a.block.prefix - b.block.prefix;
 }
 
 function frontCode(column: FrontCoded, previous: string, text: string): void {
