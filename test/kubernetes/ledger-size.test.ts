@@ -35,9 +35,9 @@ describe('Kubernetes backend: the ledger size limit', function () {
   const t = useCluster([NS]);
 
   for (const [shape, fit, tooMany] of [
-    ['a block owned by a Pulumi resource', 65_000, 68_000],
-    ['a host address (ClientIp)', 62_000, 64_000],
-    ['a released block in its grace period', 46_000, 48_000],
+    ['a block owned by a Pulumi resource', 63_000, 64_000],
+    ['a host address (ClientIp)', 60_000, 62_000],
+    ['a released block in its grace period', 45_000, 46_000],
   ] as const) {
     it(`holds ${fit} (not ${tooMany}) allocations of ${shape} in one namespace`, () => {
       expect(ledgerBytes(fit, shapes[shape])).to.be.at.most(MAX_LEDGER_BYTES);

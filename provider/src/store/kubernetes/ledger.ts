@@ -12,9 +12,9 @@ import { API_VERSION, FINALIZER, KubeObject, LEDGER_NAME, MANAGED_BY, MANAGED_BY
  * the object stores its records compactly (ledger-format.ts, ledger-codec.ts): packed column
  * by column, gzip, base64, about 1 to 20 bytes an allocation instead of about 150 as JSON.
  * The cost, chosen knowingly: every commit still rewrites the whole object (up to 1 MiB at the
- * limit) and encodes every record (about 0.15 s of CPU at 50,000); splitting the ledger across
- * objects would make commits grow with the change, at the price of a multi-object protocol
- * (see docs/kubernetes.md, section 7).
+ * limit) and sorts every record, though it packs again only the segments it changed; splitting
+ * the ledger across objects would make commits grow with the change, at the price of a
+ * multi-object write protocol (see docs/kubernetes.md, section 7).
  *
  * The content of a namespace's IpamLedger, decoded:
  *
