@@ -12,6 +12,9 @@
  * Baseline, measured in the same run: the stand-in's bare update round trip of a small object
  * (a ClientIp of about 400 bytes, one annotation changed per update), the floor of any commit.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { KubeClient } from '../../provider/src/store/kubernetes/client';
 import { loadKubeconfig } from '../../provider/src/store/kubernetes/kubeconfig';
@@ -22,9 +25,6 @@ import { KubeApiServer } from '../../test/support/kube-apiserver';
 import { FILL_POOLS, fillRecord, fillSpace } from '../../test/kubernetes/fill';
 import { Report, judge, round } from '../lib/figure';
 import { RateSample, measureRate, progress } from '../lib/measure';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const NS = 'bench';
 const HELD = [1_000, 10_000, 50_000];
