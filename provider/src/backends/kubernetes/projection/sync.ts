@@ -4,7 +4,8 @@ import { isShownByAppliedPool } from '../../../store/kubernetes/applied';
 import { LedgerChange, LedgerSpec } from '../../../store/kubernetes/ledger';
 import { API_VERSION, FINALIZER, KubeObject, LEDGER_VERSION_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, PLURAL, POOL_LABEL } from '../../../store/kubernetes/resources';
 import { ChangedMember, changedMembers } from './changes';
-import { Condition, DerivedKind, DesiredObject, desiredPool, ledgerState } from './desired';
+import { Condition, DerivedKind, DesiredObject, desiredPool } from './desired';
+import { LedgerStates } from './state-cache';
 
 /**
  * Writes the derived objects of a namespace after its ledger changed, and repairs what an
@@ -38,6 +39,8 @@ export interface DeletionAsked {
 }
 
 export class DerivedObjects {
+  private readonly states = new LedgerStates();
+
   constructor(
     private readonly client: KubeClient,
     private readonly now: () => number = Date.now,
@@ -51,7 +54,7 @@ export class DerivedObjects {
   async sync(space: string, spec: LedgerSpec, change?: LedgerChange): Promise<DeletionAsked[]> {
     const existing = await this.listByKey(POOL_KINDS, space, MANAGED);
     const changed = change === undefined ? undefined : changedMembers(change.base, change.writes);
-    const state = ledgerState(spec);
+    const state = this.states.stateOf(space, spec, change);
     const deletions: DeletionAsked[] = [];
     for (const record of spec.pools) {
       const key = `${record.kind === 'slice' ? 'SliceIpam' : 'SubnetPool'}/${record.name}`;
@@ -68,10 +71,11 @@ export class DerivedObjects {
       }
       if (object?.metadata.deletionTimestamp !== undefined) deletions.push({ pool: record.name, kind: record.kind === 'slice' ? 'SliceIpam' : 'SubnetPool' });
       if (markOf(object) >= revision) continue;
-      const desired = desiredPool(space, state, record.name, revision, this.now());
+      const wasComplete = change !== undefined && markOf(object) === (change.base.revisions[record.name] ?? -1);
+      const changedHere = changed?.get(record.name) ?? new Map<string, ChangedMember>();
+      const desired = desiredPool(space, state, record.name, revision, this.now(), wasComplete ? new Set(changedHere.keys()) : undefined);
       if (desired.object.kind === 'SubnetPool') {
-        const wasComplete = change !== undefined && markOf(object) === (change.base.revisions[record.name] ?? -1);
-        if (wasComplete) await this.writeChanged(space, spec.version, desired.members, changed!.get(record.name) ?? new Map());
+        if (wasComplete) await this.writeChanged(space, spec.version, desired.members, changedHere);
         else await this.writeAll(space, spec.version, record.name, desired.members);
       }
       await this.writePool(space, spec.version, desired.object, object, revision);
