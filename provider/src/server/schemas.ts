@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AllocateInput, CreatePoolInput, SliceInput, UpdatePoolInput } from '../model/api';
 import { ImportInput } from '../model/import';
 import { STRATEGIES, Strategy } from '../model/records';
-import { labelKeyProblem } from '../model/validate';
+import { checkLabels, checkStrategy, labelKeyProblem } from '../model/validate';
 
 /**
  * The shapes of requests to the HTTP service, as zod schemas. They are the single source for
@@ -32,6 +32,20 @@ const labels = z
 const whole = (description: string) => z.number().int().describe(description);
 const strategy = z.enum(STRATEGIES as readonly Strategy[] as [Strategy, ...Strategy[]]);
 
+/**
+ * A field whose meaning the engine checks, checked first with the engine's own function, so the
+ * refusal reads over HTTP exactly as in process (zod's own text for a bad enum or record would
+ * not): the IpamError it throws (code, message, field) passes through, since zod does not catch
+ * what a preprocess throws. `schema` still describes the field for OpenAPI.
+ */
+const checkedBy = <T extends z.ZodType>(check: (value: unknown) => unknown, schema: T) =>
+  z.preprocess((value) => {
+    check(value);
+    return value;
+  }, schema);
+const requestStrategy = checkedBy(checkStrategy, strategy);
+const requestLabels = checkedBy(checkLabels, z.record(z.string(), z.string())).describe('free-form labels, string to string');
+
 /** A whole number in a query string ("?limit=10"). */
 export const queryInteger = (description: string) =>
   z
@@ -56,24 +70,24 @@ export const createPoolBody = z.strictObject({
   owner: text('idempotency key of the claim carving this pool').optional(),
   creator: text('who the pool is for (a Pulumi stack: "pulumi:project/stack"); another creator may not change or delete it').optional(),
   adopt: z.boolean().describe('share a pool of the same definition that another creator made, instead of refusing').optional(),
-  strategy: strategy.describe('how blocks are chosen').optional(),
+  strategy: requestStrategy.describe('how blocks are chosen').optional(),
   gateway: z.union([z.boolean(), z.string()]).describe('true: the first host; or an address inside the pool').optional(),
   reserved: z.array(z.string()).describe('CIDRs or "first-last" ranges never handed out').optional(),
   defaultPrefixLength: whole('prefix length used when a request gives none').optional(),
   gracePeriodSeconds: whole('how long a released block is held for its owner (0 to 604800)').optional(),
   description: text('free text').optional(),
-  labels: labels.optional(),
+  labels: requestLabels.optional(),
 });
 
 export const updatePoolBody = z.strictObject({
   creator: text('who the change is for; refused when another creator made the pool').optional(),
-  strategy: strategy.describe('how blocks are chosen').optional(),
+  strategy: requestStrategy.describe('how blocks are chosen').optional(),
   gateway: z.union([z.boolean(), z.string(), z.null()]).describe('true: the first host; an address; null or false: none').optional(),
   reserved: z.array(z.string()).describe('replaces the reserved ranges').optional(),
   defaultPrefixLength: z.union([whole('prefix length used when a request gives none'), z.null()]).optional(),
   gracePeriodSeconds: whole('how long a released block is held for its owner (0 to 604800)').optional(),
   description: z.union([text('free text'), z.null()]).optional(),
-  labels: z.union([labels, z.null()]).optional(),
+  labels: z.union([requestLabels, z.null()]).optional(),
 });
 
 export const allocateBody = z.strictObject({
@@ -85,7 +99,7 @@ export const allocateBody = z.strictObject({
   creator: text('who the allocation is for; recorded on a new one, and an owner held by another creator is refused').optional(),
   adopt: z.boolean().describe('share the allocation of this owner that another creator made, instead of refusing').optional(),
   description: text('free text').optional(),
-  labels: labels.optional(),
+  labels: requestLabels.optional(),
 });
 
 export const syncSliceBody = z.strictObject({
