@@ -19,7 +19,8 @@ import { PostgresCluster, POSTGRES_MISSING, postgresBinDir, startCluster as star
  * The behaviour suites (the reference designs' scenarios) on every backend, as go-ipam's
  * testWithBackends runs its own: the same IpamApi calls, with the same clock, against the
  * in-memory store, a SQLite file, PostgreSQL, the Kubernetes backend on the API stand-in, and the
- * HTTP service (over SQLite, through its client). Each test gets fresh state.
+ * HTTP service (over SQLite, through its client). Each test gets fresh state, unless the block
+ * opens one for all its tests (forAllTests).
  */
 type BackendName = 'memory' | 'sqlite' | 'postgres' | 'kubernetes' | 'http';
 const BACKENDS: readonly BackendName[] = ['memory', 'sqlite', 'postgres', 'kubernetes', 'http'];
