@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { strategySchema } from './records';
-import { labelKeyProblem } from './validate';
+import { checkLabels, checkStrategy, labelKeyProblem } from './validate';
 
 /**
  * The inputs of IpamApi operations, as zod schemas: model/api.ts infers its input types from
@@ -15,6 +15,20 @@ import { labelKeyProblem } from './validate';
 
 const text = (description: string) => z.string().describe(description);
 const whole = (description: string) => z.number().int().describe(description);
+
+/**
+ * A field whose meaning the engine checks, checked first with the engine's own function, so a
+ * refusal reads over HTTP exactly as in process (zod's own text for a bad enum or record would
+ * not): the IpamError it throws (code, message, field) passes through, since zod does not catch
+ * what a preprocess throws. `schema` still describes the field (OpenAPI, schema.json).
+ */
+const checkedBy = <T extends z.ZodType>(check: (value: unknown) => unknown, schema: T) =>
+  z.preprocess((value) => {
+    check(value);
+    return value;
+  }, schema);
+const requestStrategy = checkedBy(checkStrategy, strategySchema);
+const requestLabels = checkedBy(checkLabels, z.record(z.string(), z.string())).describe('free-form labels, string to string');
 
 /**
  * Labels: parsing a record drops a "__proto__" key without a word, so the engine's label key
@@ -66,13 +80,13 @@ export const createPoolInputSchema = z.strictObject({
   owner: text('idempotency key of the claim carving this pool').optional(),
   creator: creator('who the pool is for (a Pulumi stack: "pulumi:project/stack"); another creator may not change or delete it'),
   adopt: adopt('share a pool of the same definition that another creator made, instead of refusing'),
-  strategy: strategySchema.describe('how blocks are chosen').optional(),
+  strategy: requestStrategy.describe('how blocks are chosen').optional(),
   gateway: z.union([z.boolean(), z.string()]).describe('true: the first host; or an address inside the pool').optional(),
   reserved: z.array(z.string()).describe('CIDRs or "first-last" ranges never handed out').optional(),
   defaultPrefixLength: whole('prefix length used when a request gives none').optional(),
   gracePeriodSeconds: gracePeriodSeconds.optional(),
   description: text('free text').optional(),
-  labels: labels.optional(),
+  labels: requestLabels.optional(),
 });
 
 /** Fields that may change in place; absent = unchanged, null = cleared. */
@@ -80,13 +94,13 @@ export const updatePoolInputSchema = z.strictObject({
   space,
   pool,
   creator: creator('who the change is for; refused when another creator made the pool'),
-  strategy: strategySchema.describe('how blocks are chosen').optional(),
+  strategy: requestStrategy.describe('how blocks are chosen').optional(),
   gateway: z.union([z.boolean(), z.string(), z.null()]).describe('true: the first host; an address; null or false: none').optional(),
   reserved: z.array(z.string()).describe('replaces the reserved ranges').optional(),
   defaultPrefixLength: z.union([whole('prefix length used when a request gives none'), z.null()]).optional(),
   gracePeriodSeconds: gracePeriodSeconds.optional(),
   description: z.union([text('free text'), z.null()]).optional(),
-  labels: z.union([labels, z.null()]).optional(),
+  labels: z.union([requestLabels, z.null()]).optional(),
 });
 
 export const allocateInputSchema = z.strictObject({
@@ -101,7 +115,7 @@ export const allocateInputSchema = z.strictObject({
   creator: creator('who the allocation is for; recorded on a new one, and an owner held by another creator is refused'),
   adopt: adopt('share the allocation of this owner that another creator made, instead of refusing'),
   description: text('free text').optional(),
-  labels: labels.optional(),
+  labels: requestLabels.optional(),
 });
 
 export const availabilityInputSchema = poolRefSchema.extend({ cidr: text('a block ("10.0.4.0/24") or an address ("10.0.0.7")') });

@@ -12,6 +12,7 @@ import { backendInfoSchema } from '../model/outputs';
 
 const text = (description: string) => z.string().describe(description);
 
+
 /** A whole number in a query string ("?limit=10"). */
 export const queryInteger = (description: string) =>
   z

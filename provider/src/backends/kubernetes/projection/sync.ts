@@ -6,6 +6,7 @@ import { API_VERSION, FINALIZER, KubeObject, LEDGER_VERSION_ANNOTATION, MANAGED_
 import { ChangedMember, changedMembers } from './changes';
 import { Condition, DerivedKind, DesiredObject, desiredPool } from './desired';
 import { LedgerStates } from './state-cache';
+import { changesImmutableField } from './immutable';
 
 /**
  * Writes the derived objects of a namespace after its ledger changed, and repairs what an
@@ -143,6 +144,11 @@ export class DerivedObjects {
   /** Creates or updates the object (spec, labels, finalizer, stamp), then its status, each only if it differs. */
   private async write(space: string, desired: DesiredObject, current: KubeObject | undefined, stamp: number): Promise<void> {
     const plural = PLURAL[desired.kind];
+    if (current !== undefined && MEMBER_KINDS.includes(desired.kind) && changesImmutableField(desired.kind, current.spec, plain(desired.spec))) {
+      // Members carry no finalizer: the delete is immediate, and the name is free for the create.
+      await this.client.delete(plural, space, current);
+      current = undefined;
+    }
     let object = current === undefined ? await this.client.create(plural, space, mainBody(space, desired, undefined, stamp)) : current;
     const main = mainBody(space, desired, object, stamp);
     if (!isDeepStrictEqual(main, object)) object = await this.client.replace(plural, space, main);
