@@ -61,7 +61,7 @@ describe('Grafana dashboard deploy/grafana/pulumi-ipam.json', function () {
   });
 
   it('every panel has a query, and the dashboard covers utilization, rates, latency, errors, batch sizes and retries', () => {
-    for (const panel of dashboard.panels.filter((p) => p.type !== 'row')) expect(panel.targets ?? [], panel.title).to.not.be.empty;
+    for (const panel of dashboard.panels.filter((p) => p.type !== 'row')) expect((panel.targets ?? []).length, panel.title).to.be.greaterThan(0);
     const metrics = new Set(expressions().flatMap((e) => [...promqlRefs(e.expr).metrics]));
     for (const name of ['ipam_utilization_rate', 'ipam_allocations_total', 'ipam_allocation_duration_seconds_bucket', 'ipam_http_errors_total', 'ipam_engine_batch_operations_bucket', 'ipam_store_commits_total']) {
       expect(metrics, name).to.include(name);

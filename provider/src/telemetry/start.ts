@@ -28,6 +28,7 @@ export type Warn = (message: string) => void;
 let decided = false;
 let started: Tracing | undefined;
 
+/** `env` decides whether to trace; the SDK and the exporter read their own settings from process.env. */
 export function startTracing(env: NodeJS.ProcessEnv = process.env, warn: Warn = warnOnStderr): Tracing | undefined {
   if (decided) return started;
   decided = true;
@@ -56,7 +57,10 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env, warn: Warn = 
     void provider.shutdown();
     return undefined;
   }
-  started = { flush: () => provider.forceFlush(), shutdown: () => provider.shutdown() };
+  // A collector that is down costs spans, never the command or the provider call: said, not thrown.
+  const quietly = (what: string, action: () => Promise<void>) => () =>
+    action().catch((e: Error) => warn(`tracing: ${what}: spans not sent (${e.message})`));
+  started = { flush: quietly('flush', () => provider.forceFlush()), shutdown: quietly('shutdown', () => provider.shutdown()) };
   return started;
 }
 
