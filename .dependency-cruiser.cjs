@@ -13,6 +13,8 @@
  *   engine/                 the only place where the allocator meets state; owns the Store port
  *   store/   client/        the Store implementations; the HTTP client of the IPAM service
  *   backends/               the one place that opens and wires a backend (Kubernetes composition)
+ *   telemetry/              starts the OpenTelemetry SDK when OTEL_* asks (the engine and the
+ *                           services use only @opentelemetry/api, a no-op without it)
  *   views/                  read views over any IpamApi (paged allocations, search) for the web view
  *   server/  controller/    the HTTP IPAM service; the in-cluster controller
  *   dynamic/                the Pulumi face: check/diff/create/read/update/delete
@@ -27,6 +29,7 @@ const LAYERS = [
   ['engine', '^provider/src/engine/'],
   ['store', '^provider/src/(store|client)/'],
   ['backends', '^provider/src/backends/'],
+  ['telemetry', '^provider/src/telemetry/'],
   ['views', '^provider/src/views/'],
   ['services', '^provider/src/(server|controller)/'],
   ['dynamic', '^provider/src/dynamic/'],

@@ -1,7 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Context } from '@opentelemetry/api';
 import { IpamError, isIpamError } from '../errors';
 import { AuditEvent } from '../model/records';
 import { Store, StoreWrite } from './store';
+import { EngineInstrumentation } from './instrumentation';
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, sleep } from './retry';
 import { SpaceState } from './space-state';
 import { SpaceTx } from './space-tx';
@@ -21,6 +23,8 @@ interface PendingOp {
   actor: string;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** The trace context it was queued in (the HTTP request's, say). */
+  queuedIn: Context;
 }
 
 interface SpaceCache {
@@ -46,6 +50,8 @@ export class EngineCore {
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxBatch: number;
+  /** Spans of batches and commits; observers of them (the service's metrics). */
+  readonly instrumentation = new EngineInstrumentation();
 
   constructor(
     readonly store: Store,
@@ -79,7 +85,7 @@ export class EngineCore {
     }
     const queued = cache;
     return new Promise<T>((resolve, reject) => {
-      queued.queue.push({ run: fn, actor, resolve: resolve as (v: unknown) => void, reject });
+      queued.queue.push({ run: fn, actor, resolve: resolve as (v: unknown) => void, reject, queuedIn: this.instrumentation.queuedIn() });
       if (!queued.draining) void this.drain(space, queued);
     });
   }
@@ -93,7 +99,7 @@ export class EngineCore {
       // commits the first request alone before the next socket is even read.
       for (await nextTurn(); cache.queue.length > 0; await nextTurn()) {
         const batch = cache.queue.splice(0, this.maxBatch);
-        await this.runBatch(space, cache, batch);
+        await this.instrumentation.batch(space, batch.map((op) => op.queuedIn), () => this.runBatch(space, cache, batch));
       }
     } finally {
       cache.draining = false;
@@ -131,7 +137,8 @@ export class EngineCore {
       }
       let committed: Awaited<ReturnType<Store['commit']>>;
       try {
-        committed = await this.store.commit({ space, expectedVersion: state.version, writes, audit });
+        const request = { space, expectedVersion: state.version, writes, audit };
+        committed = await this.instrumentation.commit(request, this.store.kind, () => this.store.commit(request));
       } catch (e) {
         state.rollbackTo(0);
         if (refusedBeforeWriting(e)) {
