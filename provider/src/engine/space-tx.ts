@@ -5,6 +5,7 @@ import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { Cidr } from '../net/cidr';
 import { StoreWrite } from './store';
 import { SpaceState } from './space-state';
+import { freezeRecord } from '../model/frozen';
 
 /**
  * One operation's view of a space while the engine decides it: reads go to the space state,
@@ -39,6 +40,9 @@ export class SpaceTx {
 
   /** `block` is the record's CIDR, parsed (see PoolLedger.addAllocation). */
   putAllocation(record: AllocationRecord, block: Cidr, action: 'allocate' | 'release'): void {
+    // Frozen: the space state and the store's writes hold this one object, so nobody may change
+    // it under the other, and a store in this process may keep it without a copy (MemoryStore).
+    freezeRecord(record);
     this.state.putAllocation(record, block);
     this.writes.push({ type: 'putAllocation', allocation: record });
     this.record(record.pool, action, record.owner, record.cidr);
