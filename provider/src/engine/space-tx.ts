@@ -21,7 +21,8 @@ export class SpaceTx {
     readonly space: string,
     readonly state: SpaceState,
     readonly nowMs: number,
-    readonly actor: string,
+    /** Who asks for the operation being decided: the engine decides a batch in one transaction, operation by operation. */
+    public actor: string,
   ) {
     this.now = isoTime(nowMs);
   }
