@@ -23,7 +23,7 @@ function parseIpv4Cidr(sliceSubnet: string): { base: number; ones: number } {
 }
 
 /** maxClusters = 2^(subnetSize - slicePrefix). */
-export function calculateMaxClusters(sliceSubnet: string, subnetSize: number): number {
+function calculateMaxClusters(sliceSubnet: string, subnetSize: number): number {
   const { ones } = parseIpv4Cidr(sliceSubnet);
   const bitsForSubnets = subnetSize - ones;
   if (bitsForSubnets <= 0) throw new Error(`subnetSize must be > ${ones}`);
@@ -31,7 +31,7 @@ export function calculateMaxClusters(sliceSubnet: string, subnetSize: number): n
 }
 
 /** Every subnet of the slice, in address order, as "a.b.c.d/size". */
-export function generateSubnetList(sliceSubnet: string, subnetSize: number): string[] {
+function generateSubnetList(sliceSubnet: string, subnetSize: number): string[] {
   const maxClusters = calculateMaxClusters(sliceSubnet, subnetSize);
   const { base } = parseIpv4Cidr(sliceSubnet);
   const stepSize = Math.pow(2, 32 - subnetSize);

@@ -27,11 +27,11 @@ export function poolRecord(cidr: string, options: { gateway?: string } = {}): Po
 }
 
 /** Owner keys are unique across a whole benchmark: `${prefix}${n}`. */
-export function requestFor(shape: Shape, owner: string): AllocationRequest {
+function requestFor(shape: Shape, owner: string): AllocationRequest {
   return shape.kind === 'host' ? { owner, kind: 'host' } : { owner, kind: 'prefix', prefixLength: shape.prefixLength };
 }
 
-export function inputFor(shape: Shape, owner: string): AllocateInput {
+function inputFor(shape: Shape, owner: string): AllocateInput {
   return shape.kind === 'host' ? { pool: 'bench', owner, kind: 'host' } : { pool: 'bench', owner, prefixLength: shape.prefixLength };
 }
 
@@ -40,7 +40,7 @@ export function inputFor(shape: Shape, owner: string): AllocateInput {
  * space state does it (reclaimed blocks out, the owner's previous record out, the new one in).
  * The clock is read per allocation, as a caller without batches would.
  */
-export function allocateInLedger(ledger: PoolLedger, request: AllocationRequest, nowMs = Date.now()): AllocationRecord {
+function allocateInLedger(ledger: PoolLedger, request: AllocationRequest, nowMs = Date.now()): AllocationRecord {
   const plan = planAllocation(ledger, request, nowMs);
   if (plan.action === 'existing') return plan.record;
   for (const owner of plan.reclaim) ledger.removeAllocation(owner);

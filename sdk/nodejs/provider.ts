@@ -22,6 +22,9 @@ export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider
   return provider;
 }
 
+// Each method require()s the package when Pulumi calls it: an import would be serialized with
+// the closure (by value) into every resource's state. See the comment above PROVIDERS.
+/* eslint-disable @typescript-eslint/no-require-imports */
 function serializableProvider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   return {
     async configure(req) {
@@ -47,3 +50,4 @@ function serializableProvider(kind: ResourceKind): pulumi.dynamic.ResourceProvid
     },
   };
 }
+/* eslint-enable @typescript-eslint/no-require-imports */

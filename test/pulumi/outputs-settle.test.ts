@@ -9,7 +9,6 @@ import { programWorkspace } from '../support/pulumi/workspace';
  * are each one update, and the `up` after each is `same`; the outputs follow the inputs and the
  * backend, never an old input left behind.
  */
-type Sdk = ReturnType<LocalStack['sdk']>;
 
 interface MutableCase {
   kind: ResourceKind;

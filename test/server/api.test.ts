@@ -131,6 +131,7 @@ describe('HTTP service: API', () => {
         ['POST', `${NET_PATH}/allocations/web/release`],
         ['PUT', BLUE, { sliceSubnet: '10.1.0.0/16', subnetSize: 24, clusters: [] }],
         ['DELETE', BLUE],
+        ['POST', '/v1/spaces/default/import', { pools: [{ name: 'imported', cidr: '10.78.0.0/16' }] }],
       ];
       const before = await storeVersions(store);
       for (const [method, path, body] of writes) {

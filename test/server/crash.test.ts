@@ -87,7 +87,6 @@ describe('HTTP service: kill -9 under load, several times', function () {
     const db = join(mkdtempSync(join(tmpdir(), 'ipam-crash-')), 'ipam.db');
     const observer = Ipam.create(new SqliteStore(db));
     try {
-      // eslint-disable-next-line no-console
       console.log(`      ${JSON.stringify(await killUnderLoad(db, observer))}`);
     } finally {
       await observer.close();
@@ -105,8 +104,7 @@ describe('HTTP service: kill -9 under load, several times', function () {
       const url = await cluster.createDatabase('crash');
       const observer = Ipam.create(await openStore({ type: 'postgres', url }));
       try {
-        // eslint-disable-next-line no-console
-        console.log(`      ${JSON.stringify(await killUnderLoad(url, observer))}`);
+          console.log(`      ${JSON.stringify(await killUnderLoad(url, observer))}`);
       } finally {
         await observer.close();
       }

@@ -37,19 +37,19 @@ import { WatchHub } from './kube-watch';
  *
  * Real clients drive it unmodified: @kubernetes/client-node and kubectl.
  */
-export const ADMIN_TOKEN = 'stand-in-admin-token';
-export const RUNNER_TOKEN = 'stand-in-runner-token';
+const ADMIN_TOKEN = 'stand-in-admin-token';
+const RUNNER_TOKEN = 'stand-in-runner-token';
 export const RUNNER_USER = 'system:serviceaccount:ipam:pulumi-runner';
-export const CONTROLLER_TOKEN = 'stand-in-controller-token';
-export const CONTROLLER_USER = 'system:serviceaccount:ipam-system:pulumi-ipam-controller';
+const CONTROLLER_TOKEN = 'stand-in-controller-token';
+const CONTROLLER_USER = 'system:serviceaccount:ipam-system:pulumi-ipam-controller';
 /** deploy/: the controller's Deployment, ServiceAccount, ClusterRole and Role. */
 const DEPLOY_DIR = join(REPO, 'deploy');
 /** What /version reports; Google Cloud SDK's kubectl dispatcher picks its kubectl by it. */
-export const SERVER_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.4' };
+const SERVER_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.4' };
 /** kube-apiserver's limit on a request body (JSON). */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export interface RequestInfo extends Attributes {
+interface RequestInfo extends Attributes {
   method: string;
   path: string;
   user: string;
@@ -387,7 +387,7 @@ function preconditionsOf(body: unknown): Preconditions {
 }
 
 /** RFC 7386 JSON merge patch. */
-export function mergePatch(target: unknown, patch: unknown): unknown {
+function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
   const result: Record<string, unknown> = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [key, value] of Object.entries(patch)) {

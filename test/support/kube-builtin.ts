@@ -24,6 +24,6 @@ const builtin = (group: string, version: string, kind: string, plural: string, s
 });
 
 export const EVENTS = builtin('', 'v1', 'Event', 'events', ['ev']);
-export const LEASES = builtin('coordination.k8s.io', 'v1', 'Lease', 'leases');
+const LEASES = builtin('coordination.k8s.io', 'v1', 'Lease', 'leases');
 
 export const BUILTIN_DEFINITIONS: ResourceDefinition[] = [EVENTS, LEASES];

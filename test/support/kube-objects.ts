@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ResourceDefinition } from './kube-crds';
 import { prune, validate, validateTransitions } from './kube-schema';
 import { LabelTest } from './kube-selectors';
-import { ApiError, StatusCause, Subject, alreadyExists, badRequest, conflict, etcdTooLarge, invalid, notFound } from './kube-status';
+import { StatusCause, Subject, alreadyExists, badRequest, conflict, etcdTooLarge, invalid, notFound } from './kube-status';
 
 /**
  * The stand-in's storage and the semantics of each write, as kube-apiserver applies them to
@@ -14,7 +14,7 @@ import { ApiError, StatusCause, Subject, alreadyExists, badRequest, conflict, et
  */
 export type KubeObject = Record<string, unknown> & { metadata: Metadata };
 
-export interface Metadata {
+interface Metadata {
   name: string;
   namespace?: string;
   uid?: string;
@@ -30,7 +30,7 @@ export interface Metadata {
 }
 
 /** etcd's default --max-request-bytes: a larger object is refused ("request is too large"). */
-export const ETCD_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
+const ETCD_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const USER_METADATA = ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const;
@@ -257,4 +257,3 @@ function specChanged(def: ResourceDefinition, a: KubeObject, b: KubeObject): boo
   return !isDeepStrictEqual(strip(a), strip(b));
 }
 
-export { ApiError };

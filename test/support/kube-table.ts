@@ -16,7 +16,7 @@ const NAME_COLUMN = {
 };
 
 /** Evaluates the simple JSONPath printer columns use: `.a.b.c`. */
-export function jsonPathValue(object: unknown, path: string): unknown {
+function jsonPathValue(object: unknown, path: string): unknown {
   let current: unknown = object;
   for (const key of path.replace(/^\./, '').split('.')) {
     if (typeof current !== 'object' || current === null) return undefined;
@@ -26,7 +26,7 @@ export function jsonPathValue(object: unknown, path: string): unknown {
 }
 
 /** k8s.io/apimachinery duration.HumanDuration. */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';

@@ -29,7 +29,7 @@ export function loopbackCertificate(): TlsMaterial {
     made = { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
     return made;
   } catch (e) {
-    throw new Error(`the Kubernetes API stand-in needs the openssl command to make its TLS certificate: ${(e as Error).message}`);
+    throw new Error(`the Kubernetes API stand-in needs the openssl command to make its TLS certificate: ${(e as Error).message}`, { cause: e });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

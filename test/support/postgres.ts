@@ -53,7 +53,6 @@ export const POSTGRES_MISSING =
 export async function clusterOrSkip(context: Mocha.Context, options: ClusterOptions = {}): Promise<PostgresCluster> {
   if (postgresBinDir() === undefined) {
     if (process.env.CI) throw new Error(`CI is set: ${POSTGRES_MISSING}`);
-    // eslint-disable-next-line no-console
     console.warn(`    skipped: ${POSTGRES_MISSING}`);
     context.skip();
   }

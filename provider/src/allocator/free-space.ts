@@ -1,6 +1,6 @@
+import { compareBigints } from '../net/cidr';
 import BTree from 'sorted-btree';
 
-const compareBigints = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** 2^order as a bigint, cached: the allocator asks for the same few powers millions of times. */
 const POWERS: bigint[] = Array.from({ length: 129 }, (_, i) => 1n << BigInt(i));

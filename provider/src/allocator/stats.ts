@@ -50,7 +50,7 @@ function lowestBlockOfOrder(ledger: PoolLedger, order: number): string {
 }
 
 /** a / b for bigints as a float, exact enough for a percentage (9 decimal places). */
-export function ratio(a: bigint, b: bigint): number {
+function ratio(a: bigint, b: bigint): number {
   if (b === 0n) return 0;
   return Number((a * 1_000_000_000n) / b) / 1_000_000_000;
 }

@@ -37,7 +37,7 @@ export async function openBackend(config: BackendConfig, options: OpenOptions): 
 }
 
 /** The backend that people's settings (ipam flags, IPAM_* variables, stack config ipam:*) name; relative paths from `cwd`. */
-export function backendConfig(settings: BackendSettings, cwd: string = process.cwd()): BackendConfig {
+function backendConfig(settings: BackendSettings, cwd: string = process.cwd()): BackendConfig {
   switch (backendKind(settings)) {
     case 'http':
       return { type: 'http', server: settings.server ?? '', token: settings.token };

@@ -4,7 +4,7 @@
  * Node's util.parseArgs cannot express "a flag with an optional value" (`--gateway` or
  * `--gateway 10.0.0.254`), which `pool create` needs.
  */
-export type OptionType = 'flag' | 'value' | 'list' | 'flag-or-value';
+type OptionType = 'flag' | 'value' | 'list' | 'flag-or-value';
 
 export interface OptionSpec {
   type: OptionType;

@@ -11,6 +11,8 @@ export interface Output {
   text: string;
   /** 1 when the command ran but found problems (`check`), so scripts need not parse the output; default 0. */
   exitCode?: number;
+  /** The text escaped stored data itself and holds terminal colours: print it as it is. */
+  escaped?: boolean;
 }
 
 export interface CommandContext {
@@ -18,12 +20,22 @@ export interface CommandContext {
   args: string[];
   options: ParsedOptions;
   space?: string;
+  /** Who the command acts as (`cli:USER`), as the backend records it. */
+  actor?: string;
+  /** The folder relative file names are read from and written to. */
+  cwd: string;
+  /** Stdout is a terminal that takes colours. */
+  color: boolean;
+  /** For commands that draw progress on stderr (import). */
+  io?: { stderr: (text: string) => void; stderrIsTTY?: boolean };
 }
 
 export interface Command {
   path: string[];
   usage: string;
   summary: string;
+  /** More help, printed by `ipam COMMAND --help` after the summary. */
+  details?: string;
   /** Positional argument names; a trailing "?" marks an optional one. */
   args: string[];
   options: string[];

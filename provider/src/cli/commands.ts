@@ -14,6 +14,8 @@ import {
 } from './format';
 import type { Command, CommandContext, Output } from './command';
 import { CONTROLLER_OPTIONS, controllerCommand } from './controller-command';
+import { TRANSFER_OPTIONS, transferCommands } from './transfer-commands';
+import { MAP_OPTIONS, mapCommand } from './map-command';
 
 // Syntax only: `--gateway ::ffff:10.0.0.1` is the option's value, which the engine then refuses
 // by name, rather than a stray argument that ends in a usage error.
@@ -61,6 +63,8 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec> = {
   'max-body': { type: 'value', valueName: 'BYTES', help: 'largest request body accepted (default 65536)' },
   'max-connections': { type: 'value', valueName: 'N', help: 'connections open at once; more are closed unanswered (default 1024)' },
   ...CONTROLLER_OPTIONS,
+  ...TRANSFER_OPTIONS,
+  ...MAP_OPTIONS,
 };
 
 const int = (ctx: CommandContext, name: string): number | undefined =>
@@ -160,6 +164,7 @@ export const COMMANDS: Command[] = [
       return { json: pool, text: poolDetails(pool) };
     },
   },
+  mapCommand,
   {
     path: ['alloc'],
     usage: 'alloc POOL --owner KEY (--prefix N | --ip) [--cidr C | --address A] [--prefer C]',
@@ -302,5 +307,6 @@ export const COMMANDS: Command[] = [
     // Loaded when it runs: the HTTP service, zod, yaml and prom-client stay out of every other command's start.
     run: async (ctx) => (await import('./serve-command')).runServe(ctx),
   },
+  ...transferCommands,
   controllerCommand,
 ];

@@ -9,7 +9,7 @@ export function table(headers: string[], rows: (string | number | undefined)[][]
   return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
 }
 
-export function percent(x: number): string {
+function percent(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
 }
 

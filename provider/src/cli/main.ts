@@ -8,12 +8,17 @@ import { IpamApi } from '../model/api';
 import { UsageError, parseArgs } from './args';
 import type { Command } from './command';
 import { COMMANDS, COMMAND_OPTIONS, GLOBAL_OPTIONS } from './commands';
+import { startTracing } from '../telemetry/start';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Whether stderr is a terminal (a progress bar is drawn there only then). */
+  stderrIsTTY?: boolean;
+  /** Stdout is a terminal: colours are used unless NO_COLOR is set or TERM is "dumb". */
+  isTTY?: boolean;
 }
 
 /**
@@ -58,12 +63,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (options.kubeconfig !== undefined) settings.kubeconfig = options.kubeconfig as string;
     if (options.context !== undefined) settings.kubeContext = options.context as string;
     // A command with a backend of its own (serve) gets no api: opening the default one would create a stray state file.
-    if (!command.ownBackend) api = await openIpam(settings, { actor: `cli:${safeUser()}`, cwd: io.cwd });
+    const actor = `cli:${safeUser()}`;
+    if (!command.ownBackend) api = await openIpam(settings, { actor, cwd: io.cwd });
     // IPAM_NAMESPACE (settings.namespace) is the space of every command that names none, slices included.
     const space = (options.space ?? options.namespace ?? settings.namespace) as string | undefined;
-    const output = await command.run({ api: api as IpamApi, args, options, space });
+    const color = io.isTTY === true && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+    const output = await command.run({ api: api as IpamApi, args, options, space, actor, cwd: io.cwd, color, io: { stderr: io.stderr, stderrIsTTY: io.stderrIsTTY } });
     // Stored owners, descriptions and labels may predate the input rules: never let one drive the terminal.
-    io.stdout(`${escapeUnsafe(json ? JSON.stringify(output.json, null, 2) : output.text)}\n`);
+    io.stdout(`${json ? escapeUnsafe(JSON.stringify(output.json, null, 2)) : output.escaped === true ? output.text : escapeUnsafe(output.text)}\n`);
     return output.exitCode ?? EXIT_OK;
   } catch (e) {
     const usage = e instanceof UsageError;
@@ -115,7 +122,7 @@ function helpText(command?: Command): string {
       return `  --${n}${spec.valueName ? ` ${spec.valueName}` : ''}`.padEnd(34) + spec.help;
     });
   if (command !== undefined) {
-    return [`ipam ${command.usage}`, '', command.summary, '', 'Options:', ...describe(command.options), ...describe(Object.keys(GLOBAL_OPTIONS))].join('\n');
+    return [`ipam ${command.usage}`, '', command.summary, ...(command.details === undefined ? [] : ['', command.details]), '', 'Options:', ...describe(command.options), ...describe(Object.keys(GLOBAL_OPTIONS))].join('\n');
   }
   return [
     'ipam: IP address management for people and scripts (pulumi-ipam)',
@@ -131,12 +138,17 @@ function helpText(command?: Command): string {
 }
 
 if (require.main === module) {
+  // Only when OTEL_* asks for tracing (the SDK is loaded then and only then); shut down at the end so the last spans are sent.
+  const tracing = startTracing(process.env);
   runCli(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
-  }).then((code) => {
+    stderrIsTTY: process.stderr.isTTY === true,
+    isTTY: process.stdout.isTTY === true,
+  }).then(async (code) => {
+    await tracing?.shutdown();
     process.exitCode = code;
   });
 }

@@ -1,4 +1,6 @@
+import { jitteredBackoff } from '../backoff';
 import axios, { AxiosInstance, isAxiosError } from 'axios';
+import { withTraceContext } from './trace-context';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ConsistencyReport } from '../model/reports';
@@ -22,6 +24,7 @@ import {
   SliceRef,
   UpdatePoolInput,
 } from '../model/api';
+import { ImportInput, ImportResult } from '../model/import';
 import { AuditEvent } from '../model/records';
 
 export interface HttpIpamOptions {
@@ -145,6 +148,12 @@ export class HttpIpam implements IpamApi {
     return this.call({ method: 'GET', path: `${poolPath(ref)}/audit`, query: { limit: ref.limit } });
   }
 
+  /** One request per call: the caller (ipam import) sends rows in batches that fit the service's --max-body. */
+  async importRecords(input: ImportInput): Promise<ImportResult> {
+    const { space, ...body } = input;
+    return this.call({ method: 'POST', path: `/v1/spaces/${seg(checkSpace(space))}/import`, body });
+  }
+
   async syncSlice(input: SliceInput): Promise<SliceInfo> {
     const { namespace, name, ...body } = input;
     return this.call({ method: 'PUT', path: slicePath({ namespace, name }), body });
@@ -180,7 +189,7 @@ export class HttpIpam implements IpamApi {
           // Serialised here, not by axios: its object handling drops a "__proto__" key, which
           // the service must see to refuse it by name (labels.__proto__) like the engine does.
           data: call.body === undefined ? undefined : JSON.stringify(call.body),
-          headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
+          headers: withTraceContext(call.body === undefined ? {} : { 'content-type': 'application/json' }),
         });
       } catch (e) {
         if (!last && isAxiosError(e) && e.response === undefined) {
@@ -203,8 +212,8 @@ export class HttpIpam implements IpamApi {
   }
 
   private backoff(attempt: number): Promise<void> {
-    const cap = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempt);
-    return new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+    const delay = jitteredBackoff(attempt, { baseMs: this.retryBaseMs, maxMs: this.retryMaxMs });
+    return new Promise((resolve) => setTimeout(resolve, delay));
   }
 
   private unreachable(e: unknown): IpamError {

@@ -21,7 +21,7 @@ export interface ReconcileInput {
   now: Date;
 }
 
-export interface Applied {
+interface Applied {
   status: Status;
   events: ObjectEvent[];
 }

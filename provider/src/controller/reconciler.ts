@@ -25,7 +25,7 @@ import { subnetPoolClaimHandler } from './subnet-pool-claim';
  * allocated for it, so deleting it always gives back what it held; a pool still in use keeps
  * its object (condition DeletionBlocked, reason PoolInUse, and a Warning Event) until it is empty.
  */
-export const RELEASE_FINALIZER = `${GROUP}/release`;
+const RELEASE_FINALIZER = `${GROUP}/release`;
 
 const HANDLERS: KindHandler[] = [subnetPoolHandler, sliceIpamHandler, subnetPoolClaimHandler, clientIpHandler];
 /** Refusals of a release that mean the object holds nothing (any more, or never did). */

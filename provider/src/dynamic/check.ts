@@ -1,10 +1,11 @@
 import { isIpamError } from '../errors';
-import { pulumiMessage } from './handler';
+import { pulumiMessage } from './hints';
 import { ResourceIdentity, URN_INPUT, keepOrDefault, parseUrn, stackCreator } from './identity';
-import { FieldType, ResourceKind, SPECS } from './specs';
+import { Shape } from '../model/shape';
+import { ResourceKind, SPECS } from './specs';
 import { Props, isUnknown } from './values';
 
-export interface CheckFailure {
+interface CheckFailure {
   property: string;
   reason: string;
 }
@@ -22,7 +23,7 @@ export type FieldCheck = (value: never, inputs: Props) => unknown;
  * messages, so a bad CIDR fails `pulumi preview` exactly as it would fail `ipam`. Values not
  * known yet pass through untouched; state-dependent rules (is the block free?) wait for create.
  */
-export function checkInputs(kind: ResourceKind, news: Props, fieldChecks: Record<string, FieldCheck>): CheckResult {
+function checkInputs(kind: ResourceKind, news: Props, fieldChecks: Record<string, FieldCheck>): CheckResult {
   const spec = SPECS[kind];
   const inputs: Props = {};
   const failures: CheckFailure[] = [];
@@ -36,7 +37,7 @@ export function checkInputs(kind: ResourceKind, news: Props, fieldChecks: Record
       inputs[name] = value;
       continue;
     }
-    const typeError = wrongType(field.type, value);
+    const typeError = wrongType(field.shape, value);
     if (typeError !== undefined) {
       failures.push({ property: name, reason: `${name}: expected ${typeError}, got ${JSON.stringify(value)}` });
       continue;
@@ -92,25 +93,55 @@ export function checkResource(
   return result;
 }
 
-function wrongType(type: FieldType, value: unknown): string | undefined {
-  switch (type) {
+/** What `value` should have been, in words, when it does not have the shape; undefined when it does. */
+function wrongType(shape: Shape, value: unknown): string | undefined {
+  return fits(shape, value) ? undefined : expected(shape);
+}
+
+function fits(shape: Shape, value: unknown): boolean {
+  switch (shape.kind) {
     case 'string':
-      return typeof value === 'string' ? undefined : 'a string';
+    case 'enum': // which strings: the engine's check says, in its words
+      return typeof value === 'string';
     case 'integer':
-      return Number.isInteger(value) ? undefined : 'a whole number';
+      return Number.isInteger(value);
     case 'number':
-      return typeof value === 'number' ? undefined : 'a number';
+      return typeof value === 'number';
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'true or false';
-    case 'boolean|string':
-      return typeof value === 'boolean' || typeof value === 'string' ? undefined : 'true, false or an address';
-    case 'string[]':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string' || isUnknown(v)) ? undefined : 'a list of strings';
+      return typeof value === 'boolean';
+    case 'union':
+      return shape.options.some((option) => fits(option, value));
+    case 'array':
+      return Array.isArray(value) && value.every((v) => isUnknown(v) || fits(shape.items, v));
     case 'map':
-      return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string' || isUnknown(v))
-        ? undefined
-        : 'a map of strings';
-    case 'object[]':
-      return Array.isArray(value) ? undefined : 'a list';
+      return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => isUnknown(v) || fits(shape.values, v));
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
   }
 }
+
+function expected(shape: Shape): string {
+  switch (shape.kind) {
+    case 'string':
+    case 'enum':
+      return 'a string';
+    case 'integer':
+      return 'a whole number';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'true or false';
+    case 'union': {
+      const choices = shape.options.flatMap((option) => (option.kind === 'boolean' ? ['true', 'false'] : [expected(option)]));
+      return `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`;
+    }
+    case 'array':
+      return `a list of ${plural(expected(shape.items))}`;
+    case 'map':
+      return `a map of ${plural(expected(shape.values))}`;
+    case 'object':
+      return `an object (${shape.name})`;
+  }
+}
+
+const plural = (phrase: string) => phrase.replace(/^an? (.*)$/, '$1s');

@@ -1,5 +1,5 @@
-import { IpamError, isIpamError, messageFor } from '../errors';
-import { PULUMI_HINTS } from './hints';
+import { IpamError, isIpamError } from '../errors';
+import { pulumiMessage } from './hints';
 import { NetworkFacts } from '../net/facts';
 import { CheckResult } from './check';
 import { DiffResult } from './diff';
@@ -37,11 +37,6 @@ export const GONE = { id: '', props: {} };
 /** An IpamError as Pulumi shows it: an Error whose message starts with the code. */
 export function pulumiError(e: IpamError): Error {
   return new Error(pulumiMessage(e));
-}
-
-/** The code, the message, and a hint said as what to change in the program. */
-export function pulumiMessage(e: IpamError): string {
-  return `${e.code}: ${messageFor(e, PULUMI_HINTS)}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DEFAULT_SPACE } from '../model/records';
-import { HintRenderer } from '../errors';
+import { HintRenderer, IpamError, messageFor } from '../errors';
 
 const spaceFlag = (space: string) => (space === DEFAULT_SPACE ? '' : ` --space ${space}`);
 
@@ -16,3 +16,8 @@ export const PULUMI_HINTS: HintRenderer = {
   'check-pool': (h) =>
     `no change to the program fixes this: run \`ipam check ${h.pool}${spaceFlag(h.space)}\` against the stack's backend (ipam:state, ipam:server or ipam:kubeconfig) to list every problem, then repair the state`,
 };
+
+/** An IpamError as a Pulumi program's author reads it: the code, the message, and the hint said as what to change in the program. */
+export function pulumiMessage(e: IpamError): string {
+  return `${e.code}: ${messageFor(e, PULUMI_HINTS)}`;
+}

@@ -3,7 +3,8 @@ import { BackendSettings, settingsFromEnv, settingsProblems } from '../backends/
 import { checkSpace } from '../model/validate';
 import { isIpamError } from '../errors';
 import { IpamApi } from '../model/api';
-import { pulumiError, pulumiMessage } from './handler';
+import { pulumiError } from './handler';
+import { pulumiMessage } from './hints';
 import { DEFAULT_SPACE } from '../model/records';
 
 /**
@@ -61,7 +62,7 @@ let opened: { key: string; api: Promise<IpamApi> } | undefined;
  * PULUMI_CONFIG variable of its process (a JSON object of the stack's config, secrets decrypted).
  * When Configure carries no ipam:* key, that is where the stack's ipam:* settings are.
  */
-export function withConfigFromEnv(config: ConfigSource, env: NodeJS.ProcessEnv = process.env): ConfigSource {
+function withConfigFromEnv(config: ConfigSource, env: NodeJS.ProcessEnv = process.env): ConfigSource {
   const carries = [...Object.keys(KEYS), 'ipam:backend'].some((key) => config.get(key) !== undefined);
   if (carries || env.PULUMI_CONFIG === undefined) return config;
   let parsed: unknown;
@@ -90,7 +91,7 @@ export function configure(given: ConfigSource): void {
   configured = settingsOf(withConfigFromEnv(given));
 }
 
-export function backendSettings(): BackendSettings {
+function backendSettings(): BackendSettings {
   return { ...settingsFromEnv(), ...configured };
 }
 

@@ -19,7 +19,7 @@ export function creatorFor(request: ActingFor, actor: string): string {
   return request.creator === undefined ? actor : checkCreator(request.creator);
 }
 
-export function checkCreator(value: unknown): string {
+function checkCreator(value: unknown): string {
   return checkOwner(value, 'creator');
 }
 

@@ -19,12 +19,15 @@ import {
   SliceRef,
   UpdatePoolInput,
 } from '../model/api';
+import { ImportInput, ImportResult } from '../model/import';
 import { AuditEvent } from '../model/records';
 import { parseAddress } from '../net/address';
 import { containsAddress } from '../net/cidr';
 import { Store } from './store';
 import { allocate, isAvailable, release } from './allocation-ops';
 import { EngineCore, EngineOptions } from './engine-core';
+import { importRows } from './import-ops';
+import { EngineObserver } from './instrumentation';
 import { createPool, deletePool, updatePool } from './pool-ops';
 import { deleteSlice, sliceInfo, sliceLedger, syncSlice } from './slice-ops';
 import { checkName, checkOwner, checkPrefixLength, checkSpace } from '../model/validate';
@@ -53,6 +56,11 @@ export class Ipam implements IpamApi {
 
   get store(): Store {
     return this.core.store;
+  }
+
+  /** Tells `observer` of every batch and commit of this engine (the service's metrics); returns the way to stop. */
+  observe(observer: EngineObserver): () => void {
+    return this.core.instrumentation.observe(observer);
   }
 
   async createPool(input: CreatePoolInput): Promise<PoolInfo> {
@@ -188,6 +196,11 @@ export class Ipam implements IpamApi {
 
   async deleteSlice(ref: SliceRef & ActingFor): Promise<void> {
     return this.core.run(checkSpace(ref.namespace, 'namespace'), this.actor, (tx) => deleteSlice(tx, ref));
+  }
+
+  /** Pools and allocations of one space, decided together and committed with one compare-and-swap (see import-ops). */
+  async importRecords(input: ImportInput): Promise<ImportResult> {
+    return this.core.run(checkSpace(input.space), this.actor, (tx) => importRows(tx, input));
   }
 
   async backend(ref: { space?: string }): Promise<BackendInfo> {

@@ -104,7 +104,8 @@ export function deletePool(tx: SpaceTx, name: string, request: ActingFor = {}): 
   tx.deletePool(name);
 }
 
-function buildRecord(input: CreatePoolInput, name: string, cidr: Cidr, kind: PoolKind, now: string): PoolRecord {
+/** The record of a new pool from its definition, every field checked (shared with import-ops). */
+export function buildRecord(input: CreatePoolInput, name: string, cidr: Cidr, kind: PoolKind, now: string): PoolRecord {
   const record: PoolRecord = {
     name,
     cidr: formatCidr(cidr),
@@ -144,7 +145,7 @@ function definition(record: PoolRecord): string {
 }
 
 /** A pool without a parent is exactly its cidr: the fields that choose a block in a parent mean nothing there. */
-function refuseChildOnlyFields(input: CreatePoolInput): void {
+export function refuseChildOnlyFields(input: CreatePoolInput): void {
   const childOnly: ChildOnlyField[] = ['prefixLength', 'prefer', 'owner'];
   for (const field of childOnly) {
     if (input[field] !== undefined) throw errors.INVALID_INPUT({ case: 'child-only', field });
@@ -152,7 +153,7 @@ function refuseChildOnlyFields(input: CreatePoolInput): void {
 }
 
 /** Root pools of one space never overlap; for slices this is KubeSlice's unique-sliceSubnet rule. */
-function checkNoRootOverlap(tx: SpaceTx, cidr: Cidr, kind: PoolKind): void {
+export function checkNoRootOverlap(tx: SpaceTx, cidr: Cidr, kind: PoolKind): void {
   for (const other of tx.state.pools.values()) {
     if (other.record.parent !== undefined || !overlaps(other.cidr, cidr)) continue;
     if (kind === 'slice' && other.record.kind === 'slice') {

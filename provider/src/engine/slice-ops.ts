@@ -3,7 +3,7 @@ import { validateGracePeriodHours, validateSliceSubnet, validateSubnetSize } fro
 import { poolStats } from '../allocator/stats';
 import { errors } from '../errors';
 import { ActingFor, SliceInfo, SliceInput, SliceRef } from '../model/api';
-import { formatCidr } from '../net/cidr';
+import { formatCidr, compareBigints } from '../net/cidr';
 import { allocate, release } from './allocation-ops';
 import { assertCreator } from './creators';
 import { createPool, subjectOf, updatePool } from './pool-ops';
@@ -70,7 +70,7 @@ export function sliceLedger(tx: SpaceTx, ref: SliceRef): PoolLedger {
 export function sliceInfo(namespace: string, ledger: PoolLedger, nowMs: number): SliceInfo {
   const subnetSize = ledger.record.defaultPrefixLength!;
   const blocks = poolStats(ledger, nowMs, subnetSize).blocks!;
-  const allocations = [...ledger.allocations.values()].sort((a, b) => (a.cidr.start < b.cidr.start ? -1 : 1));
+  const allocations = [...ledger.allocations.values()].sort((a, b) => compareBigints(a.cidr.start, b.cidr.start));
   return {
     namespace,
     name: ledger.record.name,

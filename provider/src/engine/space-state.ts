@@ -151,7 +151,7 @@ export class SpaceState {
   }
 
   private corrupted(pool: string, corruption: Corruption): IpamError {
-    return errors.STATE_CORRUPTED({ space: this.space, pool, corruption });
+    return errors.STATE_CORRUPTED({ case: 'pool', space: this.space, pool, corruption });
   }
 
   private requireLedger(name: string): PoolLedger {

@@ -55,6 +55,9 @@ export const POSTGRES_FATAL: Record<string, string> = {
   ERR_INVALID_URL: 'the URL is not valid',
 };
 
+/** The Kubernetes ledger of an address space, as a message about it starts. */
+const ledgerOf = (space: string) => `address space "${space}": the IpamLedger "ledger" in namespace "${space}"`;
+
 const tokenEntry = (p: { index: number; name?: string }) => `token ${p.index + 1}${p.name === undefined ? '' : ` ("${p.name}")`}`;
 
 export const BACKEND_CODES = {
@@ -142,15 +145,29 @@ export const BACKEND_CODES = {
       'no-problem-details': noProblemDetails,
       'service-unreachable': (p: { server: string; cause: string; attempts: number }) =>
         at('server', `cannot reach the IPAM service at ${p.server} (${p.cause}) after ${p.attempts} attempts`),
+      /** A ledger written by a later release, in an encoding this one does not know. */
+      'ledger-format': (p: { space: string; encoding: string }) =>
+        plain(
+          `${ledgerOf(p.space)} is in the format "${p.encoding}", which this release of pulumi-ipam cannot read; ` +
+            'upgrade pulumi-ipam (every Pulumi stack, `ipam` command and controller that writes this namespace)',
+        ),
     }),
   ),
   // Rows the backend holds contradict each other (two holders of one block): nothing is decided
   // on such a space until a person repairs it; the check of the pool lists what is wrong.
-  STATE_CORRUPTED: entry(500, 'Stored state is inconsistent', (p: { space: string; pool: string; corruption: Corruption }) =>
-    plain(`pool "${p.pool}" in address space "${p.space}": the stored state is inconsistent: ${corruption(p.corruption)}. Nothing was changed`, undefined, {
-      kind: 'check-pool',
-      space: p.space,
-      pool: p.pool,
+  STATE_CORRUPTED: entry(
+    500,
+    'Stored state is inconsistent',
+    cases({
+      pool: (p: { space: string; pool: string; corruption: Corruption }) =>
+        plain(`pool "${p.pool}" in address space "${p.space}": the stored state is inconsistent: ${corruption(p.corruption)}. Nothing was changed`, undefined, {
+          kind: 'check-pool',
+          space: p.space,
+          pool: p.pool,
+        }),
+      /** The Kubernetes ledger's data does not decode: no pool of it can be read, let alone checked. */
+      ledger: (p: { space: string; cause: string }) =>
+        plain(`${ledgerOf(p.space)} cannot be decoded (${p.cause}); it was edited by hand or damaged: restore it from a backup`),
     }),
   ),
   LEDGER_TOO_LARGE: entry(507, 'Address space ledger too large', (p: { space: string; bytes: number; limit: number; allocations: number; perAllocation: number }) =>

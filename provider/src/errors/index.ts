@@ -1,5 +1,5 @@
 import { ERROR_CATALOGUE, ErrorCode } from './catalogue';
-import { HintRenderer, renderHint } from './hints';
+import { Hint, HintRenderer, renderHint } from './hints';
 import { Rendered } from './define';
 import { IpamError } from './ipam-error';
 
@@ -19,7 +19,24 @@ export const errors = Object.fromEntries(
   Object.entries(ERROR_CATALOGUE).map(([code, { message }]) => [code, (params?: unknown) => new IpamError(code as ErrorCode, (message as (p?: unknown) => Rendered)(params))]),
 ) as ErrorFactories;
 
-/** The message as one face shows it: the catalogue's text, then the hint in that face's words. */
-export function messageFor(error: IpamError, renderer: HintRenderer): string {
+/**
+ * The message as one face shows it: the catalogue's text, then the hint in that face's words.
+ * Also for what carries an error's message and hint without being one (an import's refused row).
+ */
+export function messageFor(error: { message: string; hint?: Hint }, renderer: HintRenderer): string {
   return error.hint === undefined ? error.message : `${error.message}; ${renderHint(error.hint, renderer)}`;
+}
+
+/**
+ * An error met part way through writing an import, with how far it got: the same code, field
+ * and hint, and the message followed by what was imported before it and that a retry is safe.
+ */
+export function importedBefore(error: IpamError, progress: { done: number; total: number }): IpamError {
+  const note = ` (${progress.done} of ${progress.total} lines were imported before this; importing the file again is safe: imported lines are left unchanged)`;
+  return new IpamError(error.code, {
+    message: `${error.message}${note}`,
+    reason: `${error.reason}${note}`,
+    ...(error.field === undefined ? {} : { field: error.field }),
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+  });
 }

@@ -1,5 +1,7 @@
 import { at, cases, entry, plain } from './define';
 import { codePointName, quote } from './text';
+import { TRANSFER_CASES } from './transfer-cases';
+import { VIEW_INPUT_CASES } from './view-cases';
 
 /** Input that cannot be understood. Nothing was changed. */
 
@@ -98,6 +100,8 @@ export const INPUT_CODES = {
       'sqlite-sync': (p: { field: string; value: unknown }) => at(p.field, `"${String(p.value)}" is not a setting; use "full" (default) or "normal"`),
       'server-url': (p: { server: string }) => at('server', `${JSON.stringify(p.server)} is not a URL; give the service address like https://ipam.example.net:8443`),
       'server-protocol': (p: { server: string }) => at('server', `${JSON.stringify(p.server)} must be an http:// or https:// URL`),
+      ...TRANSFER_CASES.INVALID_INPUT,
+      ...VIEW_INPUT_CASES,
     }),
   ),
   INVALID_CIDR: entry(
@@ -123,6 +127,7 @@ export const INPUT_CODES = {
         ),
       /** KubeSlice's wording for a slice subnet that is no CIDR, quoting why. */
       'slice-format': (p: { field: string; cause: { reason: string } }) => at(p.field, `invalid CIDR format: ${p.cause.reason}`),
+      ...TRANSFER_CASES.INVALID_CIDR,
     }),
   ),
   INVALID_ADDRESS: entry(

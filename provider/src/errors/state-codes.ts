@@ -1,6 +1,7 @@
 import { at, cases, entry, plain } from './define';
 import { Holder, Subject, describe } from './subjects';
 import { listSome } from './text';
+import { TRANSFER_CASES } from './transfer-cases';
 
 /** Acts a creator check refuses, and the way out that needs no sharing. */
 export type CreatorAct = 'adopt' | 'change' | 'delete' | 'release';
@@ -29,6 +30,7 @@ export const STATE_CODES = {
       slice: (p: { slice: string; namespace: string }) =>
         at('name', `no slice "${p.slice}" in namespace "${p.namespace}"`, { kind: 'list-slices', namespace: p.namespace }),
       'not-a-slice': (p: { name: string; namespace: string }) => at('name', `"${p.name}" in namespace "${p.namespace}" is a pool, not a slice`),
+      ...TRANSFER_CASES.POOL_NOT_FOUND,
     }),
   ),
   ALLOCATION_NOT_FOUND: entry(
@@ -60,6 +62,7 @@ export const STATE_CODES = {
       'slice-name': (p: { name: string }) => at('name', `a pool named "${p.name}" already exists in this namespace; give the slice another name`),
       'slice-fixed': (p: { field: 'sliceSubnet' | 'subnetSize'; name: string; cidr: string; subnetSize?: number }) =>
         at(p.field, `slice "${p.name}" exists with sliceSubnet ${p.cidr} and subnetSize ${p.subnetSize}; these cannot change, delete the slice and create it again`),
+      ...TRANSFER_CASES.POOL_EXISTS,
     }),
   ),
   POOL_OVERLAP: entry(409, 'Pools overlap', (p: { field: string; cidr: string; other: { kind: string; name: string; cidr: string }; space: string }) =>
@@ -123,13 +126,17 @@ export const STATE_CODES = {
   OWNER_CONFLICT: entry(
     409,
     'Owner already holds a different block',
-    (p: { owner: string; held: { cidr: string; kind: string }; pool: string; wanted: { cidr: string } | Wanted }) => {
-      const wanted = 'cidr' in p.wanted ? p.wanted.cidr : p.wanted.kind === 'host' ? 'a host address' : `a /${p.wanted.prefixLength}`;
-      return at(
-        'owner',
-        `"${p.owner}" already holds ${p.held.cidr} (${p.held.kind}) in pool "${p.pool}" and now asks for ${wanted}; release it first or use another owner key`,
-      );
-    },
+    cases({
+      /** A request for another block than the one the owner holds. */
+      request: (p: { owner: string; held: { cidr: string; kind: string }; pool: string; wanted: { cidr: string } | Wanted }) => {
+        const wanted = 'cidr' in p.wanted ? p.wanted.cidr : p.wanted.kind === 'host' ? 'a host address' : `a /${p.wanted.prefixLength}`;
+        return at(
+          'owner',
+          `"${p.owner}" already holds ${p.held.cidr} (${p.held.kind}) in pool "${p.pool}" and now asks for ${wanted}; release it first or use another owner key`,
+        );
+      },
+      ...TRANSFER_CASES.OWNER_CONFLICT,
+    }),
   ),
   // A pool, slice or client address made by another stack (or CLI user, or token): not adopted,
   // changed or deleted unless the request opts in to sharing it.

@@ -7,11 +7,11 @@ import { Cidr, contains, formatCidr, parseCidr } from '../net/cidr';
  */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseCidr(c));
 
-export const MIN_SLICE_PREFIX = 8;
-export const MAX_SLICE_PREFIX = 28;
-export const MIN_SUBNET_SIZE = 16;
-export const MAX_SUBNET_SIZE = 30;
-export const MAX_GRACE_HOURS = 168;
+const MIN_SLICE_PREFIX = 8;
+const MAX_SLICE_PREFIX = 28;
+const MIN_SUBNET_SIZE = 16;
+const MAX_SUBNET_SIZE = 30;
+const MAX_GRACE_HOURS = 168;
 
 export function validateSliceSubnet(sliceSubnet: string | undefined): Cidr {
   const field = 'sliceSubnet';

@@ -29,6 +29,8 @@ const emptyPb = require('google-protobuf/google/protobuf/empty_pb');
 const structPb = require('google-protobuf/google/protobuf/struct_pb');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+// The gRPC request classes are generated JavaScript without types: each handler reads its fields.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Call = { request: Record<string, (...args: never[]) => any> };
 type Callback = (error: grpc.ServiceError | null, response?: unknown) => void;
 
@@ -37,7 +39,7 @@ const SIG_KEY = '4dabf18193072939515e22adb298388d';
 const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
 
 /** A value as the provider works with it: secrets unwrapped (the engine keeps track of them). */
-export function plain(value: unknown): unknown {
+function plain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === 'object') {
     const object = value as Props;
@@ -51,7 +53,7 @@ const fromStruct = (struct: { toJavaScript(): Props } | undefined): Props => (st
 const toStruct = (props: Props) => structPb.Struct.fromJavaScript(defined(props));
 
 /** `ipam:index:ClientIp` -> ClientIp. */
-export function kindOf(type: string): ResourceKind {
+function kindOf(type: string): ResourceKind {
   const kind = type.replace(`${PACKAGE}:index:`, '');
   if (!(RESOURCE_KINDS as readonly string[]).includes(kind) || `${PACKAGE}:index:${kind}` !== type) {
     // A program built with an SDK newer than this plugin can ask for a type it does not know.

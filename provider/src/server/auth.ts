@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { errors } from '../errors';
-import { Scope } from './routes';
+import { Scope } from './route';
 
 /**
  * Bearer tokens of the HTTP service. Each token has a name (recorded in the audit trail as who
@@ -27,7 +27,7 @@ export interface Identity {
 }
 
 /** The shortest token accepted: guessable tokens are refused at start, not discovered later. */
-export const MIN_TOKEN_LENGTH = 16;
+const MIN_TOKEN_LENGTH = 16;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
 
 export class TokenAuth {

@@ -1,5 +1,5 @@
 import { ERROR_CATALOGUE, IpamError, errors } from '../errors';
-import { Method, Route } from './routes';
+import { Method, Route } from './route';
 
 export interface Match {
   route: Route;

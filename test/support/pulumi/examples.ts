@@ -7,7 +7,7 @@ import { ProgramWorkspace, programWorkspace } from './workspace';
 export const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 
 /** Stack config from Pulumi.<stack>.yaml, as `pulumi up` reads it, plus overrides. */
-export function stackConfig(programDir: string, stack: string, overrides: Record<string, string> = {}): Record<string, string> {
+function stackConfig(programDir: string, stack: string, overrides: Record<string, string> = {}): Record<string, string> {
   const file = join(programDir, `Pulumi.${stack}.yaml`);
   const config = existsSync(file) ? ((parse(readFileSync(file, 'utf8')) as { config?: Record<string, unknown> }).config ?? {}) : {};
   const asText = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));

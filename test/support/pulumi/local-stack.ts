@@ -64,7 +64,7 @@ interface AliasMessage {
 
 export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 
-export type StepOp = 'create' | 'update' | 'replace' | 'same' | 'delete' | 'refresh';
+type StepOp = 'create' | 'update' | 'replace' | 'same' | 'delete' | 'refresh';
 
 export interface Step {
   op: StepOp;
@@ -189,6 +189,8 @@ export class LocalStack {
 
   /** The pulumi-ipam package as the program sees it (installed from the tarball). */
   sdk(): typeof import('../../../sdk/nodejs') {
+    // The package as installed in the workspace, at a path known only at run time.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(join(this.workspace.dir, 'node_modules', 'pulumi-ipam'));
   }
 
@@ -603,6 +605,7 @@ export class LocalStack {
     for (const key of Object.keys(require.cache)) {
       if (key.startsWith(this.workspace.dir) && !key.includes('node_modules')) delete require.cache[key];
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(program);
   }
 }

@@ -171,6 +171,8 @@ export class ProviderHost {
     });
   }
 
+  // The gRPC stubs are loaded at run time and untyped: each caller reads the fields of its reply.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private call(method: string, req: unknown): Promise<any> {
     return new Promise((resolve, reject) => {
       this.client[method](req, (err, res) => (err ? reject(new Error(err.details || err.message)) : resolve(res)));

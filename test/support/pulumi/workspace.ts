@@ -17,7 +17,7 @@ const REPO = join(__dirname, '..', '..', '..');
 let packed: string | undefined;
 
 /** Builds (when sources are newer than dist/) and packs pulumi-ipam once per test run. */
-export function packedTarball(): string {
+function packedTarball(): string {
   if (packed !== undefined) return packed;
   if (newestMtime([join(REPO, 'provider', 'src'), join(REPO, 'sdk', 'nodejs')]) > mtimeOrZero(join(REPO, 'dist', 'sdk', 'nodejs', 'index.js'))) {
     execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.json')], { stdio: 'inherit' });

@@ -9,7 +9,7 @@ import { Props } from './provider-host';
  * (interpolated). Each resource waits for the resources its expressions and dependsOn name, as
  * the YAML host's evaluation order does; independent resources register at once.
  */
-export interface YamlResource {
+interface YamlResource {
   name: string;
   type: string;
   properties: Props;

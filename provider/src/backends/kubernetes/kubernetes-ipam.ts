@@ -32,10 +32,16 @@ export class KubernetesIpam implements IpamApi {
   find: IpamApi['find'] = (input) => this.settled(this.engine.find(this.inSpace(input)));
   check: IpamApi['check'] = (ref) => this.settled(this.engine.check(this.inSpace(ref)));
   listAudit: IpamApi['listAudit'] = (ref) => this.settled(this.engine.listAudit(this.inSpace(ref)));
+  importRecords: IpamApi['importRecords'] = (input) => this.settled(this.engine.importRecords(this.inSpace(input)));
   syncSlice: IpamApi['syncSlice'] = (input) => this.settled(this.engine.syncSlice(input));
   getSlice: IpamApi['getSlice'] = (ref) => this.settled(this.engine.getSlice(ref));
   deleteSlice: IpamApi['deleteSlice'] = (ref) => this.settled(this.engine.deleteSlice(ref));
   backend: IpamApi['backend'] = (ref) => this.engine.backend(this.inSpace(ref));
+
+  /** The same backend, recording another actor in the audit trail (as Ipam.as does in process). */
+  as(actor: string): KubernetesIpam {
+    return new KubernetesIpam(this.engine.as(actor), this.idle, this.namespace);
+  }
 
   close(): Promise<void> {
     return this.engine.close();

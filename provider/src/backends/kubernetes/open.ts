@@ -1,4 +1,5 @@
 import { Ipam, IpamOptions } from '../../engine/ipam';
+import { textLogger, warnTo } from '../../log';
 import { Store } from '../../engine/store';
 import { DEFAULT_SPACE } from '../../model/records';
 import { checkSpace } from '../../model/validate';
@@ -33,18 +34,19 @@ export interface KubernetesBackend {
 
 export function kubernetesBackend(client: KubeClient, options: KubernetesBackendOptions = {}): KubernetesBackend {
   const namespace = checkSpace(options.namespace ?? DEFAULT_SPACE, 'namespace');
-  const warn = options.warn ?? ((message: string) => process.stderr.write(`ipam: warning: ${message}\n`));
+  const warn = options.warn ?? warnTo(textLogger('ipam'));
   const objects = new DerivedObjects(client, options.now);
-  let deletions: KubectlDeletions | undefined;
+  // The projection hands the pools deleted with kubectl to `deletions`, made below: it needs the
+  // engine, which needs the store. Nothing is synced before the first read or commit.
   const store = new KubernetesStore(client, {
     namespace,
     warn,
     maxLedgerBytes: options.maxLedgerBytes,
-    projection: { sync: async (space, spec, change) => deletions?.asked(space, await objects.sync(space, spec, change)) },
+    projection: { sync: async (space, spec, change) => deletions.asked(space, await objects.sync(space, spec, change)) },
   });
   const { namespace: _namespace, warn: _warn, maxLedgerBytes: _max, ...engineOptions } = options;
   const engine = Ipam.create(store, engineOptions);
-  deletions = new KubectlDeletions(engine.as('kubectl'), objects, (work) => store.track(work), warn);
+  const deletions = new KubectlDeletions(engine.as('kubectl'), objects, (work) => store.track(work), warn);
   return { ipam: new KubernetesIpam(engine, () => store.idle(), namespace), store };
 }
 

@@ -23,7 +23,7 @@ export class KubeApiError extends Error {
 
 export const isConflict = (e: unknown): boolean => e instanceof KubeApiError && e.code === 409 && e.reason === 'Conflict';
 export const isAlreadyExists = (e: unknown): boolean => e instanceof KubeApiError && e.code === 409 && e.reason === 'AlreadyExists';
-export const isNotFound = (e: unknown): boolean => e instanceof KubeApiError && e.code === 404;
+const isNotFound = (e: unknown): boolean => e instanceof KubeApiError && e.code === 404;
 
 /** A request the API server has not answered in this time is abandoned. */
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -35,7 +35,7 @@ export const POOL_LABEL = `${GROUP}/pool`;
  */
 export const LEDGER_VERSION_ANNOTATION = `${GROUP}/ledger-version`;
 
-export interface ObjectMeta {
+interface ObjectMeta {
   name: string;
   namespace?: string;
   uid?: string;

@@ -9,7 +9,7 @@ import { Pool } from 'pg';
  *
  * Tables are prefixed ipam_ so the store can share a database with other applications.
  */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   {
     version: 1,
     name: 'ledgers',

@@ -1,0 +1,38 @@
+import { errors } from '../../errors';
+import { LEDGER_ENCODING, decodeLedger, encodeLedger } from './ledger-codec';
+import type { LedgerSpec } from './ledger-spec';
+
+/**
+ * The spec of an IpamLedger object as stored. Two formats are read:
+ *   - the compact one, written by this release: `encoding` names the codec (ledger-codec.ts),
+ *     `data` holds the records; `version`, `poolCount` and `allocationCount` stay readable for
+ *     kubectl (the VERSION column, `-o jsonpath='{.spec.allocationCount}'`);
+ *   - the record lists of earlier releases (`pools`, `allocations`, `revisions`, `audit` as JSON),
+ *     read as they are: the namespace's next commit writes it back in the compact format.
+ * Every commit writes the compact one.
+ */
+export interface StoredLedgerSpec {
+  version: number;
+  encoding: string;
+  data: string;
+  poolCount: number;
+  allocationCount: number;
+}
+
+export function storedSpec(spec: LedgerSpec): StoredLedgerSpec {
+  const { version, pools, allocations, revisions, audit } = spec;
+  return { version, encoding: LEDGER_ENCODING, data: encodeLedger({ pools, allocations, revisions, audit }), poolCount: pools.length, allocationCount: allocations.length };
+}
+
+/** The ledger a stored spec holds, in either format. */
+export function readStoredSpec(space: string, stored: Record<string, unknown> | undefined): LedgerSpec {
+  const empty: LedgerSpec = { version: 0, pools: [], allocations: [], revisions: {}, audit: [] };
+  const spec = stored ?? {};
+  if (spec.encoding === undefined) return { ...empty, ...(spec as Partial<LedgerSpec>) };
+  if (spec.encoding !== LEDGER_ENCODING) throw errors.STORE_UNAVAILABLE({ case: 'ledger-format', space, encoding: String(spec.encoding) });
+  try {
+    return { ...empty, version: Number(spec.version), ...decodeLedger(String(spec.data)) };
+  } catch (e) {
+    throw errors.STATE_CORRUPTED({ case: 'ledger', space, cause: (e as Error).message });
+  }
+}
