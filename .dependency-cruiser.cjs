@@ -5,7 +5,8 @@
  *
  * The layers, from the ground up (a layer imports only those below it):
  *
- *   errors.ts, package.ts,  the error catalogue; where the package is on disk;
+ *   errors.ts, errors/,     the error catalogue (its codes, message factories and hints);
+ *   package.ts,             where the package is on disk;
  *   backoff.ts, log.ts      the one retry wait; the one log channel
  *   net/                    addresses and CIDRs as bigints: parse, format, contain
  *   model/                  the API's types, records, input checks, report types
@@ -22,7 +23,7 @@
  *   sdk/                    what Pulumi programs import
  */
 const LAYERS = [
-  ['ground', '^provider/src/(errors|package|backoff|log)\\.ts$'],
+  ['ground', '^provider/src/((errors|package|backoff|log)\\.ts$|errors/)'],
   ['net', '^provider/src/net/'],
   ['model', '^provider/src/model/'],
   ['allocator', '^provider/src/(allocator|map)/'],
