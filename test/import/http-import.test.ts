@@ -6,6 +6,8 @@ import { HttpIpam } from '../../provider/src/client/http-ipam';
 import { SqliteStore } from '../../provider/src/store/sqlite';
 import { InProcessService, WRITER, startInProcess } from '../support/http-service';
 import { send } from '../server/request';
+import { DOCUMENT } from '../server/documented-responses';
+import { schemaProblem } from '../support/json-schema';
 
 /** IpamApi.importRecords through the HTTP service: the same decisions as in process, its schema in OpenAPI. */
 describe('import through the HTTP service', () => {
@@ -58,5 +60,23 @@ describe('import through the HTTP service', () => {
     });
     const openapi = await send(service.url, 'GET', '/openapi.json', { token: WRITER.token });
     expect(openapi.body.paths['/v1/spaces/{space}/import'].post.operationId).to.equal('importRecords');
+  });
+
+  it('a refused row carries its hint as data, which the document describes, for each face to word its own way', async () => {
+    const answer = await send(service.url, 'POST', '/v1/spaces/team-a/import', { token: WRITER.token, body: { allocations: [{ line: 5, pool: 'nope', owner: 'x', cidr: '10.0.2.0/24' }] } });
+    expect([answer.status, answer.body.outcomes]).to.deep.equal([
+      200,
+      [{
+        line: 5, record: 'allocation', name: 'x', pool: 'nope', cidr: '10.0.2.0/24', action: 'refused', code: 'POOL_NOT_FOUND', field: 'pool',
+        message: 'pool: no pool "nope" in address space "team-a"', hint: { kind: 'list-pools', space: 'team-a' },
+      }],
+    ]);
+    // The document says which hints there are: one of another kind, or without its space, is not one.
+    const documented = (DOCUMENT.paths['/v1/spaces/{space}/import'] as Record<string, { responses: Record<string, { content: Record<string, { schema: object }> }> }>).post
+      .responses['200'].content['application/json'].schema as Record<string, unknown>;
+    const withHint = (hint: object) => ({ ...answer.body, outcomes: [{ ...answer.body.outcomes[0], hint }] });
+    expect(schemaProblem(documented, answer.body, DOCUMENT)).to.equal(undefined);
+    expect(schemaProblem(documented, withHint({ kind: 'format-disk', space: 'team-a' }), DOCUMENT)).to.match(/^\$\.outcomes\[0\]\.hint: matches 0 of /);
+    expect(schemaProblem(documented, withHint({ kind: 'list-pools' }), DOCUMENT)).to.match(/^\$\.outcomes\[0\]\.hint: matches 0 of /);
   });
 });

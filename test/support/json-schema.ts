@@ -36,6 +36,11 @@ function keywordProblem(keyword: string, rule: unknown, schema: Schema, value: u
       return typeof value !== 'number' || value <= (rule as number) ? undefined : `${at}: ${value} is above ${rule}`;
     case 'anyOf':
       return (rule as Schema[]).some((option) => schemaProblem(option, value, root, at) === undefined) ? undefined : `${at}: matches none of ${JSON.stringify(rule)}`;
+    case 'oneOf': {
+      // Exactly one: a value two options accept is as wrong as one that none accepts.
+      const fits = (rule as Schema[]).filter((option) => schemaProblem(option, value, root, at) === undefined).length;
+      return fits === 1 ? undefined : `${at}: matches ${fits} of ${JSON.stringify(rule)}, not exactly one`;
+    }
     case 'items':
       if (!Array.isArray(value)) return undefined;
       return firstOf(value.map((item, i) => schemaProblem(rule as Schema, item, root, `${at}[${i}]`)));

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ipam } from '../../provider/src/engine/ipam';
-import { ERROR_CATALOGUE, ERROR_CODES, ErrorCode, HINT_KINDS, HintRenderer, IpamError, errors, ipamErrorFromJSON, messageFor, renderHint } from '../../provider/src/errors';
+import { ERROR_CATALOGUE, ERROR_CODES, ErrorCode, HINT_KINDS, HintRenderer, IpamError, errors, importedBefore, ipamErrorFromJSON, messageFor, renderHint } from '../../provider/src/errors';
 import { CLI_HINTS } from '../../provider/src/cli/hints';
 import { KUBERNETES_HINTS } from '../../provider/src/controller/hints';
 import { PULUMI_HINTS } from '../../provider/src/dynamic/hints';
@@ -117,6 +117,15 @@ describe('error catalogue', () => {
     expect([made.code, made.status, made.field, made.reason]).to.deep.equal(['POOL_EXHAUSTED', 409, undefined, made.message]);
     const atField = errors.OUTSIDE_POOL({ case: 'block', field: 'prefer', block: '10.1.0.0/24', within: '10.0.0.0/16' });
     expect([atField.message, atField.reason, atField.field]).to.deep.equal(['prefer: 10.1.0.0/24 is outside 10.0.0.0/16', '10.1.0.0/24 is outside 10.0.0.0/16', 'prefer']);
+  });
+
+  it('an error met part way through an import says how far it got, and keeps its code, field and hint', () => {
+    const missing = errors.POOL_NOT_FOUND({ case: 'pool', field: 'pool', pool: 'web', space: 'team-a' });
+    const later = importedBefore(missing, { done: 5000, total: 12000 });
+    const note = ' (5000 of 12000 lines were imported before this; importing the file again is safe: imported lines are left unchanged)';
+    expect([later.code, later.status, later.field, later.hint]).to.deep.equal(['POOL_NOT_FOUND', 404, 'pool', { kind: 'list-pools', space: 'team-a' }]);
+    expect([later.message, later.reason]).to.deep.equal([`${missing.message}${note}`, `${missing.reason}${note}`]);
+    expect(messageFor(later, CLI_HINTS)).to.equal(`pool: no pool "web" in address space "team-a"${note}; list pools with \`ipam pool list --space team-a\``);
   });
 
   it('each face words every hint its own way, and never as another face would', () => {
