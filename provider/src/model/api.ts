@@ -2,6 +2,8 @@ import { ConsistencyReport, PoolStats } from './reports';
 import { NetworkFacts } from '../net/facts';
 import { ImportInput, ImportResult } from './import';
 import { AllocationKind, AllocationRecord, AuditEvent, PoolRecord, Strategy } from './records';
+import { PoolPolicyInput, PoolPolicyUpdate, QuotaUsage } from './policy-types';
+import { PoolSelectorInput } from './selector';
 
 /**
  * The one interface to IP address management. The in-process engine implements it over a
@@ -19,6 +21,11 @@ export interface IpamApi {
   listPools(filter?: { space?: string }): Promise<PoolInfo[]>;
 
   allocate(input: AllocateInput): Promise<AllocationInfo>;
+  /**
+   * Allocates from a pool chosen by its labels (engine/policy-ops.ts says in which order); the
+   * answer's `pool` is the one chosen. Idempotent by owner key among the matching pools.
+   */
+  allocateBySelector(input: SelectorAllocateInput): Promise<AllocationInfo>;
   release(input: OwnerRef & ActingFor): Promise<AllocationInfo>;
   getAllocation(input: OwnerRef): Promise<AllocationInfo | undefined>;
   listAllocations(ref: PoolRef): Promise<AllocationInfo[]>;
@@ -107,6 +114,8 @@ export interface CreatePoolInput extends MayAdopt {
   gracePeriodSeconds?: number;
   description?: string;
   labels?: Record<string, string>;
+  /** Allocation rules and quotas (model/policy-types.ts). */
+  policy?: PoolPolicyInput;
 }
 
 /** Fields that may change in place; absent = unchanged, null = cleared. */
@@ -118,6 +127,8 @@ export interface UpdatePoolInput extends PoolRef, ActingFor {
   gracePeriodSeconds?: number;
   description?: string | null;
   labels?: Record<string, string> | null;
+  /** Each policy field given replaces the old one; null clears a field, or the whole policy. */
+  policy?: PoolPolicyUpdate | null;
 }
 
 export interface AllocateInput extends OwnerRef, MayAdopt {
@@ -132,6 +143,11 @@ export interface AllocateInput extends OwnerRef, MayAdopt {
   prefer?: string;
   description?: string;
   labels?: Record<string, string>;
+}
+
+/** An allocation from whichever pool of the space matches `poolSelector` (see IpamApi.allocateBySelector). */
+export interface SelectorAllocateInput extends Omit<AllocateInput, 'pool'> {
+  poolSelector: PoolSelectorInput;
 }
 
 export interface AvailabilityInput extends PoolRef {
@@ -151,6 +167,8 @@ export interface PoolInfo extends PoolRecord {
   facts: NetworkFacts;
   children: string[];
   stats: PoolStats;
+  /** Usage of every holder against each quota that binds this pool (its own, and space quotas). */
+  quotaUsage?: QuotaUsage[];
 }
 
 export interface AllocationInfo extends AllocationRecord {

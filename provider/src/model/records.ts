@@ -1,3 +1,5 @@
+import { PoolPolicy } from './policy-types';
+
 /**
  * What the stores persist. One address space (a "ledger") holds pools and their allocations;
  * every change to a space is one compare-and-swap commit on the space's version, so invariants
@@ -37,6 +39,8 @@ export interface PoolRecord {
   creator?: string;
   description?: string;
   labels?: Record<string, string>;
+  /** Allocation rules and quotas (model/policy.ts); absent: anyone may claim any size. */
+  policy?: PoolPolicy;
   createdAt: string;
 }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { AllocateInput, CreatePoolInput, SliceInput, UpdatePoolInput } from '../model/api';
+import { AllocateInput, CreatePoolInput, SelectorAllocateInput, SliceInput, UpdatePoolInput } from '../model/api';
 import { ImportInput } from '../model/import';
 import { STRATEGIES, Strategy } from '../model/records';
 import { labelKeyProblem } from '../model/validate';
+import { policySchema, policyUpdateSchema, poolSelectorSchema } from './policy-schemas';
 
 /**
  * The shapes of requests to the HTTP service, as zod schemas. They are the single source for
@@ -63,6 +64,7 @@ export const createPoolBody = z.strictObject({
   gracePeriodSeconds: whole('how long a released block is held for its owner (0 to 604800)').optional(),
   description: text('free text').optional(),
   labels: labels.optional(),
+  policy: policySchema.optional(),
 });
 
 export const updatePoolBody = z.strictObject({
@@ -74,6 +76,7 @@ export const updatePoolBody = z.strictObject({
   gracePeriodSeconds: whole('how long a released block is held for its owner (0 to 604800)').optional(),
   description: z.union([text('free text'), z.null()]).optional(),
   labels: z.union([labels, z.null()]).optional(),
+  policy: z.union([policyUpdateSchema, z.null()]).optional(),
 });
 
 export const allocateBody = z.strictObject({
@@ -87,6 +90,10 @@ export const allocateBody = z.strictObject({
   description: text('free text').optional(),
   labels: labels.optional(),
 });
+
+/** An allocation from a pool chosen by its labels (IpamApi.allocateBySelector). */
+export const selectorAllocateBody = allocateBody.extend({ poolSelector: poolSelectorSchema });
+export const spaceOwnerParams = spaceParams.extend({ owner: text('owner key (idempotency key), URL-encoded') });
 
 export const syncSliceBody = z.strictObject({
   sliceSubnet: text('the slice subnet, a private IPv4 CIDR, e.g. 10.1.0.0/16'),
@@ -168,7 +175,8 @@ const bodiesMatchApi: [
   Assignable<z.infer<typeof createPoolBody>, Omit<CreatePoolInput, 'space'>>,
   Assignable<z.infer<typeof updatePoolBody>, Omit<UpdatePoolInput, 'space' | 'pool'>>,
   Assignable<z.infer<typeof allocateBody>, Omit<AllocateInput, 'space' | 'pool' | 'owner'>>,
+  Assignable<z.infer<typeof selectorAllocateBody>, Omit<SelectorAllocateInput, 'space' | 'owner'>>,
   Assignable<z.infer<typeof syncSliceBody>, Omit<SliceInput, 'namespace' | 'name'>>,
   Assignable<z.infer<typeof importBody>, Omit<ImportInput, 'space'>>,
-] = [true, true, true, true, true];
+] = [true, true, true, true, true, true];
 void bodiesMatchApi;
