@@ -29,6 +29,8 @@ function typeSpec(type: FieldType, items?: string): TypeSpec {
       return { oneOf: [{ type: 'boolean' }, { type: 'string' }] };
     case 'object[]':
       return { type: 'array', items: { $ref: `#/types/${token(items!)}` } };
+    case 'string|map':
+      return { oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: { type: 'string' } }] };
   }
 }
 
@@ -50,9 +52,9 @@ export function buildSchema(): Record<string, unknown> {
     const inputProperties: Record<string, unknown> = {};
     const properties: Record<string, unknown> = {};
     for (const [name, input] of Object.entries(spec.inputs)) {
-      const property = { ...typeSpec(input.type), description: input.description, ...(input.replace ? { replaceOnChanges: true } : {}) };
+      const property = { ...typeSpec(input.type, input.items), description: input.description, ...(input.replace ? { replaceOnChanges: true } : {}) };
       inputProperties[name] = property;
-      properties[name] = { ...typeSpec(input.type), description: input.description };
+      properties[name] = { ...typeSpec(input.type, input.items), description: input.description };
     }
     for (const [name, output] of Object.entries(spec.outputs)) properties[name] = { ...typeSpec(output.type, output.items), description: output.description };
     const alwaysSet = [
@@ -100,6 +102,19 @@ export function buildSchema(): Record<string, unknown> {
           releasedAt: { type: 'string', description: 'When it was released, RFC 3339.' },
         },
         required: ['allocatedAt', 'clusterName', 'status', 'subnet'],
+      },
+      [token('PoolQuota')]: {
+        type: 'object',
+        description: 'How much a creator may hold of a pool (or of its address space); refusals name the quota, the usage and the holder.',
+        properties: {
+          name: { type: 'string', description: 'Names the quota in refusals and in `ipam pool show`.' },
+          creators: { type: 'string', description: 'Which creators it holds: a pattern with * (default "*").' },
+          per: { type: 'string', description: '"creator" (default): each matching creator has the allowance; "group": they share it.' },
+          scope: { type: 'string', description: '"pool" (default): usage in this pool; "space": in every pool of the address space.' },
+          maxAddresses: { type: 'string', description: 'Most addresses a holder may hold, as a decimal string.' },
+          maxBlocks: { type: 'integer', description: 'Most blocks a holder may hold.' },
+        },
+        required: ['name'],
       },
     },
     resources,

@@ -2,8 +2,17 @@ import * as pulumi from '@pulumi/pulumi';
 import { dynamicArgs } from './props';
 
 export interface ClientIpArgs {
-  /** The pool to take the address from. */
-  pool: pulumi.Input<string>;
+  /** The pool to take the address from; or give poolSelector. */
+  pool?: pulumi.Input<string>;
+  /**
+   * Labels of the pool to allocate from, instead of pool: a map ({ zone: "eu-west-1a" }) or a
+   * Kubernetes selector ("zone=eu-west-1a,env in (prod,staging)"). Among matching pools: the
+   * highest "priority" label, then the most free addresses, then the name. The pool chosen is the
+   * `pool` output and never changes on refresh; changing the selector replaces the resource.
+   */
+  poolSelector?: pulumi.Input<string | Record<string, pulumi.Input<string>>>;
+  /** Labels of the allocation (a pool may require some); a change replaces it. */
+  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Address space of the pool. Default: stack config ipam:namespace, else "default". */
   space?: pulumi.Input<string>;
   /** The client (VPN peer, VM): the same client always gets the same address. */
@@ -19,7 +28,10 @@ export interface ClientIpArgs {
 
 /** One address for a client (a VPN peer, a VM), skipping network, broadcast and gateway. */
 export class ClientIp extends pulumi.dynamic.Resource {
+  /** The pool the address is in: the one named, or the one poolSelector chose. */
   declare readonly pool: pulumi.Output<string>;
+  declare readonly poolSelector: pulumi.Output<string | undefined>;
+  declare readonly labels: pulumi.Output<Record<string, string> | undefined>;
   declare readonly space: pulumi.Output<string>;
   declare readonly clientId: pulumi.Output<string>;
   declare readonly address: pulumi.Output<string | undefined>;

@@ -28,6 +28,31 @@ export interface SubnetPoolArgs {
    * leaves it in place.
    */
   adopt?: pulumi.Input<boolean>;
+  /** Shortest prefix a claim may ask for (its largest block); a larger claim is refused naming this rule. */
+  minPrefixLength?: pulumi.Input<number>;
+  /** Longest prefix a claim may ask for (its smallest block). */
+  maxPrefixLength?: pulumi.Input<number>;
+  /** Labels every claim must carry: "team" (any value) or "env=prod" (that value). */
+  requiredLabels?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Creators that may allocate, with * as wildcard: "pulumi:acme/*", "ci", "k8s:team-a/*". Absent: everyone. */
+  allowedCreators?: pulumi.Input<pulumi.Input<string>[]>;
+  /** How much each creator may hold; released blocks count until their grace period ends. */
+  quotas?: pulumi.Input<pulumi.Input<PoolQuota>[]>;
+}
+
+/** How much a creator may hold of a pool (or, with scope "space", of its address space). */
+export interface PoolQuota {
+  /** Names the quota in refusals and in `ipam pool show`. */
+  name: string;
+  /** Which creators it holds: a pattern with * (default "*"). */
+  creators?: string;
+  /** "creator" (default): each matching creator has the allowance; "group": they share it. */
+  per?: 'creator' | 'group';
+  /** "pool" (default): usage in this pool; "space": in every pool of the address space. */
+  scope?: 'pool' | 'space';
+  /** Most addresses a holder may hold (a decimal string for IPv6 sizes). */
+  maxAddresses?: string | number;
+  maxBlocks?: number;
 }
 
 /** A block of address space from which claims and client IPs are allocated. */
@@ -44,6 +69,11 @@ export class SubnetPool extends pulumi.dynamic.Resource {
   declare readonly description: pulumi.Output<string | undefined>;
   declare readonly labels: pulumi.Output<Record<string, string> | undefined>;
   declare readonly adopt: pulumi.Output<boolean | undefined>;
+  declare readonly minPrefixLength: pulumi.Output<number | undefined>;
+  declare readonly maxPrefixLength: pulumi.Output<number | undefined>;
+  declare readonly requiredLabels: pulumi.Output<string[] | undefined>;
+  declare readonly allowedCreators: pulumi.Output<string[] | undefined>;
+  declare readonly quotas: pulumi.Output<PoolQuota[] | undefined>;
   /** The stack this resource acts for ("pulumi:project/stack"), kept across stack renames. */
   declare readonly creator: pulumi.Output<string | undefined>;
   /** Id of the backend instance that holds it. */

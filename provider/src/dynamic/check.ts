@@ -3,7 +3,7 @@ import { ResourceIdentity, URN_INPUT, keepOrDefault, parseUrn, stackCreator } fr
 import { FieldType, ResourceKind, SPECS } from './specs';
 import { Props, isUnknown } from './values';
 
-interface CheckFailure {
+export interface CheckFailure {
   property: string;
   reason: string;
 }
@@ -111,5 +111,7 @@ function wrongType(type: FieldType, value: unknown): string | undefined {
         : 'a map of strings';
     case 'object[]':
       return Array.isArray(value) ? undefined : 'a list';
+    case 'string|map':
+      return typeof value === 'string' || wrongType('map', value) === undefined ? undefined : 'a string or a map of strings';
   }
 }

@@ -6,7 +6,7 @@
 export type ResourceKind = 'SubnetPool' | 'SubnetPoolClaim' | 'SliceIpam' | 'ClientIp';
 export const RESOURCE_KINDS: readonly ResourceKind[] = ['SubnetPool', 'SubnetPoolClaim', 'SliceIpam', 'ClientIp'];
 
-export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'string[]' | 'map' | 'boolean|string' | 'object[]';
+export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'string[]' | 'map' | 'boolean|string' | 'object[]' | 'string|map';
 
 interface InputSpec {
   type: FieldType;
@@ -21,6 +21,8 @@ interface InputSpec {
   computed?: boolean;
   /** Filled in by the SDK when omitted (e.g. the resource name), so it is known at preview. */
   defaulted?: string;
+  /** For object[]: the object type's name in schema.json. */
+  items?: string;
 }
 
 interface OutputSpec {
@@ -66,6 +68,37 @@ const IDENTITY: Record<string, OutputSpec> = {
   backendId: { type: 'string', description: 'Id of the backend instance that holds it; refresh, diff and delete against another backend fail instead of finding nothing.' },
 };
 
+/** A SubnetPool's allocation rules and quotas (model/policy-types.ts): they change in place. */
+const POLICY: Record<string, InputSpec> = {
+  minPrefixLength: { type: 'integer', description: 'Shortest prefix a claim may ask for (its largest block); a larger claim is refused naming this rule.' },
+  maxPrefixLength: { type: 'integer', description: 'Longest prefix a claim may ask for (its smallest block).' },
+  requiredLabels: { type: 'string[]', description: 'Labels every claim must carry: "team" (any value) or "env=prod" (that value).' },
+  allowedCreators: {
+    type: 'string[]',
+    description: 'Creators that may allocate from the pool, with * as wildcard: stacks ("pulumi:acme/*"), token names ("ci"), namespaces ("k8s:team-a/*"). Absent: everyone.',
+  },
+  quotas: {
+    type: 'object[]',
+    items: 'PoolQuota',
+    description: 'How much each creator may hold in this pool (or, with scope "space", in the whole address space); released blocks count until their grace period ends.',
+  },
+};
+
+/** How a claim or a client address may choose its pool by labels instead of naming it. */
+const POOL_SELECTOR: InputSpec = {
+  type: 'string|map',
+  description:
+    'Labels of the pool to allocate from instead of pool: a map ({zone: "eu-west-1a"}) or a Kubernetes selector ("zone=eu-west-1a,env in (prod,staging)"). ' +
+    'Among matching pools: the highest "priority" label, then the most free addresses, then the name. The pool chosen is the pool output and never changes on refresh; a changed selector replaces.',
+  replace: true,
+};
+
+const CLAIM_LABELS: InputSpec = {
+  type: 'map',
+  description: 'Labels of the allocation (a pool may require some, see requiredLabels); recorded when it is granted, so a change replaces it.',
+  replace: true,
+};
+
 const NETWORK_FACTS: Record<string, OutputSpec> = {
   network: { type: 'string', description: 'Network address.' },
   netmask: { type: 'string', description: 'Netmask in address form.' },
@@ -90,8 +123,9 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
       reserved: { type: 'string[]', description: 'CIDRs or first-last ranges never handed out.' },
       gracePeriodSeconds: { type: 'integer', description: 'How long a released block stays held for its owner (default 86400, max 604800).' },
       description: { type: 'string', description: 'Free text.' },
-      labels: { type: 'map', description: 'Labels.' },
+      labels: { type: 'map', description: 'Labels; claims and client addresses select pools by them (poolSelector).' },
       adopt: ADOPT,
+      ...POLICY,
     },
     outputs: {
       ...IDENTITY,
@@ -107,7 +141,9 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
     kind: 'SubnetPoolClaim',
     description: 'A child block of a requested size carved from a pool; with asPool it becomes a pool that other claims can use.',
     inputs: {
-      pool: { type: 'string', description: 'The pool to claim from.', required: true, replace: true },
+      pool: { type: 'string', description: 'The pool to claim from; or give poolSelector. Output: the pool the block is in.', replace: true, computed: true },
+      poolSelector: POOL_SELECTOR,
+      labels: CLAIM_LABELS,
       space: SPACE,
       prefixLength: { type: 'integer', description: "Size of the block; defaults to the pool's defaultPrefixLength.", replace: true, computed: true },
       cidr: { type: 'string', description: 'A specific block: granted if free, else an error. Output: the granted block.', replace: true, computed: true },
@@ -154,7 +190,9 @@ export const SPECS: Record<ResourceKind, ResourceSpec> = {
     kind: 'ClientIp',
     description: 'One address for a client (VPN peer, VM), skipping network, broadcast and gateway.',
     inputs: {
-      pool: { type: 'string', description: 'The pool to take the address from.', required: true, replace: true },
+      pool: { type: 'string', description: 'The pool to take the address from; or give poolSelector. Output: the pool the address is in.', replace: true, computed: true },
+      poolSelector: POOL_SELECTOR,
+      labels: CLAIM_LABELS,
       space: SPACE,
       clientId: { type: 'string', description: 'The client: its idempotency key; the same client always gets the same address.', required: true, replace: true },
       address: { type: 'string', description: 'A specific address: granted if free, else an error.', replace: true },
