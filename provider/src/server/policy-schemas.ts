@@ -39,11 +39,11 @@ export const policySchema = z
 
 export const policyUpdateSchema = z
   .strictObject({
-    minPrefixLength: z.union([policyFields.minPrefixLength, z.null()]).optional(),
-    maxPrefixLength: z.union([policyFields.maxPrefixLength, z.null()]).optional(),
-    requiredLabels: z.union([policyFields.requiredLabels, z.null()]).optional(),
-    allowedCreators: z.union([policyFields.allowedCreators, z.null()]).optional(),
-    quotas: z.union([policyFields.quotas, z.null()]).optional(),
+    minPrefixLength: policyFields.minPrefixLength.nullable().optional(),
+    maxPrefixLength: policyFields.maxPrefixLength.nullable().optional(),
+    requiredLabels: policyFields.requiredLabels.nullable().optional(),
+    allowedCreators: policyFields.allowedCreators.nullable().optional(),
+    quotas: policyFields.quotas.nullable().optional(),
   })
   .describe('each field given replaces the old one; null clears it');
 

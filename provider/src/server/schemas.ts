@@ -76,7 +76,7 @@ export const updatePoolBody = z.strictObject({
   gracePeriodSeconds: whole('how long a released block is held for its owner (0 to 604800)').optional(),
   description: z.union([text('free text'), z.null()]).optional(),
   labels: z.union([labels, z.null()]).optional(),
-  policy: z.union([policyUpdateSchema, z.null()]).optional(),
+  policy: policyUpdateSchema.nullable().optional(),
 });
 
 export const allocateBody = z.strictObject({
