@@ -1,5 +1,5 @@
 import { PoolInfo } from '../model/api';
-import { checkPolicy } from '../model/policy';
+import { checkPolicy, replacingPolicy } from '../model/policy';
 import { PoolPolicyInput, PoolPolicyUpdate, Quota } from '../model/policy-types';
 import { checkSelector } from '../model/selector';
 import { Cidr, bitsOf } from '../net/cidr';
@@ -17,7 +17,7 @@ export const POLICY_FIELDS = ['minPrefixLength', 'maxPrefixLength', 'requiredLab
 
 /** The pool's policy from its inputs; each absent field null, so an update replaces the whole policy. */
 export function policyOf(props: Props): PoolPolicyUpdate {
-  return Object.fromEntries(POLICY_FIELDS.map((field) => [field, props[field] ?? null])) as PoolPolicyUpdate;
+  return replacingPolicy(props);
 }
 
 /** The policy of a new pool from its inputs, or undefined when it has none. */

@@ -90,6 +90,12 @@ export function mergePolicy(old: PoolPolicy | undefined, update: PoolPolicyUpdat
   return merged;
 }
 
+/** An update that replaces the whole policy with `policy` (each absent field cleared): what a declared pool (Pulumi, a Kubernetes object) asks for. */
+export function replacingPolicy(policy: Partial<Record<keyof PoolPolicy, unknown>> | undefined): PoolPolicyUpdate {
+  const fields: (keyof PoolPolicy)[] = ['minPrefixLength', 'maxPrefixLength', 'requiredLabels', 'allowedCreators', 'quotas'];
+  return Object.fromEntries(fields.map((field) => [field, policy?.[field] ?? null])) as PoolPolicyUpdate;
+}
+
 /** "/20 to /26", "/20 or longer", "/26 or shorter", "any size". */
 export function sizeRange(policy: PoolPolicy, bits: number): string {
   const { minPrefixLength: min, maxPrefixLength: max } = policy;
