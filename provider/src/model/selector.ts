@@ -91,8 +91,8 @@ function fromStructured(selector: LabelSelector, field: string): Requirement[] {
 }
 
 function requirement(key: unknown, operator: Operator, values: unknown[], field: string): Requirement {
-  if (typeof key !== 'string' || key.length === 0 || key.length > 317 || /[\s,()=!]/.test(key)) {
-    throw invalid(field, `${quote(key)} is not a label key; give a key without spaces, commas, parentheses, "=" or "!"`);
+  if (typeof key !== 'string' || key.length === 0 || key.length > 317 || /[\s,()=!<>]/.test(key)) {
+    throw invalid(field, `${quote(key)} is not a label key; give a key without spaces, commas, parentheses, "=", "!", "<" or ">"`);
   }
   checkPrintable(key, field, 'a label key');
   const problem = labelKeyProblem(key);
