@@ -34,7 +34,7 @@ const QUOTA_KEYS: Record<string, keyof QuotaInput> = {
 };
 
 /** `name=per-stack,creators=pulumi:*,max-addresses=1024`: one quota. */
-export function parseQuota(spec: string): QuotaInput {
+function parseQuota(spec: string): QuotaInput {
   const quota: Record<string, string | number> = {};
   for (const part of spec.split(',')) {
     const eq = part.indexOf('=');

@@ -3,7 +3,7 @@ import { ResourceIdentity, URN_INPUT, keepOrDefault, parseUrn, stackCreator } fr
 import { FieldType, ResourceKind, SPECS } from './specs';
 import { Props, isUnknown } from './values';
 
-export interface CheckFailure {
+interface CheckFailure {
   property: string;
   reason: string;
 }

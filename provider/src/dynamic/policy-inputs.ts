@@ -13,7 +13,7 @@ import { Props, isUnknown } from './values';
  * output. Checked at preview with the engine's messages: what needs no backend (a policy at
  * odds with itself or the pool's block, a malformed selector) fails `pulumi preview`.
  */
-export const POLICY_FIELDS = ['minPrefixLength', 'maxPrefixLength', 'requiredLabels', 'allowedCreators', 'quotas'] as const;
+const POLICY_FIELDS = ['minPrefixLength', 'maxPrefixLength', 'requiredLabels', 'allowedCreators', 'quotas'] as const;
 
 /** The pool's policy from its inputs; each absent field null, so an update replaces the whole policy. */
 export function policyOf(props: Props): PoolPolicyUpdate {

@@ -13,7 +13,7 @@ import { checkPrintable, labelKeyProblem } from './validate';
  * The normal form is the text, requirements sorted by key, so two ways of writing one selector
  * compare equal (a changed selector is a Pulumi replace; the same one written otherwise is not).
  */
-export type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 const OPERATORS: readonly Operator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 export interface Requirement {
