@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import { Controller } from '../../provider/src/controller/controller';
 import { at } from './kube-api';
-import { kubectlAvailable } from './kubectl';
-import { LEASE_NAMESPACE, eventually, kubectlApply, startController, stopController } from './controller-harness';
+import { LEASE_NAMESPACE, controllerPerTest, eventually, kubectlApply } from './controller-harness';
 import { useCluster } from './setup';
 
 /**
@@ -36,23 +34,7 @@ ${spec}
 describe('ipam controller: pool policy on applied objects', function () {
   this.timeout(120_000);
   const t = useCluster([NS, LEASE_NAMESPACE]);
-  let controller: Controller;
-  const log: string[] = [];
-
-  before(async function () {
-    if (!(await kubectlAvailable())) {
-      if (process.env.CI) throw new Error('kubectl is needed in CI (.ci/run installs it)');
-      this.skip();
-    }
-  });
-  beforeEach(() => {
-    controller = startController(t.cluster, 'controller-under-test', log);
-  });
-  afterEach(async function () {
-    await stopController(controller, log);
-    if (this.currentTest?.state === 'failed') console.log(log.join('\n'));
-    log.length = 0;
-  });
+  controllerPerTest(() => t.cluster);
 
   const until = (plural: string, name: string, holds: (status: Record<string, unknown>) => boolean) =>
     eventually(`${plural}/${name}`, async () => {

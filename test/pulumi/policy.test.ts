@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { SqliteStore } from '../../provider/src/store/sqlite';
-import { LocalStack, Step, UpdateError } from '../support/pulumi/local-stack';
+import { LocalStack } from '../support/pulumi/local-stack';
+import { failure, summary } from '../support/pulumi/steps';
 import { programWorkspace } from '../support/pulumi/workspace';
 
 /**
@@ -12,39 +13,32 @@ import { programWorkspace } from '../support/pulumi/workspace';
  */
 type Sdk = ReturnType<LocalStack['sdk']>;
 
-const summary = (steps: Step[]) =>
-  steps.map((s) => `${s.op} ${s.name}${s.replaces ? ` [${s.replaces.join(',')}]${s.deleteBeforeReplace ? ' delete-first' : ''}` : ''}`).sort();
-
-async function failure(run: Promise<unknown>): Promise<string> {
-  const error = await run.then(() => undefined, (e: Error) => e);
-  expect(error, 'expected the run to fail').to.be.instanceOf(UpdateError);
-  return (error as Error).message;
-}
-
 describe('Pulumi: pools chosen by labels, allocation rules and quotas (real provider host)', function () {
   this.timeout(120_000);
-  let stack: LocalStack;
-  let sdk: Sdk;
-  let backend: Ipam;
+  const engines: Ipam[] = [];
+  afterEach(() => Promise.all(engines.splice(0).map((engine) => engine.close())));
 
-  beforeEach(() => {
+  /** A new stack net/dev on a state file of its own, and an engine over that file to look at what it did. */
+  function freshStack() {
     const workspace = programWorkspace();
-    stack = new LocalStack(workspace, { project: 'net', stack: 'dev', config: { 'ipam:state': join(workspace.dir, 'state.db') } });
-    sdk = stack.sdk();
-    backend = Ipam.create(new SqliteStore(join(workspace.dir, 'state.db')));
-  });
-  afterEach(() => backend.close());
+    const state = join(workspace.dir, 'state.db');
+    const stack = new LocalStack(workspace, { project: 'net', stack: 'dev', config: { 'ipam:state': state } });
+    const backend = Ipam.create(new SqliteStore(state));
+    engines.push(backend);
+    return { stack, sdk: stack.sdk(), backend };
+  }
 
   // The claims select by labels, so nothing orders them after the pools: the pools exist first.
-  const zones = () => {
+  const zones = (sdk: Sdk) => {
     new sdk.SubnetPool('zone-a', { cidr: '10.1.0.0/16', defaultPrefixLength: 24, labels: { zone: 'a' } });
     new sdk.SubnetPool('zone-b', { cidr: '10.2.0.0/16', defaultPrefixLength: 24, labels: { zone: 'b' } });
   };
 
   it('a claim by {zone: "a"} gets a block of the zone-a pool; the same selector written as text is no change; another selector replaces', async () => {
-    await stack.up(zones);
+    const { stack, sdk, backend } = freshStack();
+    await stack.up(() => zones(sdk));
     const program = (poolSelector: string | Record<string, string>) => () => {
-      zones();
+      zones(sdk);
       const vm = new sdk.SubnetPoolClaim('vm', { poolSelector });
       const peer = new sdk.ClientIp('peer', { poolSelector, clientId: 'peer-1' });
       return { pool: vm.pool, cidr: vm.cidr, peerPool: peer.pool, ip: peer.ip };
@@ -64,6 +58,7 @@ describe('Pulumi: pools chosen by labels, allocation rules and quotas (real prov
   });
 
   it('fails at preview on a policy or a selector that can never work, with the engine\'s messages', async () => {
+    const { stack, sdk, backend } = freshStack();
     const cases: [() => void, string][] = [
       [() => new sdk.SubnetPool('bad', { cidr: '10.0.0.0/16', minPrefixLength: 26, maxPrefixLength: 24 }), 'minPrefixLength: /26 is longer than maxPrefixLength /24; the minimum is the largest block, so give a number no greater than 24'],
       [() => new sdk.SubnetPool('bad', { cidr: '10.0.0.0/16', minPrefixLength: 12 }), 'minPrefixLength: 12 is not a prefix length for this pool; give a whole number from 16 to 32'],
@@ -78,6 +73,7 @@ describe('Pulumi: pools chosen by labels, allocation rules and quotas (real prov
   });
 
   it('a claim over the pool\'s maximum size, a stack over its quota, and a claim lacking a required label are refused with errors a person can act on', async () => {
+    const { stack, sdk, backend } = freshStack();
     const pool = () =>
       new sdk.SubnetPool('shared', {
         cidr: '10.0.0.0/16',
