@@ -103,7 +103,7 @@ describe('Pulumi: pools chosen by labels, allocation rules and quotas (real prov
     }));
     expect(tooBig).to.contain('POLICY_PREFIX_LENGTH: prefixLength: a /16 is larger than pool "shared" in address space "default" hands out: its rule minPrefixLength is 20 (blocks /20 to /32); ask for /20 or a longer prefix');
     expect(overQuota).to.contain(
-      'QUOTA_EXCEEDED: quota "per-stack" of pool "shared" allows pulumi:net/dev at most 1 blocks in pool "shared"; it holds 256 addresses in 1 blocks, and 10.0.1.0/24 would add 256 addresses. ' +
+      'QUOTA_EXCEEDED: quota "per-stack" of pool "shared" allows pulumi:net/dev at most 1 block in pool "shared"; it holds 256 addresses in 1 block, and 10.0.1.0/24 would add 256 addresses. ' +
         'Release blocks no longer needed (released blocks count until their grace period ends), ask for a smaller block, or ask whoever manages the pool to raise the quota',
     );
     expect(unlabelled).to.contain(

@@ -61,7 +61,7 @@ describe('HTTP API: pool policy', () => {
     expect(await refusal('PUT', alloc('second'), { labels: { team: 'x' } })).to.deep.equal([
       409,
       'QUOTA_EXCEEDED',
-      'quota "per-token" of pool "shared" allows ci-writer at most 1 blocks in pool "shared"; it holds 256 addresses in 1 blocks, and 10.0.1.0/24 would add 256 addresses. ' +
+      'quota "per-token" of pool "shared" allows ci-writer at most 1 block in pool "shared"; it holds 256 addresses in 1 block, and 10.0.1.0/24 would add 256 addresses. ' +
         'Release blocks no longer needed (released blocks count until their grace period ends), ask for a smaller block, or ask whoever manages the pool to raise the quota',
     ]);
   });

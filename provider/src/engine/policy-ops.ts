@@ -294,17 +294,19 @@ function withinQuotas<T>(tx: SpaceTx, bindings: Binding[], creator: string, oper
 function quotaExceeded(tx: SpaceTx, binding: Binding, creator: string, before: Usage, after: Usage, block: string): IpamError {
   const { quota } = binding;
   const scope = quota.scope === 'pool' ? `in pool "${binding.pool.record.name}"` : `in address space "${tx.space}"`;
-  const limits = [quota.maxAddresses === undefined ? undefined : `${quota.maxAddresses} addresses`, quota.maxBlocks === undefined ? undefined : `${quota.maxBlocks} blocks`];
+  const limits = [quota.maxAddresses === undefined ? undefined : `${quota.maxAddresses} addresses`, quota.maxBlocks === undefined ? undefined : blocks(quota.maxBlocks)];
   const allows = limits.filter((l) => l !== undefined).join(' and ');
   const holder = quota.per === 'group' ? `${binding.holder} (together; ${creator} is one)` : creator;
   return new IpamError(
     'QUOTA_EXCEEDED',
     `quota "${quota.name}" of pool "${binding.pool.record.name}" allows ${holder} at most ${allows} ${scope}; ` +
-      `${binding.holder === creator ? 'it holds' : 'they hold'} ${before.addresses} addresses in ${before.blocks} blocks, and ${block} would add ${after.addresses - before.addresses} addresses. ` +
+      `${binding.holder === creator ? 'it holds' : 'they hold'} ${before.addresses} addresses in ${blocks(before.blocks)}, and ${block} would add ${after.addresses - before.addresses} addresses. ` +
       'Release blocks no longer needed (released blocks count until their grace period ends), ask for a smaller block, or ask whoever manages the pool to raise the quota',
     'creator',
   );
 }
+
+const blocks = (n: number): string => `${n} block${n === 1 ? '' : 's'}`;
 
 /** Usage of every holder against every quota that binds the pool, for `ipam pool show` and the HTTP API. */
 export function quotaUsageOf(tx: SpaceTx, ledger: PoolLedger): QuotaUsage[] | undefined {
