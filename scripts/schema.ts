@@ -1,12 +1,19 @@
 /**
  * Writes schema.json, the Pulumi package schema of the package `ipam` that the provider plugin
- * (pulumi-resource-ipam) serves, from the resource specs (provider/src/dynamic/specs.ts):
- * `npm run schema`. test/pulumi/schema.test.ts fails when the file is stale or disagrees with
- * the SDK classes, the provider's diff, or what the plugin serves.
+ * (pulumi-resource-ipam) serves, from the zod descriptions of the resources and the provider's
+ * settings (provider/src/model/resources.ts, read through dynamic/specs.ts): `npm run schema`,
+ * which also writes the SDK's declarations (scripts/sdk.ts). test/pulumi/schema.test.ts fails
+ * when the file is stale or disagrees with the SDK classes, the provider's diff, or what the
+ * plugin serves.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FieldType, RESOURCE_KINDS, SPECS } from '../provider/src/dynamic/specs';
+import { z } from 'zod';
+import { RESOURCE_KINDS, SPECS } from '../provider/src/dynamic/specs';
+import { NAMED_OUTPUTS } from '../provider/src/model/outputs';
+import { metaOf } from '../provider/src/model/pulumi-meta';
+import { providerSettings } from '../provider/src/model/resources';
+import { Shape, descriptionOf, isOptional, shapeOf } from '../provider/src/model/shape';
 import { PACKAGE } from '../provider/src/package';
 
 const ROOT = join(__dirname, '..');
@@ -14,49 +21,54 @@ const token = (name: string) => `${PACKAGE}:index:${name}`;
 
 type TypeSpec = Record<string, unknown>;
 
-function typeSpec(type: FieldType, items?: string): TypeSpec {
-  switch (type) {
+/** Pulumi's type spec of a shape; an object type is a reference into `types`, which `used` collects. */
+function typeSpec(shape: Shape, used: Set<string>): TypeSpec {
+  switch (shape.kind) {
     case 'string':
     case 'integer':
     case 'number':
     case 'boolean':
-      return { type };
-    case 'string[]':
-      return { type: 'array', items: { type: 'string' } };
+      return { type: shape.kind };
+    case 'enum':
+      return { type: 'string' };
+    case 'array':
+      return { type: 'array', items: typeSpec(shape.items, used) };
     case 'map':
-      return { type: 'object', additionalProperties: { type: 'string' } };
-    case 'boolean|string':
-      return { oneOf: [{ type: 'boolean' }, { type: 'string' }] };
-    case 'object[]':
-      return { type: 'array', items: { $ref: `#/types/${token(items!)}` } };
-    case 'string|map':
-      return { oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: { type: 'string' } }] };
+      return { type: 'object', additionalProperties: typeSpec(shape.values, used) };
+    case 'union':
+      return { oneOf: shape.options.map((option) => typeSpec(option, used)) };
+    case 'object':
+      used.add(shape.name);
+      return { $ref: `#/types/${token(shape.name)}` };
   }
 }
 
-const CONFIG: Record<string, [string, string, boolean?]> = {
-  state: ['SQLite state file of the embedded backend (default ./.ipam/state.db, relative to the program).', 'IPAM_STATE'],
-  sqliteSync: ['SQLite durability: full (default: survives power loss) or normal.', 'IPAM_SQLITE_SYNC'],
-  server: ['URL of an HTTP IPAM service (`ipam serve`); selects the HTTP backend.', 'IPAM_SERVER'],
-  token: ['Bearer token for the HTTP IPAM service.', 'IPAM_TOKEN', true],
-  backend: ['"kubernetes" selects the Kubernetes backend with the default kubeconfig.', 'IPAM_BACKEND'],
-  kubeconfig: ['kubeconfig file, or its contents (YAML or JSON, e.g. from a secret); selects the Kubernetes backend.', 'IPAM_KUBECONFIG', true],
-  kubeContext: ['kubeconfig context (Kubernetes backend).', 'IPAM_KUBE_CONTEXT'],
-  namespace: ['Namespace used when a resource names no space (Kubernetes backend).', 'IPAM_NAMESPACE'],
-};
+const fieldsOf = (object: z.ZodObject) => Object.entries(object.shape as Record<string, z.ZodType>);
+
+/** An object type of `types`, from its named zod schema. */
+function objectType(name: keyof typeof NAMED_OUTPUTS, used: Set<string>): Record<string, unknown> {
+  const schema = NAMED_OUTPUTS[name] as z.ZodType as z.ZodObject;
+  return {
+    type: 'object',
+    description: schema.description,
+    properties: Object.fromEntries(fieldsOf(schema).map(([field, s]) => [field, { ...typeSpec(shapeOf(s), used), description: descriptionOf(s) }])),
+    required: fieldsOf(schema).filter(([, s]) => !isOptional(s)).map(([field]) => field).sort(),
+  };
+}
 
 export function buildSchema(): Record<string, unknown> {
   const resources: Record<string, unknown> = {};
+  const used = new Set<string>();
   for (const kind of RESOURCE_KINDS) {
     const spec = SPECS[kind];
     const inputProperties: Record<string, unknown> = {};
     const properties: Record<string, unknown> = {};
     for (const [name, input] of Object.entries(spec.inputs)) {
-      const property = { ...typeSpec(input.type, input.items), description: input.description, ...(input.replace ? { replaceOnChanges: true } : {}) };
+      const property = { ...typeSpec(input.shape, used), description: input.description, ...(input.replace ? { replaceOnChanges: true } : {}) };
       inputProperties[name] = property;
-      properties[name] = { ...typeSpec(input.type, input.items), description: input.description };
+      properties[name] = { ...typeSpec(input.shape, used), description: input.description };
     }
-    for (const [name, output] of Object.entries(spec.outputs)) properties[name] = { ...typeSpec(output.type, output.items), description: output.description };
+    for (const [name, output] of Object.entries(spec.outputs)) properties[name] = { ...typeSpec(output.shape, used), description: output.description };
     const alwaysSet = [
       ...Object.entries(spec.inputs).filter(([, i]) => i.required || i.defaulted !== undefined || i.computed).map(([n]) => n),
       ...Object.entries(spec.outputs).filter(([, o]) => !o.optional).map(([n]) => n),
@@ -70,11 +82,17 @@ export function buildSchema(): Record<string, unknown> {
     };
   }
   const configProperties = Object.fromEntries(
-    Object.entries(CONFIG).map(([key, [description, env, secret]]) => [
-      key,
-      { type: 'string', description, defaultInfo: { environment: [env] }, ...(secret ? { secret: true } : {}) },
-    ]),
+    fieldsOf(providerSettings).map(([key, schema]) => {
+      const { environment, secret } = metaOf(schema);
+      return [key, { type: 'string', description: descriptionOf(schema), defaultInfo: { environment: [environment] }, ...(secret ? { secret: true } : {}) }];
+    }),
   );
+  // An object type may name others: collect until none is new.
+  const typeSpecs = new Map<string, unknown>();
+  for (let name = [...used].find((n) => !typeSpecs.has(n)); name !== undefined; name = [...used].find((n) => !typeSpecs.has(n))) {
+    typeSpecs.set(name, objectType(name as keyof typeof NAMED_OUTPUTS, used));
+  }
+  const types = Object.fromEntries([...typeSpecs.keys()].sort().map((name) => [token(name), typeSpecs.get(name)]));
   return {
     name: PACKAGE,
     displayName: 'IPAM',
@@ -86,37 +104,11 @@ export function buildSchema(): Record<string, unknown> {
     publisher: 'pulumi-ipam',
     config: { variables: configProperties },
     provider: {
-      description: 'The ipam provider: which backend holds the address space (an embedded SQLite file, an HTTP IPAM service, or Kubernetes custom resources). Without settings it uses ./.ipam/state.db.',
+      description: providerSettings.description,
       properties: Object.fromEntries(Object.entries(configProperties).map(([k, v]) => [k, v])),
       inputProperties: configProperties,
     },
-    types: {
-      [token('SliceClusterAllocation')]: {
-        type: 'object',
-        description: "The subnet of one cluster of a KubeSlice slice, as the SliceIpam status lists it.",
-        properties: {
-          clusterName: { type: 'string', description: 'The cluster.' },
-          subnet: { type: 'string', description: "The cluster's subnet." },
-          status: { type: 'string', description: 'Allocated, or Released (held for the cluster during the grace period).' },
-          allocatedAt: { type: 'string', description: 'When the subnet was (re)allocated, RFC 3339.' },
-          releasedAt: { type: 'string', description: 'When it was released, RFC 3339.' },
-        },
-        required: ['allocatedAt', 'clusterName', 'status', 'subnet'],
-      },
-      [token('PoolQuota')]: {
-        type: 'object',
-        description: 'How much a creator may hold of a pool (or of its address space); refusals name the quota, the usage and the holder.',
-        properties: {
-          name: { type: 'string', description: 'Names the quota in refusals and in `ipam pool show`.' },
-          creators: { type: 'string', description: 'Which creators it holds: a pattern with * (default "*").' },
-          per: { type: 'string', description: '"creator" (default): each matching creator has the allowance; "group": they share it.' },
-          scope: { type: 'string', description: '"pool" (default): usage in this pool; "space": in every pool of the address space.' },
-          maxAddresses: { type: 'string', description: 'Most addresses a holder may hold, as a decimal string.' },
-          maxBlocks: { type: 'integer', description: 'Most blocks a holder may hold.' },
-        },
-        required: ['name'],
-      },
-    },
+    types,
     resources,
     // What `pulumi package gen-sdk` needs per language. Node.js programs can also use the
     // dynamic resources of the npm package pulumi-ipam, so the generated one takes another name.

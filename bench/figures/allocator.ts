@@ -4,7 +4,8 @@
  *   - engine: Ipam over MemoryStore (validation, batching, CAS commit, deep copies, audit).
  * A /8 has only 65,536 /24s, so the prefix pool holds 100,000 /28s of 10.0.0.0/8 and the host
  * pool 100,000 host addresses of 10.0.0.0/8. Each is compared with the seed's naive allocator
- * on the same state, measured in the same run.
+ * on the same state, measured in the same run, and the engine's rate with the bare allocator's
+ * (the *-vs-allocator figures: what the engine keeps of the allocator's speed).
  */
 import { PoolLedger } from '../../provider/src/allocator/pool-ledger';
 import { MemoryStore } from '../../provider/src/store/memory';
@@ -82,9 +83,31 @@ export async function run(report: Report): Promise<void> {
           : `engine: Ipam over MemoryStore, ${clients} concurrent callers (queued requests share a commit)`;
       const name = clients === 1 ? `engine-memory-${c.name}-sequential` : `engine-memory-${c.name}`;
       report(rateFigure(name, c, engine, baseline, level, clients === 1 ? undefined : c.target));
+      report(versusAllocator(name, engine, ours, clients));
       await ipam.close();
     }
   }
+}
+
+/** Target for the engine's rate as a share of the bare allocator's, with many callers in flight. */
+const ENGINE_SHARE_TARGET = 0.8;
+
+/**
+ * What the engine keeps of the bare allocator's rate: the cost of validation, batching,
+ * compare-and-swap, the store's copies and the answers, in one number.
+ */
+function versusAllocator(name: string, engine: RateSample, allocator: RateSample, clients: number): Figure {
+  const share = engine.median / allocator.median;
+  return {
+    figure: `${name}-vs-allocator`,
+    value: round(share),
+    unit: 'ratio',
+    ...(clients === 1 ? {} : judge(share, { atLeast: ENGINE_SHARE_TARGET })),
+    baseline: round(allocator.median),
+    baselineName: 'the bare allocator (PoolLedger + planAllocation) on the same kind of state, same run',
+    ratio: round(share),
+    ratioOf: `engine allocations/s (${round(engine.median)}) / allocator allocations/s`,
+  };
 }
 
 function rateFigure(name: string, c: Case, sample: RateSample, baseline: RateSample, level: string, target?: number): Figure {

@@ -6,6 +6,10 @@
  *
  * Durable settings throughout: SQLite synchronous=FULL (the default), a PostgreSQL cluster
  * with fsync on. The PostgreSQL cluster is a throwaway one (test/support/postgres.ts).
+ *
+ * A second baseline, measured first in the same run: a bare node:http JSON server
+ * (workers/bare-http.ts) answering the same client with the same 16 loops, i.e. what HTTP and
+ * JSON alone cost here. The *-vs-bare-http figures give the service's rate as a share of it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +20,8 @@ import { IpamApi } from '../../provider/src/model/api';
 import { StoreConfig, openStore } from '../../provider/src/backends/open-store';
 import { WRITER, startServeProcess } from '../../test/support/http-service';
 import { postgresBinDir, startCluster } from '../../test/support/postgres';
-import { Report, judge, round } from '../lib/figure';
+import { Figure, Report, judge, round } from '../lib/figure';
+import { startBareHttp } from '../lib/bare-http';
 import { median, progress } from '../lib/measure';
 
 const CLIENTS = 16;
@@ -30,10 +35,17 @@ interface Load {
   p99Ms: number;
 }
 
+/** The service's rate as a share of the bare node:http server's must be at least this. */
+const BARE_SHARE_TARGET = 0.5;
+
 export async function run(report: Report): Promise<void> {
+  const bare = await measureBareHttp();
+  progress(`bare node:http JSON server: ${round(bare.rate)} requests/s`);
   const dir = mkdtempSync(join(tmpdir(), 'ipam-bench-http-'));
   try {
-    report(await figure('sqlite', { type: 'sqlite', file: join(dir, 'bench.db'), synchronous: 'full' }, { atLeast: 2_000 }, 20));
+    const sqlite = await figure('sqlite', { type: 'sqlite', file: join(dir, 'bench.db'), synchronous: 'full' }, { atLeast: 2_000 }, 20);
+    report(sqlite);
+    report(versusBare(sqlite, bare));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -43,7 +55,9 @@ export async function run(report: Report): Promise<void> {
   }
   const cluster = await startCluster({ durable: true });
   try {
-    report(await figure('postgres', { type: 'postgres', url: await cluster.createDatabase('bench_http') }, { atLeast: 1_000 }));
+    const postgres = await figure('postgres', { type: 'postgres', url: await cluster.createDatabase('bench_http') }, { atLeast: 1_000 });
+    report(postgres);
+    report(versusBare(postgres, bare));
   } finally {
     cluster.stop();
   }
@@ -88,6 +102,35 @@ async function figure(kind: string, store: StoreConfig, target: { atLeast: numbe
     allocations: ALLOCATIONS,
     durability: store.type === 'sqlite' ? 'SQLite WAL, synchronous=FULL' : 'PostgreSQL, fsync on, one transaction per commit',
     repetitions: `1 warm-up of ${WARMUP} + ${REPS} timed of ${ALLOCATIONS} allocations, each on a new pool; the median run by rate`,
+  };
+}
+
+/** The same client and loops against a bare node:http JSON server in a process of its own. */
+async function measureBareHttp(): Promise<Load> {
+  const server = await startBareHttp();
+  const client = new HttpIpam({ server: server.url, token: WRITER.token });
+  progress(`bare node:http JSON server (${server.url}), ${CLIENTS} clients`);
+  try {
+    return await measure(client, 'bare');
+  } finally {
+    await client.close();
+    server.stop();
+  }
+}
+
+function versusBare(service: Figure, bare: Load): Figure {
+  const share = (service.value as number) / bare.rate;
+  return {
+    figure: `${String(service.figure)}-vs-bare-http`,
+    value: round(share),
+    unit: 'ratio',
+    ...judge(share, { atLeast: BARE_SHARE_TARGET }),
+    baseline: round(bare.rate),
+    baselineP50Ms: round(bare.p50Ms),
+    baselineP99Ms: round(bare.p99Ms),
+    baselineName: `a bare node:http JSON server (no store, no engine) answering the same client, same ${CLIENTS} loops, same run`,
+    ratio: round(share),
+    ratioOf: `${String(service.figure)} allocations/s (${String(service.value)}) / bare requests/s`,
   };
 }
 

@@ -1,5 +1,6 @@
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
+import { AllocationRecord } from '../../provider/src/model/records';
+import { readStoredSpec } from '../../provider/src/store/kubernetes/ledger-format';
 import { at } from './kube-api';
 
 /**
@@ -20,8 +21,9 @@ async function items(api: CustomObjectsApi, namespace: string, plural: string): 
 }
 
 export async function derivedDifferences(api: CustomObjectsApi, namespace: string): Promise<string[]> {
-  const ledger = (await api.getNamespacedCustomObject({ ...at(namespace, 'ipamledgers'), name: 'ledger' })) as { spec: { pools: PoolRecord[]; allocations: AllocationRecord[]; revisions: Record<string, number> } };
-  const { pools, allocations, revisions } = ledger.spec;
+  // The ledger's records are stored compressed: the stored format's reader is the one way in.
+  const ledger = (await api.getNamespacedCustomObject({ ...at(namespace, 'ipamledgers'), name: 'ledger' })) as { spec: Record<string, unknown> };
+  const { pools, allocations, revisions } = readStoredSpec(namespace, ledger.spec);
   const differences: string[] = [];
   const expectSame = (what: string, actual: unknown, expected: unknown) => {
     if (JSON.stringify(actual) !== JSON.stringify(expected)) differences.push(`${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);

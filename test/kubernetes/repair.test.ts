@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { REPO, TSX_ARGS, runAllocationWorkers } from '../support/processes';
 import { at, refusal } from './kube-api';
+import { readStoredSpec } from '../../provider/src/store/kubernetes/ledger-format';
 import { derivedDifferences } from './derived-check';
 import { useCluster } from './setup';
 
@@ -40,7 +41,7 @@ describe('Kubernetes backend: derived objects are repaired', function () {
 
     await allocateAndDie('crashed');
     const ledger = await t.api.getNamespacedCustomObject({ ...at(NS, 'ipamledgers'), name: 'ledger' });
-    expect(ledger.spec.allocations.map((a: { owner: string }) => a.owner)).to.deep.equal(['web', 'crashed']);
+    expect(readStoredSpec(NS, ledger.spec).allocations.map((a) => a.owner)).to.deep.equal(['web', 'crashed']);
     expect((await refusal(t.api.getNamespacedCustomObject({ ...at(NS, 'subnetpoolclaims'), name: 'corp.crashed' }))).code).to.equal(404);
     expect(await derivedDifferences(t.api, NS)).to.not.deep.equal([]);
 

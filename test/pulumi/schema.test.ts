@@ -67,21 +67,28 @@ const packageSchema = z
   })
   .strict();
 
-/** The SDK's view of a resource: Args interface members (with optionality) and declared outputs. */
-function sdkShape(kind: ResourceKind): { args: Record<string, boolean>; outputs: string[] } {
-  const file = join(ROOT, 'sdk', 'nodejs', `${kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.ts`);
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+/**
+ * The SDK's view of a resource: Args interface members (with optionality) and declared outputs,
+ * from its generated declarations, and the base class of the hand-written class.
+ */
+function sdkShape(kind: ResourceKind): { args: Record<string, boolean>; outputs: string[]; base: string | undefined } {
+  const parse = (file: string) => ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const name = kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
   const args: Record<string, boolean> = {};
   const outputs: string[] = [];
-  source.forEachChild((node) => {
+  parse(join(ROOT, 'sdk', 'nodejs', 'generated', `${name}.ts`)).forEachChild((node) => {
     if (ts.isInterfaceDeclaration(node) && node.name.text === `${kind}Args`) {
       for (const member of node.members) if (ts.isPropertySignature(member)) args[(member.name as ts.Identifier).text] = member.questionToken === undefined;
     }
-    if (ts.isClassDeclaration(node) && node.name?.text === kind) {
+    if (ts.isClassDeclaration(node) && node.name?.text === `${kind}Outputs`) {
       for (const member of node.members) if (ts.isPropertyDeclaration(member)) outputs.push((member.name as ts.Identifier).text);
     }
   });
-  return { args, outputs };
+  let base: string | undefined;
+  parse(join(ROOT, 'sdk', 'nodejs', `${name}.ts`)).forEachChild((node) => {
+    if (ts.isClassDeclaration(node) && node.name?.text === kind) base = node.heritageClauses?.[0]?.types[0]?.expression.getText();
+  });
+  return { args, outputs, base };
 }
 
 /** A value different from `value`, of the same type, for probing the provider's diff. */
@@ -128,6 +135,7 @@ describe('schema.json', () => {
       expect(Object.keys(sdk.args).sort()).to.deep.equal(Object.keys(resource.inputProperties).sort());
       expect(Object.entries(sdk.args).filter(([, required]) => required).map(([n]) => n).sort()).to.deep.equal(resource.requiredInputs);
       expect(sdk.outputs.sort()).to.deep.equal(Object.keys(resource.properties).sort());
+      expect(sdk.base, `the class ${kind} declares its outputs by extending the generated ${kind}Outputs`).to.equal(`${kind}Outputs`);
     });
 
     it(`${kind}: replaceOnChanges is exactly what the provider's diff replaces on`, async () => {

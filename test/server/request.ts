@@ -1,9 +1,11 @@
 /**
  * Raw HTTP for the server tests: exactly the bytes a user's tool would send (fetch over
- * loopback), so the tests see the status, headers and body a user sees.
+ * loopback), so the tests see the status, headers and body a user sees, and each answer is
+ * checked against the service's OpenAPI document.
  */
 import { Store } from '../../provider/src/engine/store';
 import { WRITER } from '../support/http-service';
+import { checkDocumented } from './documented-responses';
 
 export interface Sent {
   status: number;
@@ -38,6 +40,8 @@ export async function send(base: string, method: string, path: string, options: 
   } catch {
     parsed = undefined;
   }
+  // Every answer must be one the OpenAPI document describes (see documented-responses.ts).
+  checkDocumented(method, path, response.status, response.headers.get('content-type'), text, parsed);
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 

@@ -11,21 +11,45 @@ import { openPostgresStore } from '../../provider/src/store/postgres';
 import { SqliteStore } from '../../provider/src/store/sqlite';
 import { Store } from '../../provider/src/engine/store';
 import { TestCluster, startCluster as startKubernetes } from '../kubernetes/cluster';
-import { WRITER, startInProcess } from './http-service';
+import { TokenAuth, TokenEntry } from '../../provider/src/server/auth';
+import { READER, WRITER, startInProcess } from './http-service';
 import { PostgresCluster, POSTGRES_MISSING, postgresBinDir, startCluster as startPostgres } from './postgres';
 
 /**
  * The behaviour suites (the reference designs' scenarios) on every backend, as go-ipam's
  * testWithBackends runs its own: the same IpamApi calls, with the same clock, against the
  * in-memory store, a SQLite file, PostgreSQL, the Kubernetes backend on the API stand-in, and the
- * HTTP service (over SQLite, through its client). Each test gets fresh state.
+ * HTTP service (over SQLite, through its client). Each test gets fresh state, unless the block
+ * opens one for all its tests (forAllTests).
  */
 type BackendName = 'memory' | 'sqlite' | 'postgres' | 'kubernetes' | 'http';
 const BACKENDS: readonly BackendName[] = ['memory', 'sqlite', 'postgres', 'kubernetes', 'http'];
 
 export interface OpenBackend {
-  (options?: { now?: () => number }): Promise<{ ipam: IpamApi; store: Store }>;
+  /**
+   * Fresh state on the backend, closed after the test; with `forAllTests`, closed after the
+   * block's last test instead (open it in a `before` hook: state that tests only read, or
+   * check they left unchanged, costs one setup per backend).
+   */
+  (options?: { now?: () => number; forAllTests?: boolean }): Promise<OpenedBackend>;
 }
+
+interface OpenedBackend {
+  ipam: IpamApi;
+  /** The store behind `ipam` (behind the service, for HTTP): to see that a refused request wrote nothing. */
+  store: Store;
+  /**
+   * The same backend, acting as `actor` (recorded in the audit trail, and the creator of what a
+   * request naming no creator makes): Ipam.as in process, a client with the actor's token over
+   * HTTP, where the actor is the token's name. `actor` is one of TEST_ACTORS.
+   */
+  as(actor: TestActor): IpamApi;
+}
+
+/** The actors a behaviour test may act as; names a token of the HTTP service can have. */
+const TEST_ACTORS = ['alice', 'ci', 'root'] as const;
+type TestActor = (typeof TEST_ACTORS)[number];
+const ACTOR_TOKENS: TokenEntry[] = TEST_ACTORS.map((name) => ({ name, scope: 'read-write', token: `a-${name}-0123456789abcdef` }));
 
 // One PostgreSQL server and one API stand-in for the whole run, started on first use.
 let postgres: Promise<PostgresCluster> | undefined;
@@ -45,6 +69,7 @@ export function onEveryBackend(title: string, spaces: string[], body: (open: Ope
     describe(`${title} [${backend}]`, function () {
       this.timeout(60_000);
       const opened: (() => Promise<unknown>)[] = [];
+      const openedForAll: (() => Promise<unknown>)[] = [];
       before(function () {
         if (backend === 'postgres' && postgresBinDir() === undefined) {
           if (process.env.CI) throw new Error(`CI is set: ${POSTGRES_MISSING}`);
@@ -54,32 +79,35 @@ export function onEveryBackend(title: string, spaces: string[], body: (open: Ope
       afterEach(async () => {
         for (const close of opened.splice(0).reverse()) await close();
       });
+      after(async () => {
+        for (const close of openedForAll.splice(0).reverse()) await close();
+      });
       body(async (options = {}) => {
         const opening = await open(backend, [DEFAULT_SPACE, ...spaces], options.now);
-        opened.push(opening.close);
+        (options.forAllTests === true ? openedForAll : opened).push(opening.close);
         return opening;
       });
     });
   }
 }
 
-async function open(backend: BackendName, spaces: string[], now: (() => number) | undefined): Promise<{ ipam: IpamApi; store: Store; close: () => Promise<void> }> {
+async function open(backend: BackendName, spaces: string[], now: (() => number) | undefined): Promise<OpenedBackend & { close: () => Promise<void> }> {
   const engine = (store: Store) => Ipam.create(store, { now });
   const file = () => join(mkdtempSync(join(tmpdir(), 'ipam-backend-')), 'state.db');
   switch (backend) {
     case 'memory': {
       const store = new MemoryStore();
-      return { ipam: engine(store), store, close: () => store.close() };
+      return inProcess(engine(store), store);
     }
     case 'sqlite': {
       const store = new SqliteStore(file());
-      return { ipam: engine(store), store, close: () => store.close() };
+      return inProcess(engine(store), store);
     }
     case 'postgres': {
       postgres ??= startPostgres();
       const url = await (await postgres).createDatabase(`behaviour_${process.pid}_${(databases += 1)}`);
       const store = await openPostgresStore({ url });
-      return { ipam: engine(store), store, close: () => store.close() };
+      return inProcess(engine(store), store);
     }
     case 'kubernetes': {
       kubernetes ??= startKubernetes();
@@ -87,20 +115,29 @@ async function open(backend: BackendName, spaces: string[], now: (() => number) 
       for (const space of spaces) await cluster.ensureNamespace(space);
       await cluster.reset(spaces);
       const { ipam, store } = openKubernetes({ kubeconfig: cluster.kubeconfig, namespace: DEFAULT_SPACE }, { now });
-      return { ipam, store, close: () => ipam.close() };
+      return { ipam, store, as: (actor) => ipam.as(actor), close: () => ipam.close() };
     }
     case 'http': {
       const store = new SqliteStore(file());
-      const service = await startInProcess(store, { ipam: engine(store) });
-      const client = new HttpIpam({ server: service.url, token: WRITER.token });
+      const service = await startInProcess(store, { ipam: engine(store), auth: new TokenAuth([WRITER, READER, ...ACTOR_TOKENS]) });
+      const clients = [new HttpIpam({ server: service.url, token: WRITER.token })];
       return {
-        ipam: client,
+        ipam: clients[0],
         store,
+        as: (actor) => {
+          const token = ACTOR_TOKENS.find((entry) => entry.name === actor)!.token;
+          clients.push(new HttpIpam({ server: service.url, token }));
+          return clients[clients.length - 1];
+        },
         close: async () => {
-          await client.close();
+          for (const client of clients) await client.close();
           await service.close();
         },
       };
     }
   }
+}
+
+function inProcess(ipam: Ipam, store: Store): OpenedBackend & { close: () => Promise<void> } {
+  return { ipam, store, as: (actor) => ipam.as(actor), close: () => store.close() };
 }

@@ -3,16 +3,17 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { ERROR_CATALOGUE, ERROR_CODES, ErrorCode, IpamError, ipamErrorFromJSON } from '../../provider/src/errors';
-import { MemoryStore } from '../../provider/src/store/memory';
+import { IpamApi } from '../../provider/src/model/api';
+import { onEveryBackend } from '../support/backends';
 import { FaultyStore } from '../support/faulty-store';
 
 /**
  * Every code of the catalogue has a test that triggers it. The engine's codes are triggered
- * here, one table row each; codes that only another layer can produce (the HTTP service, the
- * Kubernetes store) must be asserted by that layer's suite, which the last test checks.
+ * here, one table row each, on every backend; codes that only another layer can produce (the
+ * HTTP service, the Kubernetes store) must be asserted by that layer's suite, which the last
+ * test checks.
  */
-async function world(store = new MemoryStore()) {
-  const ipam = Ipam.create(store, { sleep: async () => undefined, retry: { maxAttempts: 2 } });
+async function world(ipam: IpamApi) {
   // p: gateway 10.0.0.1, "held" 10.0.0.64/26, child 10.0.0.128/26; no /25 is left whole.
   await ipam.createPool({ name: 'p', cidr: '10.0.0.0/24', defaultPrefixLength: 26, gateway: true });
   await ipam.allocate({ pool: 'p', owner: 'held' });
@@ -21,10 +22,10 @@ async function world(store = new MemoryStore()) {
   return ipam;
 }
 
-const slice = (sliceSubnet: string, subnetSize = 24, gracePeriodHours?: number) => (ipam: Ipam) =>
+const slice = (sliceSubnet: string, subnetSize = 24, gracePeriodHours?: number) => (ipam: IpamApi) =>
   ipam.syncSlice({ namespace: 'ns', name: 's', sliceSubnet, subnetSize, clusters: [], gracePeriodHours });
 
-const TRIGGERS: Partial<Record<ErrorCode, (ipam: Ipam) => Promise<unknown>>> = {
+const TRIGGERS: Partial<Record<ErrorCode, (ipam: IpamApi) => Promise<unknown>>> = {
   INVALID_INPUT: (ipam) => ipam.createPool({ name: 'UPPER', cidr: '10.9.0.0/16' }),
   INVALID_CIDR: (ipam) => ipam.createPool({ name: 'x', cidr: '10.9.0.1/16' }),
   INVALID_ADDRESS: (ipam) => ipam.allocate({ pool: 'p', owner: 'o', kind: 'host', address: '10.0.0' }),
@@ -52,11 +53,16 @@ const TRIGGERS: Partial<Record<ErrorCode, (ipam: Ipam) => Promise<unknown>>> = {
   CREATOR_MISMATCH: (ipam) => ipam.deletePool({ pool: 'child', creator: 'pulumi:another/stack' }),
 };
 
-describe('error catalogue', () => {
-  for (const [code, trigger] of Object.entries(TRIGGERS) as [ErrorCode, (ipam: Ipam) => Promise<unknown>][]) {
+onEveryBackend('error catalogue: the engine\'s codes', ['ns'], (open) => {
+  // One world per backend: each trigger must leave it as it was, which each checks.
+  let opened: Awaited<ReturnType<typeof open>>;
+  before(async () => {
+    opened = await open({ forAllTests: true });
+    await world(opened.ipam);
+  });
+  for (const [code, trigger] of Object.entries(TRIGGERS) as [ErrorCode, (ipam: IpamApi) => Promise<unknown>][]) {
     it(`${code} (${ERROR_CATALOGUE[code].status}) is triggered, and changes nothing`, async () => {
-      const store = new MemoryStore();
-      const ipam = await world(store);
+      const { ipam, store } = opened;
       const before = await store.read('default');
       const nsBefore = await store.read('ns');
       let error: unknown;
@@ -68,10 +74,13 @@ describe('error catalogue', () => {
       expect((await store.read('ns')).version).to.equal(nsBefore.version);
     });
   }
+});
 
+describe('error catalogue', () => {
   it('CONTENTION (503) after the retry bound and STORE_UNAVAILABLE (503) when the backend fails', async () => {
     const store = new FaultyStore();
-    const ipam = await world(store.inner);
+    const ipam = Ipam.create(store.inner);
+    await world(ipam);
     const faulty = Ipam.create(store, { sleep: async () => undefined, retry: { maxAttempts: 2 } });
     store.commitFault = 'conflict';
     const contention = await faulty.allocate({ pool: 'p', owner: 'o2', prefixLength: 28 }).catch((e: IpamError) => e);

@@ -286,15 +286,15 @@ function exhausted(ledger: PoolLedger, prefixLength: number, kind: AllocationKin
 }
 
 function newRecord(ledger: PoolLedger, request: AllocationRequest, block: Cidr, now: string): AllocationRecord {
-  const record: AllocationRecord = {
-    pool: ledger.record.name,
-    owner: request.owner,
-    cidr: formatCidr(block),
-    kind: request.kind,
-    status: 'allocated',
-    allocatedAt: now,
-  };
-  if (request.creator !== undefined) record.creator = request.creator;
+  const pool = ledger.record.name;
+  const { owner, kind, creator } = request;
+  const cidr = formatCidr(block);
+  // One literal with every field, not a creator added afterwards: an added field goes to a
+  // separate property array (40 more bytes for each of a pool's records).
+  const record: AllocationRecord =
+    creator === undefined
+      ? { pool, owner, cidr, kind, status: 'allocated', allocatedAt: now }
+      : { pool, owner, cidr, kind, status: 'allocated', allocatedAt: now, creator };
   if (request.description !== undefined) record.description = request.description;
   if (request.labels !== undefined) record.labels = request.labels;
   return record;

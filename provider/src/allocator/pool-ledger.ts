@@ -4,19 +4,15 @@ import { parseAddress } from '../net/address';
 import { Cidr, endOf, hostCidr, orderOf, parseCidr, compareBigints } from '../net/cidr';
 import { hostExclusions } from '../net/facts';
 import { FreeSpace, powerOfTwo } from './free-space';
+import { LedgerAllocation } from './ledger-entry';
 
-/** Something that holds a block of a pool: an allocation, a child pool, or a reserved range. */
+export { LedgerAllocation };
+
+/** Something that holds a block of a pool: an allocation (its ledger entry), a child pool, or a reserved range. */
 export type Occupant =
-  | { type: 'allocation'; cidr: Cidr; owner: string }
+  | LedgerAllocation
   | { type: 'child'; cidr: Cidr; name: string }
   | { type: 'reserved'; cidr: Cidr; gateway: boolean };
-
-export interface LedgerAllocation {
-  record: AllocationRecord;
-  cidr: Cidr;
-  /** A released allocation whose grace period is over: reclaimable by anyone. */
-  expired: boolean;
-}
 
 /** Addresses in the block, from the cached powers of two (net's sizeOf builds a new bigint each time). */
 const blockSize = (cidr: Cidr): bigint => powerOfTwo(orderOf(cidr));
@@ -139,8 +135,9 @@ export class PoolLedger {
     const order = orderOf(cidr);
     this.fresh.occupy(cidr.start, order);
     this.reclaimable?.occupy(cidr.start, order);
-    this.occupants.set(cidr.start, { type: 'allocation', cidr, owner: record.owner });
-    this.allocations.set(record.owner, { record, cidr, expired: false });
+    const entry = new LedgerAllocation(record, cidr);
+    this.occupants.set(cidr.start, entry);
+    this.allocations.set(record.owner, entry);
     if (record.status === 'released') {
       this.sums.released += blockSize(cidr);
       this.sums.releasedCount += 1;

@@ -1,3 +1,4 @@
+import { textLogger } from '../log';
 import { hostname } from 'node:os';
 import { withDriver } from '../backends/driver';
 import { OptionSpec, UsageError, parseInteger } from './args';
@@ -38,7 +39,8 @@ export const controllerCommand: Command = {
       throw new UsageError('--retry-period < --renew-deadline < --lease-duration, or two replicas could lead at once');
     }
     const { host, port } = parseListen(option(ctx, 'health') ?? '0.0.0.0:8081', 'health');
-    const log = (message: string) => process.stderr.write(`ipam controller: ${message}\n`);
+    const logger = textLogger('ipam controller');
+    const log = (message: string) => logger('info', message);
     let lost: () => void = () => undefined;
     const leaseLost = new Promise<'lease lost'>((resolve) => (lost = () => resolve('lease lost')));
     // Loaded only now: @kubernetes/client-node is an optional peer dependency, and every other command runs without it.

@@ -7,6 +7,7 @@ import { IpamApi } from '../model/api';
 import { UsageError, parseArgs } from './args';
 import type { Command } from './command';
 import { COMMANDS, COMMAND_OPTIONS, GLOBAL_OPTIONS } from './commands';
+import { startTracing } from '../telemetry/start';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -131,6 +132,8 @@ function helpText(command?: Command): string {
 }
 
 if (require.main === module) {
+  // Only when OTEL_* asks for tracing (the SDK is loaded then and only then); shut down at the end so the last spans are sent.
+  const tracing = startTracing(process.env);
   runCli(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -138,7 +141,8 @@ if (require.main === module) {
     cwd: process.cwd(),
     stderrIsTTY: process.stderr.isTTY === true,
     isTTY: process.stdout.isTTY === true,
-  }).then((code) => {
+  }).then(async (code) => {
+    await tracing?.shutdown();
     process.exitCode = code;
   });
 }

@@ -1,4 +1,6 @@
+import { jitteredBackoff } from '../backoff';
 import axios, { AxiosInstance, isAxiosError } from 'axios';
+import { withTraceContext } from './trace-context';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ConsistencyReport } from '../model/reports';
@@ -193,7 +195,7 @@ export class HttpIpam implements IpamApi {
           // Serialised here, not by axios: its object handling drops a "__proto__" key, which
           // the service must see to refuse it by name (labels.__proto__) like the engine does.
           data: call.body === undefined ? undefined : JSON.stringify(call.body),
-          headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
+          headers: withTraceContext(call.body === undefined ? {} : { 'content-type': 'application/json' }),
         });
       } catch (e) {
         if (!last && isAxiosError(e) && e.response === undefined) {
@@ -220,8 +222,8 @@ export class HttpIpam implements IpamApi {
   }
 
   private backoff(attempt: number): Promise<void> {
-    const cap = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempt);
-    return new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+    const delay = jitteredBackoff(attempt, { baseMs: this.retryBaseMs, maxMs: this.retryMaxMs });
+    return new Promise((resolve) => setTimeout(resolve, delay));
   }
 
   private unreachable(e: unknown): IpamError {

@@ -1,6 +1,6 @@
 import { Status, condition, failedStatus, seconds } from './conditions';
 import { KindHandler, ReconcileInput, specWithOwner } from './handler';
-import { LabelSelector } from '../model/selector';
+import { LabelSelector } from '../model/policy-types';
 import { allocateFor, chosenPool, poolWords } from './pool-choice';
 
 /**

@@ -1,6 +1,6 @@
 import { IpamError } from '../errors';
 import { AllocationInfo, AllocateInput } from '../model/api';
-import { LabelSelector } from '../model/selector';
+import { LabelSelector } from '../model/policy-types';
 import { ReconcileInput } from './handler';
 
 /**

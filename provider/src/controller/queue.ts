@@ -1,12 +1,12 @@
+import { Backoff as Doubling, backoffCap } from '../backoff';
+
 /**
  * The controller's work queue: namespaces to reconcile, each at most once in the queue however
  * many events asked for it, one at a time. A pass that fails (the API server or the ledger
  * unreachable, a lost race) is retried after a backoff that doubles from baseMs up to maxMs,
  * at most `attempts` times; after that the namespace waits for its next event or resync.
  */
-export interface Backoff {
-  baseMs: number;
-  maxMs: number;
+export interface Backoff extends Doubling {
   attempts: number;
 }
 
@@ -61,7 +61,7 @@ export class NamespaceQueue {
           continue;
         }
         this.failures.set(next, attempt);
-        const delay = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (attempt - 1));
+        const delay = backoffCap(attempt - 1, this.backoff);
         this.onFailure(next, e, attempt, delay);
         const timer = setTimeout(() => {
           this.timers.delete(timer);

@@ -1,3 +1,4 @@
+import { backoffCap } from '../backoff';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { KubeObject } from '../store/kubernetes/resources';
 
@@ -67,7 +68,7 @@ export class ResumableWatch {
         if ((e as { statusCode?: number }).statusCode === 410) this.resourceVersion = '';
         this.observer.onRestart('error', e);
         failures += 1;
-        await sleep(Math.min(this.maxBackoffMs, 250 * 2 ** failures));
+        await sleep(backoffCap(failures, { baseMs: 250, maxMs: this.maxBackoffMs }));
       }
     }
   }

@@ -2,7 +2,7 @@ import { IpamApi } from '../model/api';
 import { ObjectEvent } from './events';
 import { Status, condition, failedStatus, seconds } from './conditions';
 import { KindHandler, ReconcileInput, specWithOwner } from './handler';
-import { LabelSelector } from '../model/selector';
+import { LabelSelector } from '../model/policy-types';
 import { allocateFor, chosenPool, poolWords } from './pool-choice';
 
 /**

@@ -1,6 +1,7 @@
 import { isIpamError } from '../errors';
 import { ResourceIdentity, URN_INPUT, keepOrDefault, parseUrn, stackCreator } from './identity';
-import { FieldType, ResourceKind, SPECS } from './specs';
+import { Shape } from '../model/shape';
+import { ResourceKind, SPECS } from './specs';
 import { Props, isUnknown } from './values';
 
 interface CheckFailure {
@@ -35,7 +36,7 @@ function checkInputs(kind: ResourceKind, news: Props, fieldChecks: Record<string
       inputs[name] = value;
       continue;
     }
-    const typeError = wrongType(field.type, value);
+    const typeError = wrongType(field.shape, value);
     if (typeError !== undefined) {
       failures.push({ property: name, reason: `${name}: expected ${typeError}, got ${JSON.stringify(value)}` });
       continue;
@@ -91,27 +92,55 @@ export function checkResource(
   return result;
 }
 
-function wrongType(type: FieldType, value: unknown): string | undefined {
-  switch (type) {
+/** What `value` should have been, in words, when it does not have the shape; undefined when it does. */
+function wrongType(shape: Shape, value: unknown): string | undefined {
+  return fits(shape, value) ? undefined : expected(shape);
+}
+
+function fits(shape: Shape, value: unknown): boolean {
+  switch (shape.kind) {
     case 'string':
-      return typeof value === 'string' ? undefined : 'a string';
+    case 'enum': // which strings: the engine's check says, in its words
+      return typeof value === 'string';
     case 'integer':
-      return Number.isInteger(value) ? undefined : 'a whole number';
+      return Number.isInteger(value);
     case 'number':
-      return typeof value === 'number' ? undefined : 'a number';
+      return typeof value === 'number';
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'true or false';
-    case 'boolean|string':
-      return typeof value === 'boolean' || typeof value === 'string' ? undefined : 'true, false or an address';
-    case 'string[]':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string' || isUnknown(v)) ? undefined : 'a list of strings';
+      return typeof value === 'boolean';
+    case 'union':
+      return shape.options.some((option) => fits(option, value));
+    case 'array':
+      return Array.isArray(value) && value.every((v) => isUnknown(v) || fits(shape.items, v));
     case 'map':
-      return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string' || isUnknown(v))
-        ? undefined
-        : 'a map of strings';
-    case 'object[]':
-      return Array.isArray(value) ? undefined : 'a list';
-    case 'string|map':
-      return typeof value === 'string' || wrongType('map', value) === undefined ? undefined : 'a string or a map of strings';
+      return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => isUnknown(v) || fits(shape.values, v));
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
   }
 }
+
+function expected(shape: Shape): string {
+  switch (shape.kind) {
+    case 'string':
+    case 'enum':
+      return 'a string';
+    case 'integer':
+      return 'a whole number';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'true or false';
+    case 'union': {
+      const choices = shape.options.flatMap((option) => (option.kind === 'boolean' ? ['true', 'false'] : [expected(option)]));
+      return `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`;
+    }
+    case 'array':
+      return `a list of ${plural(expected(shape.items))}`;
+    case 'map':
+      return `a map of ${plural(expected(shape.values))}`;
+    case 'object':
+      return `an object (${shape.name})`;
+  }
+}
+
+const plural = (phrase: string) => phrase.replace(/^an? (.*)$/, '$1s');

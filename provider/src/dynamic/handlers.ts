@@ -6,6 +6,7 @@ import { subnetPool } from './resources/subnet-pool';
 import { subnetPoolClaim } from './resources/subnet-pool-claim';
 import { ConfigSource, configure as configureBackend } from './settings';
 import { ResourceKind } from './specs';
+import { traced } from './traced-handler';
 import { Props } from './values';
 
 /**
@@ -17,10 +18,10 @@ import { Props } from './values';
  * good, with the same methods.
  */
 const HANDLERS: Record<ResourceKind, ResourceHandler> = {
-  SubnetPool: subnetPool,
-  SubnetPoolClaim: subnetPoolClaim,
-  SliceIpam: sliceIpam,
-  ClientIp: clientIp,
+  SubnetPool: traced('SubnetPool', subnetPool),
+  SubnetPoolClaim: traced('SubnetPoolClaim', subnetPoolClaim),
+  SliceIpam: traced('SliceIpam', sliceIpam),
+  ClientIp: traced('ClientIp', clientIp),
 };
 
 /** What a pulumi.dynamic.ResourceProvider method of a kind calls: the handler, but for check's URN. */

@@ -1,6 +1,6 @@
 import { PoolInfo } from '../model/api';
 import { checkPolicy, replacingPolicy } from '../model/policy';
-import { PoolPolicyInput, PoolPolicyUpdate, Quota } from '../model/policy-types';
+import { POLICY_FIELDS as POLICY_SCHEMAS, PoolPolicyInput, PoolPolicyUpdate } from '../model/policy-types';
 import { checkSelector } from '../model/selector';
 import { Cidr, bitsOf } from '../net/cidr';
 import { CheckResult, FieldCheck } from './check';
@@ -13,7 +13,7 @@ import { Props, isUnknown } from './values';
  * output. Checked at preview with the engine's messages: what needs no backend (a policy at
  * odds with itself or the pool's block, a malformed selector) fails `pulumi preview`.
  */
-const POLICY_FIELDS = ['minPrefixLength', 'maxPrefixLength', 'requiredLabels', 'allowedCreators', 'quotas'] as const;
+const POLICY_FIELDS = Object.keys(POLICY_SCHEMAS) as (keyof typeof POLICY_SCHEMAS)[];
 
 /** The pool's policy from its inputs; each absent field null, so an update replaces the whole policy. */
 export function policyOf(props: Props): PoolPolicyUpdate {
@@ -47,13 +47,7 @@ export function policyChecks(blockOf: (inputs: Props) => Cidr | undefined): Reco
 /** The policy outputs of a pool as the backend holds it (read, refresh). */
 export function policyOutputs(pool: PoolInfo): Props {
   const policy = pool.policy ?? {};
-  return {
-    minPrefixLength: policy.minPrefixLength,
-    maxPrefixLength: policy.maxPrefixLength,
-    requiredLabels: policy.requiredLabels,
-    allowedCreators: policy.allowedCreators,
-    quotas: policy.quotas?.map((q: Quota) => ({ ...q })),
-  };
+  return { ...Object.fromEntries(POLICY_FIELDS.map((field) => [field, policy[field]])), quotas: policy.quotas?.map((q) => ({ ...q })) };
 }
 
 /** poolSelector: normalised to its text form, so a selector written another way is no change. */

@@ -1,7 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Context } from '@opentelemetry/api';
 import { IpamError, isIpamError } from '../errors';
-import { AuditEvent } from '../model/records';
-import { Store, StoreWrite } from './store';
+import { Store } from './store';
+import { EngineInstrumentation } from './instrumentation';
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, sleep } from './retry';
 import { SpaceState } from './space-state';
 import { SpaceTx } from './space-tx';
@@ -21,6 +22,8 @@ interface PendingOp {
   actor: string;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** The trace context it was queued in (the HTTP request's, say). */
+  queuedIn: Context;
 }
 
 interface SpaceCache {
@@ -46,6 +49,8 @@ export class EngineCore {
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxBatch: number;
+  /** Spans of batches and commits; observers of them (the service's metrics). */
+  readonly instrumentation = new EngineInstrumentation();
 
   constructor(
     readonly store: Store,
@@ -79,7 +84,7 @@ export class EngineCore {
     }
     const queued = cache;
     return new Promise<T>((resolve, reject) => {
-      queued.queue.push({ run: fn, actor, resolve: resolve as (v: unknown) => void, reject });
+      queued.queue.push({ run: fn, actor, resolve: resolve as (v: unknown) => void, reject, queuedIn: this.instrumentation.queuedIn() });
       if (!queued.draining) void this.drain(space, queued);
     });
   }
@@ -93,45 +98,79 @@ export class EngineCore {
       // commits the first request alone before the next socket is even read.
       for (await nextTurn(); cache.queue.length > 0; await nextTurn()) {
         const batch = cache.queue.splice(0, this.maxBatch);
-        await this.runBatch(space, cache, batch);
+        await this.instrumentation.batch(space, batch.map((op) => op.queuedIn), () => this.runBatch(space, cache, batch));
       }
     } finally {
       cache.draining = false;
     }
   }
 
+  /**
+   * Applies what changed in the store since the cached version; false when nothing had. The
+   * version names the whole state, so a loaded state at the store's version is current even
+   * when the store answers with everything (a space never written, a history too short).
+   */
+  private async catchUp(space: string, state: SpaceState): Promise<boolean> {
+    const loaded = state.loaded;
+    const read = await this.store.read(space, loaded ? state.version : undefined);
+    if (loaded && read.version === state.version) return false;
+    state.apply(read);
+    return true;
+  }
+
   private async runBatch(space: string, cache: SpaceCache, batch: PendingOp[]): Promise<void> {
     const state = cache.state;
+    // Decisions are made on the cached state without asking the store first: a commit's
+    // compare-and-swap proves the cache was current (or fails, and the batch is decided again
+    // after catching up), so a read before every commit would only cost a round trip. A batch
+    // that writes nothing proves nothing that way: it asks the store afterwards.
+    // Whether the batch must catch up before deciding (first load, or a lost compare-and-swap),
+    // and whether the state it is decided on is known to be the store's current one.
+    let mustRead = !state.loaded;
     for (let attempt = 0; ; attempt++) {
-      try {
-        const read = await this.store.read(space, state.loaded ? state.version : undefined);
-        if (read.full || read.version !== state.version) state.apply(read);
-      } catch (e) {
-        return settleAll(batch, storeError(e, this.store.kind));
+      let current = false;
+      if (mustRead || !state.loaded) {
+        try {
+          await this.catchUp(space, state);
+        } catch (e) {
+          return settleAll(batch, storeError(e, this.store.kind));
+        }
+        [mustRead, current] = [false, true];
       }
-      const nowMs = this.now();
+      const tx = new SpaceTx(space, state, this.now(), '');
       const outcomes: Outcome[] = [];
-      const writes: StoreWrite[] = [];
-      const audit: AuditEvent[] = [];
       for (const op of batch) {
         const mark = state.mark();
-        const tx = new SpaceTx(space, state, nowMs, op.actor);
+        const writesMark = tx.writes.length;
+        const auditMark = tx.audit.length;
+        tx.actor = op.actor;
         try {
           outcomes.push({ ok: true, value: op.run(tx) });
-          writes.push(...tx.writes);
-          audit.push(...tx.audit);
         } catch (error) {
           state.rollbackTo(mark);
+          tx.writes.length = writesMark;
+          tx.audit.length = auditMark;
           outcomes.push({ ok: false, error });
         }
       }
+      const { writes, audit } = tx;
       if (writes.length === 0) {
+        if (!current) {
+          // Decided on the cache alone: the answers stand only if the store has not moved since.
+          // (Nothing to undo first: every change to the state comes with a write.)
+          try {
+            if (await this.catchUp(space, state)) continue;
+          } catch (e) {
+            return settleAll(batch, storeError(e, this.store.kind));
+          }
+        }
         state.settle();
         return settle(batch, outcomes);
       }
       let committed: Awaited<ReturnType<Store['commit']>>;
       try {
-        committed = await this.store.commit({ space, expectedVersion: state.version, writes, audit });
+        const request = { space, expectedVersion: state.version, writes, audit };
+        committed = await this.instrumentation.commit(request, this.store.kind, () => this.store.commit(request));
       } catch (e) {
         state.rollbackTo(0);
         if (refusedBeforeWriting(e)) {
@@ -151,6 +190,7 @@ export class EngineCore {
         return settle(batch, outcomes);
       }
       state.rollbackTo(0);
+      mustRead = true;
       if (attempt + 1 >= this.retry.maxAttempts) {
         return settleAll(
           batch,

@@ -30,6 +30,7 @@ import { isAvailable, release } from './allocation-ops';
 import { allocateBySelector, allocateWithPolicy, createPoolWithPolicy, quotaUsageOf } from './policy-ops';
 import { EngineCore, EngineOptions } from './engine-core';
 import { importRows } from './import-ops';
+import { EngineObserver } from './instrumentation';
 import { deletePool, updatePool } from './pool-ops';
 import { deleteSlice, sliceInfo, sliceLedger, syncSlice } from './slice-ops';
 import { checkName, checkOwner, checkPrefixLength, checkSpace } from '../model/validate';
@@ -58,6 +59,11 @@ export class Ipam implements IpamApi {
 
   get store(): Store {
     return this.core.store;
+  }
+
+  /** Tells `observer` of every batch and commit of this engine (the service's metrics); returns the way to stop. */
+  observe(observer: EngineObserver): () => void {
+    return this.core.instrumentation.observe(observer);
   }
 
   async createPool(input: CreatePoolInput): Promise<PoolInfo> {

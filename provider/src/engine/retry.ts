@@ -1,3 +1,5 @@
+import { jitteredBackoff } from '../backoff';
+
 /**
  * How the engine waits after losing a compare-and-swap race to another process: "full jitter"
  * exponential backoff (a random wait up to an exponentially growing cap), so competing writers
@@ -13,8 +15,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 100, baseDelayMs: 2, maxDelayMs: 250 };
 
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  return random() * cap;
+  return jitteredBackoff(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, random);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

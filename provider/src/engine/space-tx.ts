@@ -5,6 +5,7 @@ import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { Cidr } from '../net/cidr';
 import { StoreWrite } from './store';
 import { SpaceState } from './space-state';
+import { freezeRecord } from '../model/frozen';
 
 /**
  * One operation's view of a space while the engine decides it: reads go to the space state,
@@ -20,7 +21,8 @@ export class SpaceTx {
     readonly space: string,
     readonly state: SpaceState,
     readonly nowMs: number,
-    readonly actor: string,
+    /** Who asks for the operation being decided: the engine decides a batch in one transaction, operation by operation. */
+    public actor: string,
   ) {
     this.now = isoTime(nowMs);
   }
@@ -39,6 +41,9 @@ export class SpaceTx {
 
   /** `block` is the record's CIDR, parsed (see PoolLedger.addAllocation). */
   putAllocation(record: AllocationRecord, block: Cidr, action: 'allocate' | 'release'): void {
+    // Frozen: the space state and the store's writes hold this one object, so nobody may change
+    // it under the other, and a store in this process may keep it without a copy (MemoryStore).
+    freezeRecord(record);
     this.state.putAllocation(record, block);
     this.writes.push({ type: 'putAllocation', allocation: record });
     this.record(record.pool, action, record.owner, record.cidr);

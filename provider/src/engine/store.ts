@@ -57,7 +57,7 @@ export interface SpaceRead {
   deletedAllocations: AllocationKey[];
 }
 
-interface AllocationKey {
+export interface AllocationKey {
   pool: string;
   owner: string;
 }

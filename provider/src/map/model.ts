@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The address map of a pool: what the web view, `ipam pool map` and its SVG draw. One pure
  * function (layout.ts) turns a pool and its occupants into a bounded list of cells; renderers
@@ -5,11 +7,10 @@
  * JSON number can.
  */
 
-/** What an address is doing, as the map colours it. */
-export type MapState = 'allocated' | 'held' | 'reclaimable' | 'reserved' | 'gateway' | 'child' | 'free';
-
-/** Legend order: what holds space first, free last. */
-export const MAP_STATES: readonly MapState[] = ['allocated', 'held', 'reclaimable', 'reserved', 'gateway', 'child', 'free'];
+/** What an address is doing, as the map colours it; in legend order: what holds space first, free last. */
+const mapStateSchema = z.enum(['allocated', 'held', 'reclaimable', 'reserved', 'gateway', 'child', 'free']);
+export type MapState = z.infer<typeof mapStateSchema>;
+export const MAP_STATES: readonly MapState[] = mapStateSchema.options;
 
 export const STATE_NAMES: Readonly<Record<MapState, string>> = {
   allocated: 'allocated',
@@ -41,7 +42,8 @@ export interface MapAllocation {
   graceEndsAt?: string;
 }
 
-export type MapLayoutKind = 'grid' | 'treemap';
+const mapLayoutSchema = z.enum(['grid', 'treemap']);
+export type MapLayoutKind = z.infer<typeof mapLayoutSchema>;
 
 export interface MapOptions {
   /** "grid" (the default for IPv4) or "treemap" (the default for IPv6, where a grid cannot scale). */
@@ -59,57 +61,45 @@ export const DEFAULT_MAX_CELLS = 1024;
 export const MAX_CELLS = 4096;
 
 /** What holds a cell when one occupant does. */
-export interface MapHolder {
-  state: Exclude<MapState, 'free'>;
-  /** The owner of an allocation, the name of a child pool. */
-  name?: string;
-  cidr: string;
-  /** Held or reclaimable allocations: when the grace period ends (or ended). */
-  expiresAt?: string;
-}
+const mapHolderSchema = z.object({
+  state: mapStateSchema.exclude(['free']),
+  name: z.string().describe('the owner of an allocation, the name of a child pool').optional(),
+  cidr: z.string(),
+  expiresAt: z.string().describe('held or reclaimable allocations: when the grace period ends (or ended)').optional(),
+});
+export type MapHolder = z.infer<typeof mapHolderSchema>;
 
-export interface MapCell {
-  /** First and last address of the cell. */
-  first: string;
-  last: string;
-  /** The cell's block, when it is one aligned block (every grid cell, most treemap cells). */
-  cidr?: string;
-  /** Addresses in the cell. */
-  size: string;
-  /** The one state of every address in the cell, or "mixed". */
-  state: MapState | 'mixed';
-  /** The state that holds most of the cell's occupied addresses ("free" when nothing does): its colour. */
-  main: MapState;
-  /** Addresses per state; states with none are left out. */
-  counts: Partial<Record<MapState, string>>;
-  /** Allocations, child pools and reserved blocks that reach into the cell. */
-  occupants: number;
-  /** The occupant, when exactly one reaches into the cell. */
-  holder?: MapHolder;
-  /** What the cell shows, in words (a tooltip, an SVG <title>). */
-  label: string;
-  /** Position in the map's coordinates (0..width, 0..height). */
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+const mapCellSchema = z.object({
+  first: z.string().describe('first address of the cell'),
+  last: z.string().describe('last address of the cell'),
+  cidr: z.string().describe("the cell's block, when it is one aligned block (every grid cell, most treemap cells)").optional(),
+  size: z.string().describe('addresses in the cell'),
+  state: z.union([mapStateSchema, z.literal('mixed')]).describe('the one state of every address in the cell, or "mixed"'),
+  main: mapStateSchema.describe('the state that holds most of the occupied addresses ("free" when none): its colour'),
+  counts: z.partialRecord(mapStateSchema, z.string()).describe('addresses per state; states with none are left out'),
+  occupants: z.number().int().describe('allocations, child pools and reserved blocks that reach into the cell'),
+  holder: mapHolderSchema.describe('the occupant, when exactly one reaches into the cell').optional(),
+  label: z.string().describe('what the cell shows, in words (a tooltip, an SVG <title>)'),
+  x: z.number(),
+  y: z.number(),
+  w: z.number(),
+  h: z.number(),
+});
+export type MapCell = z.infer<typeof mapCellSchema>;
 
-export interface PoolMap {
-  cidr: string;
-  family: 4 | 6;
-  layout: MapLayoutKind;
-  /** Size of the drawing in the cells' coordinates: columns x rows for a grid. */
-  width: number;
-  height: number;
-  /** Grid only: every cell is a block of this prefix length. */
-  cellPrefix?: number;
-  /** Grid only: the first address of each row, top to bottom. */
-  rowLabels?: string[];
-  /** In address order. Never more than the cell limit, whatever the number of addresses or allocations. */
-  cells: MapCell[];
-  /** Addresses per state over the whole pool. */
-  totals: Record<MapState, string>;
-  /** Occupants (allocations, child pools, reserved blocks, gateway) in the pool. */
-  occupants: number;
-}
+/** GET .../pools/{pool}/map: the pool drawn as at most MAX_CELLS cells. */
+export const poolMapSchema = z
+  .object({
+    cidr: z.string(),
+    family: z.union([z.literal(4), z.literal(6)]),
+    layout: mapLayoutSchema,
+    width: z.number().describe("size of the drawing in the cells' coordinates: columns x rows for a grid"),
+    height: z.number(),
+    cellPrefix: z.number().int().describe('grid only: every cell is a block of this prefix length').optional(),
+    rowLabels: z.array(z.string()).describe('grid only: the first address of each row, top to bottom').optional(),
+    cells: z.array(mapCellSchema).describe('in address order, never more than the cell limit'),
+    totals: z.record(mapStateSchema, z.string()).describe('addresses per state over the whole pool'),
+    occupants: z.number().int().describe('occupants (allocations, child pools, reserved blocks, gateway) in the pool'),
+  })
+  .describe('the address map of a pool');
+export type PoolMap = z.infer<typeof poolMapSchema>;

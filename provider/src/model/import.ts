@@ -1,4 +1,5 @@
-import { ErrorCode } from '../errors';
+import { z } from 'zod';
+import { ERROR_CODES, ErrorCode } from '../errors';
 import { AllocationKind, AllocationStatus, PoolKind, Strategy } from './records';
 
 /**
@@ -76,28 +77,27 @@ export interface ImportInput {
   skipInvalid?: boolean;
 }
 
-type ImportAction = 'created' | 'unchanged' | 'refused';
+const importOutcomeSchema = z.object({
+  line: z.number().int().optional(),
+  record: z.enum(['pool', 'allocation']),
+  name: z.string().describe("the pool's name, or the allocation's owner"),
+  pool: z.string().optional(),
+  cidr: z.string().optional(),
+  action: z.enum(['created', 'unchanged', 'refused']),
+  code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]).describe('for a refused row: the error code').optional(),
+  field: z.string().optional(),
+  message: z.string().optional(),
+});
+export type ImportOutcome = z.infer<typeof importOutcomeSchema>;
 
-export interface ImportOutcome {
-  line?: number;
-  record: 'pool' | 'allocation';
-  /** The pool's name, or the allocation's owner. */
-  name: string;
-  pool?: string;
-  cidr?: string;
-  action: ImportAction;
-  /** For a refused row: the error, with its code and field. */
-  code?: ErrorCode;
-  field?: string;
-  message?: string;
-}
-
-export interface ImportResult {
-  created: number;
-  unchanged: number;
-  refused: number;
-  /** Whether the accepted rows were written (false on a dry run, or when a row was refused without skipInvalid). */
-  written: boolean;
-  /** Every created and every refused row, in the order decided; unchanged rows are only counted. */
-  outcomes: ImportOutcome[];
-}
+/** POST /v1/spaces/{space}/import: what an import did, row by row. */
+export const importResultSchema = z
+  .object({
+    created: z.number().int(),
+    unchanged: z.number().int(),
+    refused: z.number().int(),
+    written: z.boolean().describe('whether the accepted rows were written (false on a dry run, or when a row was refused without skipInvalid)'),
+    outcomes: z.array(importOutcomeSchema).describe('every created and every refused row, in the order decided; unchanged rows are only counted'),
+  })
+  .describe('what an import did');
+export type ImportResult = z.infer<typeof importResultSchema>;

@@ -1,9 +1,10 @@
 import { IpamError, quote } from '../errors';
 import { checkName, checkPrintable, labelKeyProblem } from './validate';
-import { PoolPolicy, PoolPolicyUpdate, Quota, QuotaPer, QuotaScope } from './policy-types';
+import { POLICY_FIELDS, PoolPolicy, PoolPolicyUpdate, QUOTA_PERS, QUOTA_SCOPES, Quota, poolQuotaSchema } from './policy-types';
 
-const PERS: readonly QuotaPer[] = ['creator', 'group'];
-const SCOPES: readonly QuotaScope[] = ['pool', 'space'];
+/** The fields of a policy and of a quota, in the order a refusal lists them. */
+const POLICY_KEYS = Object.keys(POLICY_FIELDS) as (keyof PoolPolicy)[];
+const QUOTA_KEYS = Object.keys(poolQuotaSchema.shape);
 
 /**
  * Policy of a pool, the way a platform team hands address space to other teams (AWS VPC IPAM's
@@ -44,9 +45,8 @@ export function checkPolicy(value: unknown, poolPrefix: number, bits: number, de
     throw new IpamError('INVALID_INPUT', 'policy: give an object with minPrefixLength, maxPrefixLength, requiredLabels, allowedCreators or quotas', 'policy');
   }
   const input = value as Record<string, unknown>;
-  const known = ['minPrefixLength', 'maxPrefixLength', 'requiredLabels', 'allowedCreators', 'quotas'];
   for (const key of Object.keys(input)) {
-    if (!known.includes(key)) throw new IpamError('INVALID_INPUT', `policy.${key}: not a policy field; use ${known.join(', ')}`, `policy.${key}`);
+    if (!(POLICY_KEYS as string[]).includes(key)) throw new IpamError('INVALID_INPUT', `policy.${key}: not a policy field; use ${POLICY_KEYS.join(', ')}`, `policy.${key}`);
   }
   const policy: PoolPolicy = {};
   const length = (field: 'minPrefixLength' | 'maxPrefixLength') => {
@@ -92,8 +92,7 @@ export function mergePolicy(old: PoolPolicy | undefined, update: PoolPolicyUpdat
 
 /** An update that replaces the whole policy with `policy` (each absent field cleared): what a declared pool (Pulumi, a Kubernetes object) asks for. */
 export function replacingPolicy(policy: Partial<Record<keyof PoolPolicy, unknown>> | undefined): PoolPolicyUpdate {
-  const fields: (keyof PoolPolicy)[] = ['minPrefixLength', 'maxPrefixLength', 'requiredLabels', 'allowedCreators', 'quotas'];
-  return Object.fromEntries(fields.map((field) => [field, policy?.[field] ?? null])) as PoolPolicyUpdate;
+  return Object.fromEntries(POLICY_KEYS.map((field) => [field, policy?.[field] ?? null])) as PoolPolicyUpdate;
 }
 
 /** "/20 to /26", "/20 or longer", "/26 or shorter", "any size". */
@@ -156,15 +155,14 @@ function checkQuota(value: unknown, field: string): Quota {
     throw new IpamError('INVALID_INPUT', `${field}: give an object like {"name": "per-stack", "creators": "pulumi:*", "maxAddresses": "1024"}`, field);
   }
   const input = value as Record<string, unknown>;
-  const known = ['name', 'creators', 'per', 'scope', 'maxAddresses', 'maxBlocks'];
   for (const key of Object.keys(input)) {
-    if (!known.includes(key)) throw new IpamError('INVALID_INPUT', `${field}.${key}: not a quota field; use ${known.join(', ')}`, `${field}.${key}`);
+    if (!QUOTA_KEYS.includes(key)) throw new IpamError('INVALID_INPUT', `${field}.${key}: not a quota field; use ${QUOTA_KEYS.join(', ')}`, `${field}.${key}`);
   }
   const quota: Quota = {
     name: checkName(input.name, `${field}.name`),
     creators: input.creators === undefined ? '*' : checkCreatorPattern(input.creators, `${field}.creators`),
-    per: oneOf(input.per, PERS, 'creator', `${field}.per`),
-    scope: oneOf(input.scope, SCOPES, 'pool', `${field}.scope`),
+    per: oneOf(input.per, QUOTA_PERS, 'creator', `${field}.per`),
+    scope: oneOf(input.scope, QUOTA_SCOPES, 'pool', `${field}.scope`),
   };
   if (input.maxAddresses !== undefined) {
     const text = typeof input.maxAddresses === 'number' && Number.isSafeInteger(input.maxAddresses) ? String(input.maxAddresses) : input.maxAddresses;

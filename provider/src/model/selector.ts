@@ -1,5 +1,6 @@
 import { IpamError, quote } from '../errors';
 import { checkPrintable, labelKeyProblem } from './validate';
+import { LABEL_OPERATORS, LabelOperator, LabelSelector } from './policy-types';
 
 /**
  * Pool selectors: a claim or a client address may name the labels of the pool it wants
@@ -13,23 +14,13 @@ import { checkPrintable, labelKeyProblem } from './validate';
  * The normal form is the text, requirements sorted by key, so two ways of writing one selector
  * compare equal (a changed selector is a Pulumi replace; the same one written otherwise is not).
  */
-type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
-const OPERATORS: readonly Operator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 export interface Requirement {
   key: string;
-  operator: Operator;
+  operator: LabelOperator;
   /** Sorted, without duplicates; empty for Exists and DoesNotExist. */
   values: string[];
 }
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: Operator; values?: string[] }[];
-}
-
-/** What an input may hold: see the module comment. */
-export type PoolSelectorInput = string | Record<string, string> | LabelSelector;
 
 const MAX_REQUIREMENTS = 32;
 // Label values as Kubernetes allows them, plus what our labels already hold: no spaces, commas,
@@ -54,7 +45,7 @@ export function parseSelector(value: unknown, field = 'poolSelector'): Requireme
     if (byKey.has(text)) throw invalid(field, `label "${r.key}" is required twice with ${r.operator}; write it once`);
     byKey.set(text, r);
   }
-  return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : OPERATORS.indexOf(a.operator) - OPERATORS.indexOf(b.operator)));
+  return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : LABEL_OPERATORS.indexOf(a.operator) - LABEL_OPERATORS.indexOf(b.operator)));
 }
 
 const HOW = 'give labels like {"zone": "eu-west-1a"}, a Kubernetes label selector {matchLabels, matchExpressions}, or text like "zone=eu-west-1a,env in (prod,staging)"';
@@ -83,14 +74,14 @@ function fromStructured(selector: LabelSelector, field: string): Requirement[] {
     selector.matchExpressions.forEach((e, i) => {
       const at = `${field}.matchExpressions[${i}]`;
       if (e === null || typeof e !== 'object') throw invalid(at, 'give {key, operator, values}');
-      if (!OPERATORS.includes(e.operator)) throw invalid(`${at}.operator`, `${quote(e.operator)} is not an operator; use ${OPERATORS.join(', ')}`);
+      if (!LABEL_OPERATORS.includes(e.operator)) throw invalid(`${at}.operator`, `${quote(e.operator)} is not an operator; use ${LABEL_OPERATORS.join(', ')}`);
       out.push(requirement(e.key, e.operator, e.values ?? [], at));
     });
   }
   return out;
 }
 
-function requirement(key: unknown, operator: Operator, values: unknown[], field: string): Requirement {
+function requirement(key: unknown, operator: LabelOperator, values: unknown[], field: string): Requirement {
   if (typeof key !== 'string' || key.length === 0 || key.length > 317 || /[\s,()=!<>]/.test(key)) {
     throw invalid(field, `${quote(key)} is not a label key; give a key without spaces, commas, parentheses, "=", "!", "<" or ">"`);
   }

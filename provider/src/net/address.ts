@@ -1,4 +1,5 @@
-import { IPv4, IPv6, collapseIPv6Number } from 'ip-num';
+import { IPv4, IPv6 } from 'ip-num';
+import { formatIPv6 } from './ipv6-text';
 import { IpamError, quote } from '../errors';
 
 /**
@@ -96,9 +97,7 @@ export function formatAddress(address: Address): string {
     const v = Number(address.value);
     return `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
   }
-  const hextets: string[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) hextets.push(((address.value >> shift) & 0xffffn).toString(16));
-  return collapseIPv6Number(hextets.join(':'));
+  return formatIPv6(address.value);
 }
 
 /** Canonical text of an address given as text: "2001:DB8:0::1" becomes "2001:db8::1". */

@@ -52,6 +52,10 @@ export function hostCidr(address: Address): Cidr {
   return { family: address.family, start: address.value, prefix: FAMILY_BITS[address.family] };
 }
 
+export function cidrFromStart(family: Family, start: bigint, prefix: number): Cidr {
+  return { family, start, prefix };
+}
+
 /**
  * Parses "10.1.0.0/16" or "2001:db8::/32". A CIDR with host bits set is refused, with the
  * network it probably meant in the message, because silently rounding would hand out a block

@@ -6,6 +6,7 @@
  * `pulumi plugin install resource ipam <version> --file <folder holding this executable>` or put
  * the package's `bin` folder on PATH (README "Other languages").
  */
+import { textLogger } from '../log';
 import * as grpc from '@grpc/grpc-js';
 import { IpamResourceProvider } from './resource-provider';
 
@@ -26,6 +27,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: Error) => {
-  process.stderr.write(`pulumi-resource-ipam: ${e.stack ?? e.message}\n`);
+  textLogger('pulumi-resource-ipam')('error', e.stack ?? e.message);
   process.exit(1);
 });

@@ -1,3 +1,5 @@
+import { LogFields, LogWrite, jsonLinesLogger } from '../log';
+
 /**
  * Structured request logs: one JSON object per request, written by the service to stderr. They
  * carry the token's name (never the token: headers are not logged at all), the route pattern,
@@ -21,26 +23,17 @@ export interface RequestLog {
 export type RequestLogger = (entry: RequestLog) => void;
 
 /** Writes each entry as one JSON line, with time and level, to a stream (stderr by default). */
-export function jsonLineLogger(write: (line: string) => void = (line) => process.stderr.write(line)): RequestLogger {
-  return (entry) => {
-    const level = entry.status >= 500 ? 'error' : entry.status >= 400 ? 'warn' : 'info';
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: 'request', ...entry })}\n`);
-  };
+export function jsonLineLogger(write?: LogWrite): RequestLogger {
+  const log = jsonLinesLogger(write);
+  return (entry) => log(entry.status >= 500 ? 'error' : entry.status >= 400 ? 'warn' : 'info', 'request', { ...entry });
 }
 
-type Write = (line: string) => void;
-const toStderr: Write = (line) => process.stderr.write(line);
-
 /** Service events other than requests (listening, shutting down), in the same JSON-lines form. */
-export function logEvent(msg: string, fields: Record<string, unknown> = {}, write: Write = toStderr): void {
-  writeEvent('info', msg, fields, write);
+export function logEvent(msg: string, fields: LogFields = {}, write?: LogWrite): void {
+  jsonLinesLogger(write)('info', msg, fields);
 }
 
 /** An event an operator should look at (the store not answering, connections dropped over the cap). */
-export function warnEvent(msg: string, fields: Record<string, unknown> = {}, write: Write = toStderr): void {
-  writeEvent('warn', msg, fields, write);
-}
-
-function writeEvent(level: 'info' | 'warn', msg: string, fields: Record<string, unknown>, write: Write): void {
-  write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
+export function warnEvent(msg: string, fields: LogFields = {}, write?: LogWrite): void {
+  jsonLinesLogger(write)('warn', msg, fields);
 }

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { IpamApi } from '../model/api';
+import { EngineObserver } from '../engine/instrumentation';
+import { engineMetrics } from './engine-metrics';
 import { Operation } from './route';
 
 /**
@@ -15,6 +17,8 @@ import { Operation } from './route';
  *   ipam_utilization_rate   share of the pool's addresses in use, 0 to 1
  * Per operation (allocate, release), by outcome (ok or the error code):
  *   ipam_allocation_duration_seconds (histogram) and ipam_allocations_total (counter).
+ * Every refusal or failure of a request: ipam_http_errors_total{route, code}.
+ * The engine's batches and commits: engine-metrics.ts.
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
@@ -22,6 +26,9 @@ export class ServiceMetrics {
   private readonly operations: Counter<'operation' | 'outcome'>;
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly dropped: Counter;
+  private readonly errors: Counter<'route' | 'code'>;
+  /** Feeds the engine's batch and commit metrics (Ipam.observe). */
+  readonly engine: EngineObserver;
 
   constructor(api: IpamApi) {
     const registers = [this.registry];
@@ -77,6 +84,13 @@ export class ServiceMetrics {
       help: 'Connections closed unanswered because the service already had its maximum of connections open',
       registers,
     });
+    this.errors = new Counter({
+      name: 'ipam_http_errors_total',
+      help: 'Requests refused or failed, by route pattern and error code',
+      labelNames: ['route', 'code'],
+      registers,
+    });
+    this.engine = engineMetrics(this.registry);
     collectDefaultMetrics({ register: this.registry, prefix: 'ipam_process_' });
   }
 
@@ -87,6 +101,10 @@ export class ServiceMetrics {
 
   observeRequest(method: string, route: string, status: number): void {
     this.requests.inc({ method, route, status: String(status) });
+  }
+
+  observeError(route: string, code: string): void {
+    this.errors.inc({ route, code });
   }
 
   observeDroppedConnection(): void {

@@ -8,6 +8,7 @@ import { ConnectionGuard, DEFAULT_LIMITS, ServiceLimits, httpServerOptions } fro
 import { DEFAULT_BODY_LIMIT, readJsonBody, sendJson, sendProblem, validate } from './http-io';
 import { RequestLog, RequestLogger } from './log';
 import { ServiceMetrics } from './metrics';
+import { annotateRequest, inRequestContext, startRequestSpan } from './tracing';
 import { openApiDocument } from './openapi';
 import { MethodNotAllowed, Router } from './router';
 import { Scope } from './route';
@@ -52,9 +53,11 @@ export class IpamServer {
   private readonly guard: ConnectionGuard;
   private readonly web = new WebAssets();
   private closing = false;
+  private readonly unobserveEngine: () => void;
 
   constructor(private readonly options: ServerOptions) {
     this.metrics = new ServiceMetrics(options.ipam);
+    this.unobserveEngine = options.ipam.observe(this.metrics.engine);
     this.openapi = JSON.stringify(openApiDocument(ROUTES, options.version ?? '0.0.0'));
     this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
     this.log = options.log ?? (() => undefined);
@@ -97,6 +100,7 @@ export class IpamServer {
    */
   async close(graceMs = 10_000): Promise<void> {
     this.closing = true;
+    this.unobserveEngine();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
@@ -109,9 +113,10 @@ export class IpamServer {
     const started = process.hrtime.bigint();
     const entry: RequestLog = { method: request.method ?? '', path: (request.url ?? '').split('?')[0], route: 'unmatched', status: 0, actor: '-' };
     const socket = request.socket;
+    const span = startRequestSpan(request);
     this.guard.begin(socket, response);
     try {
-      await this.dispatch(request, response, entry);
+      await inRequestContext(span, () => this.dispatch(request, response, entry));
     } catch (e) {
       // A body cut off by the service's own timeout is told as that timeout.
       const error = (isIpamError(e) && e.code === 'REQUEST_ABORTED' && this.guard.cutReason(socket)) || this.toIpamError(e, entry);
@@ -130,7 +135,9 @@ export class IpamServer {
       entry.status = response.statusCode;
       entry.ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.metrics.observeRequest(entry.method, entry.route, entry.status);
+      if (entry.code !== undefined) this.metrics.observeError(entry.route, entry.code);
       this.log(entry);
+      span.end(entry);
     }
   }
 
@@ -157,6 +164,7 @@ export class IpamServer {
       // A route without a body schema takes none: an absent body passes as {} through an empty schema.
       body: route.body === undefined ? noBody(route.method, route.path, body) : validate(route.body, body ?? {}, 'body'),
     };
+    annotateRequest(input.params);
 
     const api = this.as(actor);
     const started = process.hrtime.bigint();

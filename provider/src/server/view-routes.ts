@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { poolMapOf } from '../map/source';
-import { MAX_CELLS } from '../map/model';
+import { MAX_CELLS, poolMapSchema } from '../map/model';
 import { IpamApi } from '../model/api';
-import { MAX_PAGE, PAGE_SORTS, allocationPage } from '../views/allocation-page';
-import { search } from '../views/search';
-import type { Route } from './route';
+import { MAX_PAGE, PAGE_SORTS, allocationPage, allocationPageSchema } from '../views/allocation-page';
+import { search, searchResultSchema } from '../views/search';
+import { Route, route } from './route';
 import { noParams, poolParams, queryInteger } from './schemas';
 
 /**
@@ -35,10 +35,10 @@ const searchQuery = z.strictObject({
   space: z.string().describe('only this address space').optional(),
 });
 
-type Handler<P, Q> = (api: IpamApi, request: { params: P; query: Q }) => Promise<unknown>;
+type Handler<P, Q, R> = (api: IpamApi, request: { params: P; query: Q }) => Promise<R>;
 
-function get<P, Q>(path: string, operationId: string, summary: string, params: z.ZodType<P>, query: z.ZodType<Q>, handle: Handler<P, Q>): Route {
-  return { method: 'GET', path, operationId, summary, scope: 'read', params, query, status: 200, handle } as unknown as Route;
+function get<P, Q, R>(path: string, operationId: string, summary: string, params: z.ZodType<P>, query: z.ZodType<Q>, response: z.ZodType<R>, handle: Handler<P, Q, R>): Route {
+  return route<P, Q, undefined, R>({ method: 'GET', path, operationId, summary, scope: 'read', params, query, status: 200, response, handle });
 }
 
 export const VIEW_ROUTES: Route[] = [
@@ -48,6 +48,7 @@ export const VIEW_ROUTES: Route[] = [
     "The pool's address map: a bounded list of cells (a grid of equal blocks for IPv4, an ordered treemap for IPv6) with their states, counts and labels",
     poolParams,
     mapQuery,
+    poolMapSchema,
     async (api, { params, query }) =>
       (await poolMapOf(api, params, { maxCells: query.cells, cellPrefix: query.cellPrefix, layout: query.layout }, Date.now())).map,
   ),
@@ -57,7 +58,8 @@ export const VIEW_ROUTES: Route[] = [
     "One page of a pool's allocations, filtered by owner or block and sorted: { total, offset, limit, sort, order, items }",
     poolParams,
     pageQuery,
+    allocationPageSchema,
     async (api, { params, query }) => allocationPage(await api.listAllocations(params), query),
   ),
-  get('/v1/search', 'search', 'Find pools and allocations by address, CIDR, or part of an owner or pool name', noParams, searchQuery, (api, { query }) => search(api, query)),
+  get('/v1/search', 'search', 'Find pools and allocations by address, CIDR, or part of an owner or pool name', noParams, searchQuery, searchResultSchema, (api, { query }) => search(api, query)),
 ];

@@ -1,3 +1,4 @@
+import { backoffCap } from '../backoff';
 import { IpamError } from '../errors';
 import { BackendInfo } from '../model/api';
 import { AuditEvent } from '../model/records';
@@ -60,7 +61,7 @@ export class WaitingStore implements Store {
         const fatal = options.fatal?.(error);
         if (fatal !== undefined) throw fatal;
         this.lastError = error.message;
-        const delay = Math.min(max, base * 2 ** (attempt - 1));
+        const delay = backoffCap(attempt - 1, { baseMs: base, maxMs: max });
         options.onRetry?.(error, attempt, delay);
         await sleep(delay);
       }

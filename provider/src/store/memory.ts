@@ -2,14 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from '../engine/store';
+import { isFrozenRecord } from '../model/frozen';
+import { AuditColumns } from './memory-audit';
+
+/**
+ * Writes kept for delta reads, like the SQLite store's tombstone history: a reader further
+ * behind reads the space whole. Without a bound the log held every write ever made.
+ */
+const HISTORY_WRITES = 16_384;
 
 interface MemorySpace {
   version: number;
   pools: Map<string, PoolRecord>;
   allocations: AllocationRows<AllocationRecord>;
-  /** log[i] holds the writes that made version i + 1; deltas replay it. */
+  /** log[i] holds the writes that made version logFrom + i + 1; deltas replay it. */
   log: StoreWrite[][];
-  audit: AuditEvent[];
+  logFrom: number;
+  logWrites: number;
+  audit: AuditColumns;
 }
 
 /** Allocation rows by pool, then owner: nested maps, so no composite key is built per write. */
@@ -27,7 +37,8 @@ function setRow<T>(rows: AllocationRows<T>, pool: string, owner: string, value: 
 /**
  * A store in process memory, for tests and benchmarks. Records are deep-copied on the way in
  * and out, so a caller mutating what it got cannot change the store behind the engine's back,
- * as with a real backend.
+ * as with a real backend; a frozen record (model/frozen.ts: the engine's) cannot be changed by
+ * anyone, so it is kept as it is, not copied.
  */
 export class MemoryStore implements Store {
   readonly kind = 'memory';
@@ -39,7 +50,7 @@ export class MemoryStore implements Store {
     this.assertOpen();
     const state = this.spaces.get(space);
     if (state === undefined) return emptySpace();
-    if (since === undefined || since > state.version || since < 0) {
+    if (since === undefined || since > state.version || since < state.logFrom) {
       return {
         version: state.version,
         full: true,
@@ -58,13 +69,13 @@ export class MemoryStore implements Store {
     const current = state?.version ?? 0;
     if (current !== request.expectedVersion) return { ok: false, version: current };
     if (state === undefined) {
-      state = { version: 0, pools: new Map(), allocations: new Map(), log: [], audit: [] };
+      state = { version: 0, pools: new Map(), allocations: new Map(), log: [], logFrom: 0, logWrites: 0, audit: new AuditColumns() };
       this.spaces.set(request.space, state);
     }
-    const writes = request.writes.map(copy);
+    const writes = request.writes.map(copyWrite);
     for (const write of writes) applyWrite(state, write);
-    state.log.push(writes);
-    state.audit.push(...request.audit.map(copy));
+    appendToLog(state, writes);
+    for (const event of request.audit) state.audit.push(event);
     state.version += 1;
     return { ok: true, version: state.version };
   }
@@ -79,12 +90,7 @@ export class MemoryStore implements Store {
   }
 
   async listAudit(space: string, pool: string, limit: number): Promise<AuditEvent[]> {
-    const events = this.spaces.get(space)?.audit ?? [];
-    return events
-      .filter((e) => e.pool === pool)
-      .reverse()
-      .slice(0, limit)
-      .map(copy);
+    return this.spaces.get(space)?.audit.newestOf(pool, limit) ?? [];
   }
 
   async ping(): Promise<void> {
@@ -121,7 +127,7 @@ function applyWrite(state: MemorySpace, write: StoreWrite): void {
 function deltaFromLog(state: MemorySpace, since: number): SpaceRead {
   const pools = new Map<string, PoolRecord | null>();
   const allocations: AllocationRows<AllocationRecord | null> = new Map();
-  for (const writes of state.log.slice(since)) {
+  for (const writes of state.log.slice(since - state.logFrom)) {
     for (const write of writes) {
       if (write.type === 'putPool') pools.set(write.pool.name, write.pool);
       else if (write.type === 'deletePool') pools.set(write.name, null);
@@ -142,6 +148,21 @@ function deltaFromLog(state: MemorySpace, since: number): SpaceRead {
     }
   }
   return read;
+}
+
+function appendToLog(state: MemorySpace, writes: StoreWrite[]): void {
+  state.log.push(writes);
+  state.logWrites += writes.length;
+  while (state.logWrites > HISTORY_WRITES && state.log.length > 1) {
+    state.logWrites -= state.log.shift()!.length;
+    state.logFrom += 1;
+  }
+}
+
+/** A write as the store keeps it: a frozen allocation record is shared, anything else copied. */
+function copyWrite(write: StoreWrite): StoreWrite {
+  if (write.type === 'putAllocation' && isFrozenRecord(write.allocation)) return { type: 'putAllocation', allocation: write.allocation };
+  return copy(write);
 }
 
 /**

@@ -1,10 +1,13 @@
 import { IpamError } from '../errors';
+import { z } from 'zod';
 import { AllocationInfo } from '../model/api';
+import { allocationInfoSchema } from '../model/outputs';
 import { Cidr, endOf, parseCidr } from '../net/cidr';
 import { parseCanonicalCidr } from '../map/fast-cidr';
 
-export const PAGE_SORTS = ['cidr', 'owner', 'status', 'allocatedAt'] as const;
-type PageSort = (typeof PAGE_SORTS)[number];
+const pageSortSchema = z.enum(['cidr', 'owner', 'status', 'allocatedAt']);
+export const PAGE_SORTS = pageSortSchema.options;
+type PageSort = z.infer<typeof pageSortSchema>;
 
 export interface PageQuery {
   sort?: PageSort;
@@ -17,15 +20,18 @@ export interface PageQuery {
   within?: string;
 }
 
-export interface AllocationPage {
-  /** Allocations that match the filters (all pages). */
-  total: number;
-  offset: number;
-  limit: number;
-  sort: PageSort;
-  order: 'asc' | 'desc';
-  items: AllocationInfo[];
-}
+/** GET .../pools/{pool}/allocation-page: one page of a pool's allocations. */
+export const allocationPageSchema = z
+  .object({
+    total: z.number().int().describe('allocations that match the filters (all pages)'),
+    offset: z.number().int(),
+    limit: z.number().int(),
+    sort: pageSortSchema,
+    order: z.enum(['asc', 'desc']),
+    items: z.array(allocationInfoSchema),
+  })
+  .describe("one page of a pool's allocations, filtered and sorted");
+type AllocationPage = z.infer<typeof allocationPageSchema>;
 
 const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;

@@ -1,27 +1,30 @@
 import { IpamError } from '../errors';
+import { z } from 'zod';
 import { AllocationInfo, IpamApi, PoolInfo } from '../model/api';
+import { allocationInfoSchema } from '../model/outputs';
 import { parseAddressText } from '../net/address';
 import { overlaps, parseCidr } from '../net/cidr';
 import { parseCanonicalCidr } from '../map/fast-cidr';
 
-interface SearchHit {
-  space: string;
-  pool: string;
-  poolCidr: string;
-  /** The allocation found, when the hit is one. */
-  allocation?: Pick<AllocationInfo, 'owner' | 'cidr' | 'status' | 'graceEndsAt'>;
-  /** Set when the address is the pool's gateway or in a reserved range. */
-  reserved?: boolean;
-}
+const searchHitSchema = z.object({
+  space: z.string(),
+  pool: z.string(),
+  poolCidr: z.string(),
+  allocation: allocationInfoSchema.pick({ owner: true, cidr: true, status: true, graceEndsAt: true }).describe('the allocation found, when the hit is one').optional(),
+  reserved: z.boolean().describe("set when the address is the pool's gateway or in a reserved range").optional(),
+});
+type SearchHit = z.infer<typeof searchHitSchema>;
 
-export interface SearchResult {
-  query: string;
-  /** How the query was read. */
-  kind: 'address' | 'cidr' | 'owner';
-  hits: SearchHit[];
-  /** More matched than the limit. */
-  truncated: boolean;
-}
+/** GET /v1/search: pools and allocations by address, CIDR or owner. */
+export const searchResultSchema = z
+  .object({
+    query: z.string(),
+    kind: z.enum(['address', 'cidr', 'owner']).describe('how the query was read'),
+    hits: z.array(searchHitSchema),
+    truncated: z.boolean().describe('more matched than the limit'),
+  })
+  .describe('what a search found');
+type SearchResult = z.infer<typeof searchResultSchema>;
 
 const SEARCH_LIMIT = 100;
 

@@ -39,6 +39,11 @@ export class KubernetesIpam implements IpamApi {
   deleteSlice: IpamApi['deleteSlice'] = (ref) => this.settled(this.engine.deleteSlice(ref));
   backend: IpamApi['backend'] = (ref) => this.engine.backend(this.inSpace(ref));
 
+  /** The same backend, recording another actor in the audit trail (as Ipam.as does in process). */
+  as(actor: string): KubernetesIpam {
+    return new KubernetesIpam(this.engine.as(actor), this.idle, this.namespace);
+  }
+
   close(): Promise<void> {
     return this.engine.close();
   }

@@ -1,4 +1,5 @@
 import { Ipam, IpamOptions } from '../../engine/ipam';
+import { textLogger, warnTo } from '../../log';
 import { Store } from '../../engine/store';
 import { DEFAULT_SPACE } from '../../model/records';
 import { checkSpace } from '../../model/validate';
@@ -33,7 +34,7 @@ export interface KubernetesBackend {
 
 export function kubernetesBackend(client: KubeClient, options: KubernetesBackendOptions = {}): KubernetesBackend {
   const namespace = checkSpace(options.namespace ?? DEFAULT_SPACE, 'namespace');
-  const warn = options.warn ?? ((message: string) => process.stderr.write(`ipam: warning: ${message}\n`));
+  const warn = options.warn ?? warnTo(textLogger('ipam'));
   const objects = new DerivedObjects(client, options.now);
   // The projection hands the pools deleted with kubectl to `deletions`, made below: it needs the
   // engine, which needs the store. Nothing is synced before the first read or commit.

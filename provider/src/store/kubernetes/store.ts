@@ -1,8 +1,10 @@
+import { textLogger, warnTo } from '../../log';
 import { BackendInfo } from '../../model/api';
 import { DEFAULT_SPACE, AuditEvent } from '../../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store, emptySpace } from '../../engine/store';
 import { KubeClient, KubeApiError, isAlreadyExists, isConflict } from './client';
 import { backendError } from './errors';
+import { readStoredSpec } from './ledger-format';
 import { LedgerChange, LedgerSpec, MAX_LEDGER_BYTES, applyCommit, checkLedgerSize, emptyLedger, ledgerObject, toSpaceRead } from './ledger';
 import { KubeObject, LEDGER_NAME, PLURAL } from './resources';
 
@@ -67,7 +69,7 @@ export class KubernetesStore implements Store {
   ) {
     this.namespace = options.namespace ?? DEFAULT_SPACE;
     this.maxLedgerBytes = options.maxLedgerBytes ?? MAX_LEDGER_BYTES;
-    this.warn = options.warn ?? ((message) => process.stderr.write(`ipam: warning: ${message}\n`));
+    this.warn = options.warn ?? warnTo(textLogger('ipam'));
     this.projection = options.projection;
   }
 
@@ -156,10 +158,14 @@ export class KubernetesStore implements Store {
 
   private async load(space: string): Promise<LoadedLedger> {
     const object = await this.client.get(PLURAL.IpamLedger, space, LEDGER_NAME);
+    // Unchanged since we last held it: no need to decode it again (tens of thousands of records).
+    const held = this.ledgers.get(space);
+    const same = held?.object !== undefined && object !== undefined && held.object.metadata.resourceVersion === object.metadata.resourceVersion && held.object.metadata.uid === object.metadata.uid;
+    if (same) return held!;
     const ledger: LoadedLedger =
       object === undefined
         ? { spec: emptyLedger(), bytes: 0 }
-        : { spec: { ...emptyLedger(), ...(object.spec as Partial<LedgerSpec>) }, object, bytes: Buffer.byteLength(JSON.stringify(object)) };
+        : { spec: readStoredSpec(space, object.spec), object, bytes: Buffer.byteLength(JSON.stringify(object)) };
     this.ledgers.set(space, ledger);
     return ledger;
   }

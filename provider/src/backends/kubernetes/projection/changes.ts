@@ -1,4 +1,5 @@
 import { StoreWrite } from '../../../engine/store';
+import { AllocationRecord } from '../../../model/records';
 import { LedgerSpec } from '../../../store/kubernetes/ledger';
 import { DerivedKind, memberKey } from './desired';
 import { memberObjectName } from './names';
@@ -22,8 +23,11 @@ export function changedMembers(base: LedgerSpec, writes: StoreWrite[]): Map<stri
     if (!changed.has(pool)) changed.set(pool, new Map());
     changed.get(pool)!.set(key, member);
   };
-  const before = new Map(base.allocations.map((a) => [JSON.stringify([a.pool, a.owner]), a]));
-  const previous = (pool: string, owner: string) => before.get(JSON.stringify([pool, owner]));
+  // Only the records the writes name are looked up: one cheap pass, however large the ledger.
+  const named = new Set(writes.flatMap((w) => (w.type === 'putAllocation' ? [recordKey(w.allocation.pool, w.allocation.owner)] : w.type === 'deleteAllocation' ? [recordKey(w.pool, w.owner)] : [])));
+  const before = new Map<string, AllocationRecord>();
+  if (named.size > 0) for (const a of base.allocations) if (named.has(recordKey(a.pool, a.owner))) before.set(recordKey(a.pool, a.owner), a);
+  const previous = (pool: string, owner: string) => before.get(recordKey(pool, owner));
   for (const write of writes) {
     switch (write.type) {
       case 'putAllocation': {
@@ -50,3 +54,6 @@ export function changedMembers(base: LedgerSpec, writes: StoreWrite[]): Map<stri
   }
   return changed;
 }
+
+/** Pool names hold no NUL: a key no two (pool, owner) pairs share. */
+const recordKey = (pool: string, owner: string): string => `${pool}\u0000${owner}`;

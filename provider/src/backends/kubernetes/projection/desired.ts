@@ -55,7 +55,8 @@ export function ledgerState(spec: LedgerSpec): SpaceState {
   return state;
 }
 
-export function desiredPool(space: string, state: SpaceState, name: string, revision: number, nowMs: number): DesiredPool {
+/** `onlyMembers`: the memberKeys of the members wanted (the ones a commit changed); absent, all of them. */
+export function desiredPool(space: string, state: SpaceState, name: string, revision: number, nowMs: number, onlyMembers?: ReadonlySet<string>): DesiredPool {
   const ledger = state.ledger(name)!;
   if (ledger.record.kind === 'slice') {
     const { allocatedSubnets, availableSubnets, totalSubnets, sliceSubnet, subnetSize, gracePeriodHours } = sliceInfo(space, ledger, nowMs);
@@ -77,7 +78,7 @@ export function desiredPool(space: string, state: SpaceState, name: string, revi
       members: [],
     };
   }
-  return { object: subnetPool(space, ledger, revision, nowMs), members: members(space, state, ledger) };
+  return { object: subnetPool(space, ledger, revision, nowMs), members: members(space, state, ledger, onlyMembers) };
 }
 
 /** Utilization as `ipam pool list` prints it. */
@@ -115,20 +116,24 @@ function subnetPool(space: string, ledger: PoolLedger, revision: number, nowMs: 
   };
 }
 
-function members(space: string, state: SpaceState, ledger: PoolLedger): DesiredObject[] {
+function members(space: string, state: SpaceState, ledger: PoolLedger, only?: ReadonlySet<string>): DesiredObject[] {
   const pool = ledger.record.name;
-  const byName = new Map<string, DesiredObject>();
+  const claimed = state.childrenOf(pool).filter((child) => child.record.owner !== undefined && !isApplied(child.record));
+  const byName = new Map<string, DesiredObject | undefined>();
   const add = (object: DesiredObject) => {
     // A child pool's claim and a block of the same owner key would share a name: keep both.
     const name = byName.has(object.name) ? memberObjectName(pool, object.key) : object.name;
-    byName.set(name, { ...object, name });
+    byName.set(name, only === undefined || only.has(object.key) ? { ...object, name } : undefined);
   };
   // What the controller holds for an applied SubnetPoolClaim or ClientIp is shown by that object.
   for (const entry of ledger.allocations.values()) {
-    if (!isApplied(entry.record)) add(entry.record.kind === 'host' ? clientIp(space, ledger, entry) : blockClaim(entry.record));
+    if (isApplied(entry.record)) continue;
+    if (only === undefined || only.has(memberKey.allocation(entry.record.owner))) add(entry.record.kind === 'host' ? clientIp(space, ledger, entry) : blockClaim(entry.record));
+    // An allocation not drawn still holds its name where a child pool's claim could want it.
+    else if (claimed.length > 0) byName.set(memberObjectName(pool, entry.record.owner), undefined);
   }
-  for (const child of state.childrenOf(pool)) if (child.record.owner !== undefined && !isApplied(child.record)) add(childPoolClaim(pool, child));
-  return [...byName.values()];
+  for (const child of claimed) add(childPoolClaim(pool, child));
+  return [...byName.values()].filter((object): object is DesiredObject => object !== undefined);
 }
 
 function blockClaim(record: AllocationRecord): DesiredObject {

@@ -4,7 +4,9 @@ import { isShownByAppliedPool } from '../../../store/kubernetes/applied';
 import { LedgerChange, LedgerSpec } from '../../../store/kubernetes/ledger';
 import { API_VERSION, FINALIZER, KubeObject, LEDGER_VERSION_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, PLURAL, POOL_LABEL } from '../../../store/kubernetes/resources';
 import { ChangedMember, changedMembers } from './changes';
-import { Condition, DerivedKind, DesiredObject, desiredPool, ledgerState } from './desired';
+import { Condition, DerivedKind, DesiredObject, desiredPool } from './desired';
+import { LedgerStates } from './state-cache';
+import { changesImmutableField } from './immutable';
 
 /**
  * Writes the derived objects of a namespace after its ledger changed, and repairs what an
@@ -38,6 +40,8 @@ export interface DeletionAsked {
 }
 
 export class DerivedObjects {
+  private readonly states = new LedgerStates();
+
   constructor(
     private readonly client: KubeClient,
     private readonly now: () => number = Date.now,
@@ -51,7 +55,7 @@ export class DerivedObjects {
   async sync(space: string, spec: LedgerSpec, change?: LedgerChange): Promise<DeletionAsked[]> {
     const existing = await this.listByKey(POOL_KINDS, space, MANAGED);
     const changed = change === undefined ? undefined : changedMembers(change.base, change.writes);
-    const state = ledgerState(spec);
+    const state = this.states.stateOf(space, spec, change);
     const deletions: DeletionAsked[] = [];
     for (const record of spec.pools) {
       const key = `${record.kind === 'slice' ? 'SliceIpam' : 'SubnetPool'}/${record.name}`;
@@ -68,10 +72,11 @@ export class DerivedObjects {
       }
       if (object?.metadata.deletionTimestamp !== undefined) deletions.push({ pool: record.name, kind: record.kind === 'slice' ? 'SliceIpam' : 'SubnetPool' });
       if (markOf(object) >= revision) continue;
-      const desired = desiredPool(space, state, record.name, revision, this.now());
+      const wasComplete = change !== undefined && markOf(object) === (change.base.revisions[record.name] ?? -1);
+      const changedHere = changed?.get(record.name) ?? new Map<string, ChangedMember>();
+      const desired = desiredPool(space, state, record.name, revision, this.now(), wasComplete ? new Set(changedHere.keys()) : undefined);
       if (desired.object.kind === 'SubnetPool') {
-        const wasComplete = change !== undefined && markOf(object) === (change.base.revisions[record.name] ?? -1);
-        if (wasComplete) await this.writeChanged(space, spec.version, desired.members, changed!.get(record.name) ?? new Map());
+        if (wasComplete) await this.writeChanged(space, spec.version, desired.members, changedHere);
         else await this.writeAll(space, spec.version, record.name, desired.members);
       }
       await this.writePool(space, spec.version, desired.object, object, revision);
@@ -139,6 +144,11 @@ export class DerivedObjects {
   /** Creates or updates the object (spec, labels, finalizer, stamp), then its status, each only if it differs. */
   private async write(space: string, desired: DesiredObject, current: KubeObject | undefined, stamp: number): Promise<void> {
     const plural = PLURAL[desired.kind];
+    if (current !== undefined && MEMBER_KINDS.includes(desired.kind) && changesImmutableField(desired.kind, current.spec, plain(desired.spec))) {
+      // Members carry no finalizer: the delete is immediate, and the name is free for the create.
+      await this.client.delete(plural, space, current);
+      current = undefined;
+    }
     let object = current === undefined ? await this.client.create(plural, space, mainBody(space, desired, undefined, stamp)) : current;
     const main = mainBody(space, desired, object, stamp);
     if (!isDeepStrictEqual(main, object)) object = await this.client.replace(plural, space, main);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { Ipam } from '../../provider/src/engine/ipam';
-import { MemoryStore } from '../../provider/src/store/memory';
+import { Store } from '../../provider/src/engine/store';
+import { IpamApi } from '../../provider/src/model/api';
+import { OpenBackend, onEveryBackend } from '../support/backends';
 import { expectIpamError } from '../support/expect-error';
 import { poolRecord } from '../support/records';
 
@@ -8,26 +9,28 @@ import { poolRecord } from '../support/records';
  * Creators: what a stack creates records it; another stack's request may not take it over
  * (unless it adopts), change, release or delete it, and is refused with CREATOR_MISMATCH,
  * changing nothing. Requests that name no creator (the ipam command) act as operators.
+ * On every backend: over HTTP the creator travels in the request, and an operator is a token.
  */
 const A = 'pulumi:team-a/dev';
 const B = 'pulumi:team-b/dev';
 
-describe('creators', () => {
-  let store: MemoryStore;
-  let ipam: Ipam;
+onEveryBackend('creators', ['ks'], (open) => {
+  let backend: Awaited<ReturnType<OpenBackend>>;
+  let store: Store;
+  let ipam: IpamApi;
 
   beforeEach(async () => {
-    store = new MemoryStore();
-    ipam = Ipam.create(store, { actor: 'pulumi' });
+    backend = await open();
+    ({ ipam, store } = backend);
     await ipam.createPool({ name: 'shared', cidr: '10.60.0.0/24', gateway: true, creator: A });
     await ipam.allocate({ pool: 'shared', owner: 'alice', kind: 'host', creator: A });
     await ipam.syncSlice({ namespace: 'ks', name: 'blue', sliceSubnet: '10.2.0.0/16', subnetSize: 24, clusters: ['w1'], creator: A });
   });
 
-  /** Runs a request that must be refused; the store is unchanged afterwards. */
-  async function refused(call: Promise<unknown>, message: string): Promise<void> {
+  /** Sends a request that must be refused; the store is unchanged afterwards. */
+  async function refused(call: () => Promise<unknown>, message: string): Promise<void> {
     const before = [(await store.read('default')).version, (await store.read('ks')).version];
-    await expectIpamError(call, 'CREATOR_MISMATCH', message);
+    await expectIpamError(call(), 'CREATOR_MISMATCH', message);
     expect([(await store.read('default')).version, (await store.read('ks')).version]).to.deep.equal(before);
   }
 
@@ -37,18 +40,19 @@ describe('creators', () => {
     expect((await ipam.getPool({ pool: 'shared' })).creator).to.equal(A);
     expect((await ipam.getAllocation({ pool: 'shared', owner: 'alice' }))!.creator).to.equal(A);
     expect((await ipam.getSlice({ namespace: 'ks', name: 'blue' })).creator).to.equal(A);
-    const cli = ipam.as('cli:root');
-    expect((await cli.createPool({ name: 'lab', cidr: '10.9.0.0/24' })).creator).to.equal('cli:root');
-    expect((await cli.allocate({ pool: 'lab', owner: 'x', prefixLength: 28 })).creator).to.equal('cli:root');
+    // Actors are names an HTTP token can have: over HTTP the actor is the token's name.
+    const cli = backend.as('root');
+    expect((await cli.createPool({ name: 'lab', cidr: '10.9.0.0/24' })).creator).to.equal('root');
+    expect((await cli.allocate({ pool: 'lab', owner: 'x', prefixLength: 28 })).creator).to.equal('root');
   });
 
   it('refuses to take over a pool or a client address of another creator, unless the request adopts', async () => {
     await refused(
-      ipam.createPool({ name: 'shared', cidr: '10.60.0.0/24', gateway: true, creator: B }),
+      () => ipam.createPool({ name: 'shared', cidr: '10.60.0.0/24', gateway: true, creator: B }),
       `pool "shared" in address space "default" was created by ${A}, not by ${B}; choose another name, ${ADOPT_HINT}`,
     );
     await refused(
-      ipam.allocate({ pool: 'shared', owner: 'alice', kind: 'host', creator: B }),
+      () => ipam.allocate({ pool: 'shared', owner: 'alice', kind: 'host', creator: B }),
       `the address of owner "alice" in pool "shared" (10.60.0.2/32) was created by ${A}, not by ${B}; choose another clientId, ${ADOPT_HINT}`,
     );
     const pool = await ipam.createPool({ name: 'shared', cidr: '10.60.0.0/24', gateway: true, creator: B, adopt: true });
@@ -61,28 +65,28 @@ describe('creators', () => {
 
   it('refuses to change, release or delete what another creator made; asking for no change is no change', async () => {
     await refused(
-      ipam.updatePool({ pool: 'shared', description: 'mine now', creator: B }),
+      () => ipam.updatePool({ pool: 'shared', description: 'mine now', creator: B }),
       `pool "shared" in address space "default" was created by ${A}, not by ${B}; only its creator can change it`,
     );
     expect((await ipam.updatePool({ pool: 'shared', gateway: true, creator: B })).description).to.equal(undefined);
     await refused(
-      ipam.release({ pool: 'shared', owner: 'alice', creator: B }),
+      () => ipam.release({ pool: 'shared', owner: 'alice', creator: B }),
       `the address of owner "alice" in pool "shared" (10.60.0.2/32) was created by ${A}, not by ${B}; only its creator can release it`,
     );
     await refused(
-      ipam.syncSlice({ namespace: 'ks', name: 'blue', sliceSubnet: '10.2.0.0/16', subnetSize: 24, clusters: ['w9'], creator: B }),
+      () => ipam.syncSlice({ namespace: 'ks', name: 'blue', sliceSubnet: '10.2.0.0/16', subnetSize: 24, clusters: ['w9'], creator: B }),
       `slice "blue" in namespace "ks" was created by ${A}, not by ${B}; only its creator can change it; give the slice another name or namespace`,
     );
-    await refused(ipam.deleteSlice({ namespace: 'ks', name: 'blue', creator: B }), `slice "blue" in namespace "ks" was created by ${A}, not by ${B}; only its creator can delete it`);
+    await refused(() => ipam.deleteSlice({ namespace: 'ks', name: 'blue', creator: B }), `slice "blue" in namespace "ks" was created by ${A}, not by ${B}; only its creator can delete it`);
     await ipam.release({ pool: 'shared', owner: 'alice', creator: A });
-    await refused(ipam.deletePool({ pool: 'shared', creator: B }), `pool "shared" in address space "default" was created by ${A}, not by ${B}; only its creator can delete it`);
+    await refused(() => ipam.deletePool({ pool: 'shared', creator: B }), `pool "shared" in address space "default" was created by ${A}, not by ${B}; only its creator can delete it`);
     await ipam.deletePool({ pool: 'shared', creator: A });
     await ipam.deleteSlice({ namespace: 'ks', name: 'blue', creator: A });
     expect(await ipam.listPools()).to.deep.equal([]);
   });
 
   it('lets a request that names no creator (the ipam command) act on anything, and binds nobody to records made before creators', async () => {
-    const operator = ipam.as('cli:root');
+    const operator = backend.as('root');
     await operator.release({ pool: 'shared', owner: 'alice' });
     await operator.deletePool({ pool: 'shared' });
     await operator.deleteSlice({ namespace: 'ks', name: 'blue' });
@@ -93,9 +97,8 @@ describe('creators', () => {
       writes: [{ type: 'putPool', pool: poolRecord('old', '10.70.0.0/24') }],
       audit: [],
     });
-    const fresh = Ipam.create(store);
-    await fresh.updatePool({ pool: 'old', description: 'anyone', creator: B });
-    await fresh.deletePool({ pool: 'old', creator: A });
+    await ipam.updatePool({ pool: 'old', description: 'anyone', creator: B });
+    await ipam.deletePool({ pool: 'old', creator: A });
   });
 
   it('refuses a creator that is not a printable key, naming the field', async () => {
