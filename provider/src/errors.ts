@@ -38,6 +38,13 @@ export const ERROR_CATALOGUE = {
   // A pool, slice or client address made by another stack (or CLI user, or token): not adopted,
   // changed or deleted unless the request opts in to sharing it.
   CREATOR_MISMATCH: { status: 409, title: 'Held by another creator' },
+  // Pool policy (model/policy.ts): a pool's allocation rules and quotas refuse the request; the
+  // message names the rule or quota and the pool. A pool selector no pool matches.
+  POLICY_PREFIX_LENGTH: { status: 422, title: "Block size outside the pool's allocation rules" },
+  POLICY_LABEL_MISSING: { status: 422, title: 'Claim lacks a label the pool requires' },
+  POLICY_CREATOR_NOT_ALLOWED: { status: 422, title: 'Creator may not allocate from this pool' },
+  QUOTA_EXCEEDED: { status: 409, title: 'Quota exceeded' },
+  NO_MATCHING_POOL: { status: 404, title: 'No pool matches the selector' },
   // A Pulumi resource recorded in another backend instance than the one the provider talks to.
   BACKEND_MISMATCH: { status: 409, title: 'Resource is held by another backend' },
 

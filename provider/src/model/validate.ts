@@ -58,7 +58,7 @@ export function checkOwner(value: unknown, field = 'owner'): string {
  * Refuses text holding a control or invisible character (errors.ts UNSAFE_CHARACTER): printed,
  * it could rewrite the terminal or pass for other text. The message names the character.
  */
-function checkPrintable(value: string, field: string, what: string): void {
+export function checkPrintable(value: string, field: string, what: string): void {
   const unsafe = UNSAFE_CHARACTER.exec(value);
   if (unsafe === null) return;
   throw new IpamError(
