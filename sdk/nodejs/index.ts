@@ -9,7 +9,7 @@
  * SQLite file by default, an HTTP IPAM service (`ipam:server`, secret `ipam:token`), or
  * Kubernetes custom resources (`ipam:kubeconfig`, `ipam:namespace`).
  */
-export { SubnetPool, SubnetPoolArgs } from './subnet-pool';
+export { SubnetPool, SubnetPoolArgs, PoolQuota } from './subnet-pool';
 export { SubnetPoolClaim, SubnetPoolClaimArgs } from './subnet-pool-claim';
 export { SliceIpam, SliceIpamArgs, SliceClusterAllocation } from './slice-ipam';
 export { ClientIp, ClientIpArgs } from './client-ip';

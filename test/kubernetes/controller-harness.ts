@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Controller } from '../../provider/src/controller/controller';
 import { REPO, TSX_ARGS } from '../support/processes';
 import { TestCluster } from './cluster';
-import { KubectlRun, kubectl } from './kubectl';
+import { KubectlRun, kubectl, kubectlAvailable } from './kubectl';
 
 /**
  * The controller under test: in this process (Controller, for the scenarios) or as `ipam
@@ -28,6 +28,34 @@ export function startController(cluster: TestCluster, identity = 'test-controlle
   });
   controller.start();
   return controller;
+}
+
+/**
+ * The hooks of a suite that runs the controller in this process against `cluster()`: skipped
+ * without kubectl (outside CI), a fresh controller per test, its log printed when a test fails.
+ */
+export function controllerPerTest(cluster: () => TestCluster): { readonly controller: Controller } {
+  let controller: Controller;
+  const log: string[] = [];
+  before(async function () {
+    if (!(await kubectlAvailable())) {
+      if (process.env.CI) throw new Error('kubectl is needed in CI (.ci/run installs it)');
+      this.skip();
+    }
+  });
+  beforeEach(() => {
+    controller = startController(cluster(), 'controller-under-test', log);
+  });
+  afterEach(async function () {
+    await stopController(controller, log);
+    if (this.currentTest?.state === 'failed') console.log(log.join('\n'));
+    log.length = 0;
+  });
+  return {
+    get controller() {
+      return controller;
+    },
+  };
 }
 
 /** Stops an in-process controller; a stop that hangs fails the test (with the log) instead of the whole suite's timeout. */

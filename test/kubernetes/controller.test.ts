@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { Controller } from '../../provider/src/controller/controller';
 import { at } from './kube-api';
-import { SEED_000_SLICES_TABLE, kubectl, kubectlAvailable, tableRows } from './kubectl';
-import { LEASE_NAMESPACE, eventually, kubectlApply, startController, stopController } from './controller-harness';
+import { SEED_000_SLICES_TABLE, kubectl, tableRows } from './kubectl';
+import { LEASE_NAMESPACE, controllerPerTest, eventually, kubectlApply } from './controller-harness';
 import { useCluster } from './setup';
 
 /**
@@ -49,23 +48,7 @@ const docs = (...parts: string[]) => parts.join('---');
 describe('ipam controller: objects applied with kubectl', function () {
   this.timeout(120_000);
   const t = useCluster([NS, TEAM, LEASE_NAMESPACE]);
-  let controller: Controller;
-  const log: string[] = [];
-
-  before(async function () {
-    if (!(await kubectlAvailable())) {
-      if (process.env.CI) throw new Error('kubectl is needed in CI (.ci/run installs it)');
-      this.skip();
-    }
-  });
-  beforeEach(() => {
-    controller = startController(t.cluster, 'controller-under-test', log);
-  });
-  afterEach(async function () {
-    await stopController(controller, log);
-    if (this.currentTest?.state === 'failed') console.log(log.join('\n'));
-    log.length = 0;
-  });
+  const running = controllerPerTest(() => t.cluster);
 
   const get = async (plural: string, namespace: string, name: string) => t.api.getNamespacedCustomObject({ ...at(namespace, plural), name });
   const until = (what: string, plural: string, namespace: string, name: string, holds: (o: { status?: Record<string, unknown>; metadata: Record<string, unknown> }) => boolean) =>
@@ -230,7 +213,7 @@ describe('ipam controller: objects applied with kubectl', function () {
     await kubectlApply(t.cluster, TEAM, claim('db', 'corp', 24));
     const db = await until('db bound', 'subnetpoolclaims', TEAM, 'db', (o) => o.status?.phase === 'Bound');
     expect(db.status).to.include({ cidr: '10.0.1.0/24' });
-    await controller.idle();
+    await running.controller.idle();
     // The derived objects are untouched: no finalizer, no status of the controller's.
     expect(await get('subnetpoolclaims', TEAM, 'corp.web')).to.deep.equal(derivedBefore);
     const corp = await until('corp counts db', 'subnetpools', TEAM, 'corp', (o) => o.status?.allocated === '512');
@@ -254,13 +237,13 @@ describe('ipam controller: objects applied with kubectl', function () {
     await kubectlApply(t.cluster, TEAM, docs(pool('edge', '10.50.0.0/16'), claim('gw', 'edge', 24)));
     await until('gw bound', 'subnetpoolclaims', TEAM, 'gw', (o) => o.status?.phase === 'Bound');
     await until('edge counts gw', 'subnetpools', TEAM, 'edge', (o) => o.status?.allocated === '256');
-    await controller.idle();
+    await running.controller.idle();
     const claimBefore = await get('subnetpoolclaims', TEAM, 'gw');
     const ipam = await t.open(TEAM);
     await ipam.allocate({ space: TEAM, pool: 'edge', owner: 'made-with-ipam', prefixLength: 26 });
     const edge = await until('edge counts the ipam block', 'subnetpools', TEAM, 'edge', (o) => o.status?.allocated === '320');
     expect(edge.status).to.include({ total: '65536', allocated: '320', free: '65216', utilization: '0.49%', liveAllocations: 2 });
-    await controller.idle();
+    await running.controller.idle();
     expect((await get('subnetpoolclaims', TEAM, 'gw')).metadata.resourceVersion, 'the claim did not change').to.equal(claimBefore.metadata.resourceVersion);
   });
 
@@ -301,7 +284,7 @@ spec:
   it('resumes its watches when the API server no longer has their resourceVersion (410 Expired): it lists again and reconciles what changed', async function () {
     const standIn = t.cluster.standIn;
     if (standIn === undefined) this.skip();
-    await eventually('the watches listed', async () => (controller.ready && controller.isLeader ? true : undefined));
+    await eventually('the watches listed', async () => (running.controller.ready && running.controller.isLeader ? true : undefined));
     standIn.watches.windowSize = 1;
     try {
       // Two changes the controller does not watch push every resourceVersion it holds out of the window; then the streams drop.
@@ -311,7 +294,7 @@ spec:
       await kubectlApply(t.cluster, TEAM, docs(pool('after', '10.77.0.0/16'), claim('late', 'after', 24)));
       const late = await until('late bound', 'subnetpoolclaims', TEAM, 'late', (o) => o.status?.phase === 'Bound');
       expect(late.status).to.include({ cidr: '10.77.0.0/24' });
-      const restarts = await controller.metrics.registry.getSingleMetricAsString('ipam_controller_watch_restarts_total');
+      const restarts = await running.controller.metrics.registry.getSingleMetricAsString('ipam_controller_watch_restarts_total');
       expect(restarts).to.match(/ipam_controller_watch_restarts_total\{resource="subnetpoolclaims",reason="expired"\} [1-9]/);
     } finally {
       standIn.watches.windowSize = 1000;

@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { SqliteStore } from '../../provider/src/store/sqlite';
-import { LocalStack, Step, UNKNOWN, UpdateError } from '../support/pulumi/local-stack';
+import { LocalStack, UNKNOWN, UpdateError } from '../support/pulumi/local-stack';
 import { programWorkspace } from '../support/pulumi/workspace';
+import { failure, summary } from '../support/pulumi/steps';
 
 /**
  * The provider's Pulumi semantics, through Pulumi's dynamic provider host: what `pulumi
@@ -12,17 +13,6 @@ import { programWorkspace } from '../support/pulumi/workspace';
  * checkpoint, a pool still in use).
  */
 type Sdk = ReturnType<LocalStack['sdk']>;
-
-const summary = (steps: Step[]) =>
-  steps
-    .map((s) => `${s.op} ${s.name}${s.replaces ? ` [${s.replaces.join(',')}]${s.deleteBeforeReplace ? ' delete-first' : ''}` : ''}`)
-    .sort();
-
-async function failure(run: Promise<unknown>): Promise<string> {
-  const error = await run.then(() => undefined, (e: Error) => e);
-  expect(error, 'expected the run to fail').to.be.instanceOf(Error);
-  return (error as Error).message;
-}
 
 describe('Pulumi provider lifecycle (real provider host)', function () {
   this.timeout(120_000);

@@ -27,6 +27,16 @@ const CASES: MutableCase[] = [
   { kind: 'SubnetPool', input: 'description', values: ['v1', 'v2'] },
   { kind: 'SubnetPool', input: 'labels', values: [{ team: 'a' }, { team: 'b' }] },
   { kind: 'SubnetPool', input: 'adopt', values: [true, false] },
+  // Pool policy: the claim and the laptop already hold their blocks, so tighter rules leave them be.
+  { kind: 'SubnetPool', input: 'minPrefixLength', values: [20, 22] },
+  { kind: 'SubnetPool', input: 'maxPrefixLength', values: [26, 28] },
+  { kind: 'SubnetPool', input: 'requiredLabels', values: [['team'], ['env=prod']] },
+  { kind: 'SubnetPool', input: 'allowedCreators', values: [['pulumi:*'], ['pulumi:settle/*']] },
+  {
+    kind: 'SubnetPool',
+    input: 'quotas',
+    values: [[{ name: 'q', creators: '*', per: 'creator', scope: 'pool', maxBlocks: 10 }], [{ name: 'q', creators: 'pulumi:*', per: 'group', scope: 'space', maxAddresses: '65536' }]],
+  },
   { kind: 'SubnetPoolClaim', input: 'preferredCidr', values: ['10.0.8.0/24', '10.0.9.0/24'] },
   { kind: 'SliceIpam', input: 'gracePeriodHours', values: [2, 3] },
   { kind: 'SliceIpam', input: 'clusters', values: [['w1', 'w2'], ['w2', 'w3']], required: true },

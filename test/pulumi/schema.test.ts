@@ -101,10 +101,11 @@ function changed(value: unknown): unknown {
 }
 
 const SAMPLE: Record<ResourceKind, Record<string, unknown>> = {
-  SubnetPool: { name: 'p', space: 'default', cidr: '10.0.0.0/16', parentPool: 'root', strategy: 'first-fit', defaultPrefixLength: 24, gateway: true, reserved: ['10.0.0.0/30'], gracePeriodSeconds: 60, description: 'd', labels: { a: 'b' }, adopt: false },
-  SubnetPoolClaim: { pool: 'p', space: 'default', prefixLength: 24, cidr: '10.0.0.0/24', preferredCidr: '10.0.1.0/24', asPool: false, poolName: 'c', owner: 'o' },
+  SubnetPool: { name: 'p', space: 'default', cidr: '10.0.0.0/16', parentPool: 'root', strategy: 'first-fit', defaultPrefixLength: 24, gateway: true, reserved: ['10.0.0.0/30'], gracePeriodSeconds: 60, description: 'd', labels: { a: 'b' }, adopt: false,
+    minPrefixLength: 20, maxPrefixLength: 26, requiredLabels: ['team'], allowedCreators: ['pulumi:*'], quotas: [{ name: 'q', maxBlocks: 2 }] },
+  SubnetPoolClaim: { pool: 'p', poolSelector: 'zone=a', labels: { team: 'net' }, space: 'default', prefixLength: 24, cidr: '10.0.0.0/24', preferredCidr: '10.0.1.0/24', asPool: false, poolName: 'c', owner: 'o' },
   SliceIpam: { sliceName: 's', namespace: 'ns', sliceSubnet: '10.2.0.0/16', subnetSize: 24, clusters: ['w1'], gracePeriodHours: 24 },
-  ClientIp: { pool: 'p', space: 'default', clientId: 'c', address: '10.0.0.5', adopt: false },
+  ClientIp: { pool: 'p', poolSelector: 'zone=a', labels: { team: 'net' }, space: 'default', clientId: 'c', address: '10.0.0.5', adopt: false },
 };
 
 describe('schema.json', () => {

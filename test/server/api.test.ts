@@ -128,6 +128,7 @@ describe('HTTP service: API', () => {
         ['PATCH', NET_PATH, { description: 'changed' }],
         ['DELETE', '/v1/spaces/default/pools/tiny'],
         ['PUT', `${NET_PATH}/allocations/new-owner`, {}],
+        ['PUT', '/v1/spaces/default/allocations/new-owner', { poolSelector: { zone: 'a' } }],
         ['POST', `${NET_PATH}/allocations/web/release`],
         ['PUT', BLUE, { sliceSubnet: '10.1.0.0/16', subnetSize: 24, clusters: [] }],
         ['DELETE', BLUE],

@@ -42,7 +42,10 @@ describe('HTTP service: responses are the documented ones', () => {
       return answer.body;
     };
     await ok('GET', '/v1/backend');
-    await ok('POST', '/v1/spaces/default/pools', { name: 'net', cidr: '10.0.0.0/16', defaultPrefixLength: 24, gateway: true, labels: { team: 'a' } });
+    await ok('POST', '/v1/spaces/default/pools', {
+      name: 'net', cidr: '10.0.0.0/16', defaultPrefixLength: 24, gateway: true, labels: { team: 'a' },
+      policy: { maxPrefixLength: 30, allowedCreators: ['ci', 'ci-*'], quotas: [{ name: 'each', maxAddresses: 65536, maxBlocks: 16 }] },
+    });
     await ok('POST', '/v1/spaces/default/pools', { name: 'child', parent: 'net', prefixLength: 20 });
     await ok('GET', '/v1/pools');
     await ok('GET', '/v1/spaces/default/pools');
@@ -51,6 +54,9 @@ describe('HTTP service: responses are the documented ones', () => {
     await ok('PATCH', NET, { description: 'the network' });
     await ok('PUT', `${NET}/allocations/web`, { prefixLength: 24, labels: { app: 'web' } });
     await ok('PUT', `${NET}/allocations/laptop`, { kind: 'host' });
+    const chosen = await ok('PUT', '/v1/spaces/default/allocations/builder', { poolSelector: { team: 'a' }, prefixLength: 26, creator: 'ci' });
+    expect(chosen.pool).to.equal('net');
+    expect((await ok('GET', NET)).quotaUsage).to.deep.include({ quota: 'each', pool: 'net', scope: 'pool', holder: 'ci', addresses: '64', blocks: 1, maxAddresses: '65536', maxBlocks: 16 });
     await ok('GET', `${NET}/allocations/web`);
     const released = await ok('POST', `${NET}/allocations/web/release`);
     expect(released.graceEndsAt).to.be.a('string');

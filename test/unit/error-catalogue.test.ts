@@ -135,6 +135,7 @@ describe('error catalogue', () => {
       'list-allocations': { kind: 'list-allocations', space: 'team-a', pool: 'vpn' },
       'rename-or-update-pool': { kind: 'rename-or-update-pool', space: 'team-a', pool: 'vpn' },
       'check-pool': { kind: 'check-pool', space: 'team-a', pool: 'vpn' },
+      'label-pool': { kind: 'label-pool', space: 'team-a', selector: 'zone=a' },
     } as const;
     expect(Object.keys(hints)).to.deep.equal([...HINT_KINDS]);
     const faces: [string, HintRenderer, RegExp | undefined][] = [
@@ -147,6 +148,8 @@ describe('error catalogue', () => {
     expect(said(CLI_HINTS)).to.equal('pool: no pool "vpn" in address space "team-a"; list pools with `ipam pool list --space team-a`');
     expect(said(HTTP_HINTS)).to.equal('pool: no pool "vpn" in address space "team-a"; list pools with GET /v1/spaces/team-a/pools');
     expect(said(KUBERNETES_HINTS)).to.equal('pool: no pool "vpn" in address space "team-a"; list pools with `kubectl get subnetpools -n team-a`');
+    // Outside the default space, the command names the space the selector looked in.
+    expect(renderHint(hints['label-pool'], CLI_HINTS)).to.equal('label a pool to match (`ipam pool update NAME --label KEY=VALUE --space team-a`), or change the selector');
     for (const hint of Object.values(hints)) {
       for (const [face, renderer, own] of faces) {
         const text = renderHint(hint, renderer);

@@ -37,6 +37,8 @@ export class PoolLedger {
   readonly graceMs: number;
   readonly allocations = new Map<string, LedgerAllocation>();
   readonly children = new Map<string, Cidr>();
+  /** Live allocations by creator (addresses and count), so a quota is checked without a pass over the allocations. */
+  readonly liveByCreator = new Map<string, { addresses: bigint; blocks: number }>();
   readonly fresh: FreeSpace;
   /** The grantable index once it differs from `fresh` (a block has expired); see `grantable`. */
   private reclaimable: FreeSpace | undefined;
@@ -144,6 +146,7 @@ export class PoolLedger {
     } else {
       this.sums.live += blockSize(cidr);
       this.sums.liveCount += 1;
+      this.countLive(record.creator, blockSize(cidr), 1);
     }
   }
 
@@ -163,8 +166,18 @@ export class PoolLedger {
     } else {
       this.sums.live -= blockSize(entry.cidr);
       this.sums.liveCount -= 1;
+      this.countLive(entry.record.creator, -blockSize(entry.cidr), -1);
     }
     return entry;
+  }
+
+  private countLive(creator: string | undefined, addresses: bigint, blocks: number): void {
+    if (creator === undefined) return;
+    const held = this.liveByCreator.get(creator) ?? { addresses: 0n, blocks: 0 };
+    held.addresses += addresses;
+    held.blocks += blocks;
+    if (held.blocks === 0) this.liveByCreator.delete(creator);
+    else this.liveByCreator.set(creator, held);
   }
 
   addChild(name: string, cidr: Cidr): void {

@@ -16,6 +16,7 @@ import type { Command, CommandContext, Output } from './command';
 import { CONTROLLER_OPTIONS, controllerCommand } from './controller-command';
 import { TRANSFER_OPTIONS, transferCommands } from './transfer-commands';
 import { MAP_OPTIONS, mapCommand } from './map-command';
+import { POLICY_OPTIONS, POLICY_OPTION_NAMES, newPolicy, policyUpdate } from './policy-options';
 
 // Syntax only: `--gateway ::ffff:10.0.0.1` is the option's value, which the engine then refuses
 // by name, rather than a stray argument that ends in a usage error.
@@ -65,6 +66,7 @@ export const COMMAND_OPTIONS: Record<string, OptionSpec> = {
   ...CONTROLLER_OPTIONS,
   ...TRANSFER_OPTIONS,
   ...MAP_OPTIONS,
+  ...POLICY_OPTIONS,
 };
 
 const int = (ctx: CommandContext, name: string): number | undefined =>
@@ -98,13 +100,19 @@ const allocationOutput = (a: Awaited<ReturnType<IpamApi['allocate']>>): Output =
   text: table(['OWNER', 'CIDR', 'STATUS', 'GATEWAY', 'NETMASK'], [[a.owner, a.cidr, a.status, a.gateway, a.netmask]]),
 });
 
+/** An allocation by selector says which pool was chosen. */
+const chosenOutput = (a: Awaited<ReturnType<IpamApi['allocate']>>): Output => ({
+  json: a,
+  text: table(['OWNER', 'POOL', 'CIDR', 'STATUS', 'GATEWAY', 'NETMASK'], [[a.owner, a.pool, a.cidr, a.status, a.gateway, a.netmask]]),
+});
+
 export const COMMANDS: Command[] = [
   {
     path: ['pool', 'create'],
     usage: 'pool create NAME [CIDR] [--parent P [--prefix N] [--prefer C]] [--strategy S] [--gateway [ADDR]] [--reserve CIDR]... [--default-prefix N] [--grace D]',
     summary: 'create a pool (with --parent and no CIDR: carve the next free /N from the parent)',
     args: ['NAME', 'CIDR?'],
-    options: ['parent', 'prefix', 'prefer', 'owner', 'strategy', 'gateway', 'reserve', 'default-prefix', 'grace', 'description', 'label'],
+    options: ['parent', 'prefix', 'prefer', 'owner', 'strategy', 'gateway', 'reserve', 'default-prefix', 'grace', 'description', 'label', ...POLICY_OPTION_NAMES],
     async run(ctx) {
       const pool = await ctx.api.createPool({
         space: ctx.space,
@@ -116,6 +124,7 @@ export const COMMANDS: Command[] = [
         owner: str(ctx, 'owner'),
         gateway: gatewayOption(ctx),
         ...poolSettings(ctx),
+        policy: newPolicy(ctx),
       });
       return { json: pool, text: poolTable([pool]) };
     },
@@ -125,9 +134,9 @@ export const COMMANDS: Command[] = [
     usage: 'pool update NAME [--strategy S] [--gateway [ADDR] | --no-gateway] [--reserve CIDR]... [--default-prefix N] [--grace D]',
     summary: 'change what may change in place (the CIDR and parent never do)',
     args: ['NAME'],
-    options: ['strategy', 'gateway', 'no-gateway', 'reserve', 'default-prefix', 'grace', 'description', 'label'],
+    options: ['strategy', 'gateway', 'no-gateway', 'reserve', 'default-prefix', 'grace', 'description', 'label', ...POLICY_OPTION_NAMES, 'clear-policy'],
     async run(ctx) {
-      const pool = await ctx.api.updatePool({ space: ctx.space, pool: ctx.args[0], gateway: gatewayOption(ctx), ...poolSettings(ctx) });
+      const pool = await ctx.api.updatePool({ space: ctx.space, pool: ctx.args[0], gateway: gatewayOption(ctx), ...poolSettings(ctx), policy: policyUpdate(ctx) });
       return { json: pool, text: poolDetails(pool) };
     },
   },
@@ -167,28 +176,31 @@ export const COMMANDS: Command[] = [
   mapCommand,
   {
     path: ['alloc'],
-    usage: 'alloc POOL --owner KEY (--prefix N | --ip) [--cidr C | --address A] [--prefer C]',
+    usage: 'alloc (POOL | --selector LABELS) --owner KEY (--prefix N | --ip) [--cidr C | --address A] [--prefer C]',
     summary: 'allocate a block or a host address; the same owner always gets the same one back',
-    args: ['POOL'],
-    options: ['owner', 'prefix', 'ip', 'cidr', 'address', 'prefer', 'description', 'label'],
+    details: 'With --selector instead of POOL, the pool is chosen by its labels ("zone=a,env in (prod,staging)"): the highest "priority" label, then the most free addresses, then the name.',
+    args: ['POOL?'],
+    options: ['owner', 'prefix', 'ip', 'cidr', 'address', 'prefer', 'description', 'label', 'selector'],
     async run(ctx) {
       const owner = str(ctx, 'owner');
       if (owner === undefined) throw new UsageError('alloc needs --owner KEY (an idempotency key, e.g. the name of what gets the block)');
       const host = ctx.options.ip === true || ctx.options.address !== undefined;
       if (host && ctx.options.prefix !== undefined) throw new UsageError('give --prefix N (a block) or --ip (one address), not both');
-      const a = await ctx.api.allocate({
+      const selector = str(ctx, 'selector');
+      if ((ctx.args[0] === undefined) === (selector === undefined)) throw new UsageError('alloc needs POOL or --selector LABELS (one of them)');
+      const request = {
         space: ctx.space,
-        pool: ctx.args[0],
         owner,
-        kind: host ? 'host' : 'prefix',
+        kind: host ? ('host' as const) : ('prefix' as const),
         prefixLength: int(ctx, 'prefix'),
         cidr: str(ctx, 'cidr'),
         address: str(ctx, 'address'),
         prefer: str(ctx, 'prefer'),
         description: str(ctx, 'description'),
         labels: parseLabels(list(ctx, 'label')),
-      });
-      return allocationOutput(a);
+      };
+      if (selector === undefined) return allocationOutput(await ctx.api.allocate({ ...request, pool: ctx.args[0] }));
+      return chosenOutput(await ctx.api.allocateBySelector({ ...request, poolSelector: selector }));
     },
   },
   {

@@ -1,6 +1,7 @@
 import { ConsistencyReport } from '../model/reports';
 import { AllocationInfo, FindResult, PoolInfo, SliceInfo } from '../model/api';
 import { AuditEvent } from '../model/records';
+import { policyRows } from './policy-options';
 
 /** Column-aligned text tables, as `kubectl get` prints them. */
 export function table(headers: string[], rows: (string | number | undefined)[][]): string {
@@ -53,6 +54,7 @@ export function poolDetails(p: PoolInfo): string {
   }
   if (p.description !== undefined) rows.push(['Description', p.description]);
   if (p.labels !== undefined) rows.push(['Labels', Object.entries(p.labels).map(([k, v]) => `${k}=${v}`).join(', ')]);
+  rows.push(...policyRows(p));
   return rows
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${`${k}:`.padEnd(22)}${v}`)

@@ -11,4 +11,5 @@ export const CLI_HINTS: HintRenderer = {
   'list-allocations': (h) => `list them with \`ipam allocations ${h.pool}${spaceFlag(h.space)}\``,
   'rename-or-update-pool': (h) => `choose another name, or change it with \`ipam pool update ${h.pool}${spaceFlag(h.space)}\``,
   'check-pool': (h) => `run \`ipam check ${h.pool}${spaceFlag(h.space)}\` to list every problem, then repair the state (restore a backup, or remove the bad row)`,
+  'label-pool': (h) => `label a pool to match (\`ipam pool update NAME --label KEY=VALUE${spaceFlag(h.space)}\`), or change the selector`,
 };

@@ -19,6 +19,7 @@ import {
   OwnerRef,
   PoolInfo,
   PoolRef,
+  SelectorAllocateInput,
   SliceInfo,
   SliceInput,
   SliceRef,
@@ -113,6 +114,11 @@ export class HttpIpam implements IpamApi {
   async allocate(input: AllocateInput): Promise<AllocationInfo> {
     const { space, pool, owner, ...body } = input;
     return this.call({ method: 'PUT', path: ownerPath({ space, pool, owner }), body });
+  }
+
+  async allocateBySelector(input: SelectorAllocateInput): Promise<AllocationInfo> {
+    const { space, owner, ...body } = input;
+    return this.call({ method: 'PUT', path: `/v1/spaces/${seg(checkSpace(space))}/allocations/${seg(checkOwner(owner))}`, body });
   }
 
   async release(input: OwnerRef & ActingFor): Promise<AllocationInfo> {

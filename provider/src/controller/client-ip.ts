@@ -1,5 +1,7 @@
 import { Status, condition, failedStatus, seconds } from './conditions';
 import { KindHandler, ReconcileInput, specWithOwner } from './handler';
+import { LabelSelector } from '../model/policy-types';
+import { allocateFor, chosenPool, poolWords } from './pool-choice';
 
 /**
  * An applied ClientIp: one address of poolRef (the next free host; network, broadcast and the
@@ -7,7 +9,9 @@ import { KindHandler, ReconcileInput, specWithOwner } from './handler';
  * the address, held for the client for the pool's grace period.
  */
 interface ClientSpec {
-  poolRef: string;
+  /** The pool to take the address from; or poolSelector (see ./pool-choice.ts). */
+  poolRef?: string;
+  poolSelector?: LabelSelector;
   owner?: string;
 }
 
@@ -18,14 +22,15 @@ export const clientIpHandler: KindHandler = {
   plural: 'clientips',
 
   async apply(input) {
-    const { ipam, object, namespace, creator, now } = input;
+    const { object, creator, now } = input;
     const spec = clientSpec(input);
-    const held = await ipam.allocate({ space: namespace, pool: spec.poolRef, owner: spec.owner, kind: 'host', creator });
+    const held = await allocateFor(input, ['poolRef', spec.poolRef], spec.poolSelector, { owner: spec.owner, kind: 'host' });
     const previous = object.status;
-    const message = `${held.address} from pool "${spec.poolRef}" is held by "${spec.owner}"`;
+    const message = `${held.address} from pool "${held.pool}" is held by "${spec.owner}"`;
     const status: Status = {
       creator,
       phase: 'Bound',
+      pool: held.pool,
       address: held.address,
       cidr: held.cidr,
       netmask: held.netmask,
@@ -41,11 +46,13 @@ export const clientIpHandler: KindHandler = {
   async release(input) {
     const { ipam, object, namespace, creator } = input;
     const spec = clientSpec(input);
-    const released = await ipam.release({ space: namespace, pool: spec.poolRef, owner: spec.owner, creator });
-    return [{ type: 'Normal', reason: 'Released', message: `client ip ${object.metadata.name}: ${released.address} released to pool "${spec.poolRef}", held for "${spec.owner}"${released.graceEndsAt === undefined ? '' : ` until ${seconds(released.graceEndsAt)}`}` }];
+    const pool = chosenPool(input, spec.poolRef);
+    if (pool === undefined) return []; // its selector never chose a pool: nothing is held
+    const released = await ipam.release({ space: namespace, pool, owner: spec.owner, creator });
+    return [{ type: 'Normal', reason: 'Released', message: `client ip ${object.metadata.name}: ${released.address} released to pool "${pool}", held for "${spec.owner}"${released.graceEndsAt === undefined ? '' : ` until ${seconds(released.graceEndsAt)}`}` }];
   },
 
   failed(input, message, waiting) {
-    return failedStatus(input.object, input.now, message, waiting ? { what: `pool "${clientSpec(input).poolRef}"`, reason: 'ClaimPending' } : undefined);
+    return failedStatus(input.object, input.now, message, waiting ? { what: poolWords(clientSpec(input).poolRef), reason: 'ClaimPending' } : undefined);
   },
 };

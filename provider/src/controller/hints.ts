@@ -7,4 +7,5 @@ export const KUBERNETES_HINTS: HintRenderer = {
   'list-allocations': (h) => `list them with \`kubectl get subnetpoolclaims,clientips -n ${h.space}\``,
   'rename-or-update-pool': (h) => `choose another name, or change it with \`kubectl edit subnetpool ${h.pool} -n ${h.space}\``,
   'check-pool': (h) => `run \`ipam check ${h.pool} --kube --space ${h.space}\` to list every problem, then repair the state`,
+  'label-pool': (h) => `label a SubnetPool to match (\`kubectl label subnetpool NAME -n ${h.space} KEY=VALUE\`), or change the poolSelector`,
 };

@@ -2,6 +2,8 @@ import { IpamApi } from '../model/api';
 import { ObjectEvent } from './events';
 import { Status, condition, failedStatus, seconds } from './conditions';
 import { KindHandler, ReconcileInput, specWithOwner } from './handler';
+import { LabelSelector } from '../model/policy-types';
+import { allocateFor, chosenPool, poolWords } from './pool-choice';
 
 /**
  * An applied SubnetPoolClaim: a block of /desiredBlockSize from parentPoolRef, held by the owner
@@ -12,7 +14,9 @@ import { KindHandler, ReconcileInput, specWithOwner } from './handler';
  * in time gets it back), or deletes its pool, which waits while that pool is in use.
  */
 interface ClaimSpec {
-  parentPoolRef: string;
+  /** The pool to claim from; or poolSelector (see ./pool-choice.ts). */
+  parentPoolRef?: string;
+  poolSelector?: LabelSelector;
   desiredBlockSize: number;
   owner?: string;
   poolName?: string;
@@ -31,22 +35,25 @@ export const subnetPoolClaimHandler: KindHandler = {
     let cidr: string;
     let allocatedAt: string;
     let reclaimed = false;
+    let pool = chosenPool(input, spec.parentPoolRef);
     if (spec.poolName !== undefined) {
-      const pool = await ipam.createPool({ space: namespace, name: spec.poolName, parent: spec.parentPoolRef, prefixLength: spec.desiredBlockSize, owner: spec.owner, creator });
-      cidr = pool.cidr;
-      allocatedAt = pool.createdAt;
+      const labels = object.metadata.labels;
+      const child = await ipam.createPool({ space: namespace, name: spec.poolName, parent: spec.parentPoolRef, prefixLength: spec.desiredBlockSize, owner: spec.owner, creator, labels });
+      cidr = child.cidr;
+      allocatedAt = child.createdAt;
     } else {
-      reclaimed = previous?.phase !== 'Bound' && (await wasReleased(ipam, namespace, spec));
-      const held = await ipam.allocate({ space: namespace, pool: spec.parentPoolRef, owner: spec.owner, prefixLength: spec.desiredBlockSize, creator });
+      reclaimed = previous?.phase !== 'Bound' && pool !== undefined && (await wasReleased(ipam, namespace, pool, spec.owner));
+      const held = await allocateFor(input, ['parentPoolRef', spec.parentPoolRef], spec.poolSelector, { owner: spec.owner, prefixLength: spec.desiredBlockSize });
       cidr = held.cidr;
       allocatedAt = held.allocatedAt;
+      pool = held.pool;
     }
-    const message = spec.poolName === undefined ? `${cidr} from pool "${spec.parentPoolRef}" is held by "${spec.owner}"` : `bound to SubnetPool "${spec.poolName}" (${cidr}) carved from pool "${spec.parentPoolRef}"`;
+    const message = spec.poolName === undefined ? `${cidr} from pool "${pool}" is held by "${spec.owner}"` : `bound to SubnetPool "${spec.poolName}" (${cidr}) carved from pool "${spec.parentPoolRef}"`;
     const events: ObjectEvent[] = [];
     if (previous?.cidr !== cidr || previous?.phase !== 'Bound') {
       events.push(
         reclaimed
-          ? { type: 'Normal', reason: 'Reclaimed', message: `claim ${object.metadata.name} got ${cidr} back from pool "${spec.parentPoolRef}" (held for owner "${spec.owner}" during the grace period)` }
+          ? { type: 'Normal', reason: 'Reclaimed', message: `claim ${object.metadata.name} got ${cidr} back from pool "${pool}" (held for owner "${spec.owner}" during the grace period)` }
           : { type: 'Normal', reason: 'Allocated', message: `claim ${object.metadata.name}: ${message}` },
       );
     }
@@ -54,6 +61,7 @@ export const subnetPoolClaimHandler: KindHandler = {
       creator,
       phase: 'Bound',
       cidr,
+      ...(pool === undefined ? {} : { pool }),
       ...(spec.poolName === undefined ? {} : { boundPoolName: spec.poolName }),
       allocatedAt: seconds(allocatedAt),
       observedGeneration: object.metadata.generation,
@@ -69,20 +77,22 @@ export const subnetPoolClaimHandler: KindHandler = {
       await ipam.deletePool({ space: namespace, pool: spec.poolName, creator });
       return [{ type: 'Normal', reason: 'Released', message: `claim ${object.metadata.name}: pool "${spec.poolName}" (${String(object.status?.cidr)}) deleted and its block returned to pool "${spec.parentPoolRef}"` }];
     }
-    const released = await ipam.release({ space: namespace, pool: spec.parentPoolRef, owner: spec.owner, creator });
+    const pool = chosenPool(input, spec.parentPoolRef);
+    if (pool === undefined) return []; // its selector never chose a pool: nothing is held
+    const released = await ipam.release({ space: namespace, pool, owner: spec.owner, creator });
     const until = released.graceEndsAt === undefined ? '' : ` until ${seconds(released.graceEndsAt)}`;
-    return [{ type: 'Normal', reason: 'Released', message: `claim ${object.metadata.name}: ${released.cidr} released to pool "${spec.parentPoolRef}", held for owner "${spec.owner}"${until}` }];
+    return [{ type: 'Normal', reason: 'Released', message: `claim ${object.metadata.name}: ${released.cidr} released to pool "${pool}", held for owner "${spec.owner}"${until}` }];
   },
 
   failed(input, message, waiting) {
-    return failedStatus(input.object, input.now, message, waiting ? { what: `pool "${claimSpec(input).parentPoolRef}"`, reason: 'ClaimPending' } : undefined);
+    return failedStatus(input.object, input.now, message, waiting ? { what: poolWords(claimSpec(input).parentPoolRef), reason: 'ClaimPending' } : undefined);
   },
 };
 
 /** Whether the owner's block is released and held for it (so allocating now reclaims it). */
-async function wasReleased(ipam: IpamApi, space: string, spec: ClaimSpec & { owner: string }): Promise<boolean> {
+async function wasReleased(ipam: IpamApi, space: string, pool: string, owner: string): Promise<boolean> {
   try {
-    return (await ipam.getAllocation({ space, pool: spec.parentPoolRef, owner: spec.owner }))?.status === 'released';
+    return (await ipam.getAllocation({ space, pool, owner }))?.status === 'released';
   } catch {
     return false;
   }

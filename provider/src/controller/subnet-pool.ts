@@ -2,11 +2,14 @@ import { PoolInfo } from '../model/api';
 import { condition, failedStatus } from './conditions';
 import { poolFigures } from '../backends/kubernetes/projection/desired';
 import { KindHandler, ReconcileInput, specOf } from './handler';
+import { replacingPolicy } from '../model/policy';
+import { PoolPolicyInput } from '../model/policy-types';
 
 /**
  * An applied SubnetPool: a root pool (spec.cidr) or a child of spec.parentRef.name. Created
  * through the engine, then its mutable fields (strategy, gateway, reserved, defaultPrefixLength,
- * gracePeriodSeconds, description) kept in line with the spec. The status aggregates (total,
+ * gracePeriodSeconds, description, policy, and the object's labels, which claims select pools by)
+ * kept in line with the object. The status aggregates (total,
  * allocated, free, utilization, children) are the engine's figures, recomputed on every pass.
  */
 interface PoolSpec {
@@ -18,6 +21,8 @@ interface PoolSpec {
   defaultPrefixLength?: number;
   gracePeriodSeconds?: number;
   description?: string;
+  /** Allocation rules and quotas (model/policy-types.ts). */
+  policy?: PoolPolicyInput;
 }
 
 export const subnetPoolHandler: KindHandler = {
@@ -39,6 +44,8 @@ export const subnetPoolHandler: KindHandler = {
           defaultPrefixLength: spec.defaultPrefixLength ?? null,
           gracePeriodSeconds: spec.gracePeriodSeconds,
           description: spec.description ?? null,
+          labels: object.metadata.labels ?? null,
+          policy: replacingPolicy(spec.policy),
         })
       : await ipam.createPool({
           space: namespace,
@@ -52,6 +59,8 @@ export const subnetPoolHandler: KindHandler = {
           defaultPrefixLength: spec.defaultPrefixLength,
           gracePeriodSeconds: spec.gracePeriodSeconds,
           description: spec.description,
+          labels: object.metadata.labels,
+          policy: spec.policy,
         });
     const previous = object.status;
     const message = `${info.cidr} is assigned${info.parent === undefined ? '' : ` from pool "${info.parent}"`}`;

@@ -15,6 +15,7 @@ export const PULUMI_HINTS: HintRenderer = {
   'rename-or-update-pool': () => 'give the SubnetPool another name, or the definition of the pool that exists',
   'check-pool': (h) =>
     `no change to the program fixes this: run \`ipam check ${h.pool}${spaceFlag(h.space)}\` against the stack's backend (ipam:state, ipam:server or ipam:kubeconfig) to list every problem, then repair the state`,
+  'label-pool': (h) => `give a SubnetPool of space "${h.space}" labels matching "${h.selector}" in the program (its labels input), or change the poolSelector`,
 };
 
 /** An IpamError as a Pulumi program's author reads it: the code, the message, and the hint said as what to change in the program. */

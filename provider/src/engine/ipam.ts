@@ -14,6 +14,7 @@ import {
   OwnerRef,
   PoolInfo,
   PoolRef,
+  SelectorAllocateInput,
   SliceInfo,
   SliceInput,
   SliceRef,
@@ -24,11 +25,13 @@ import { AuditEvent } from '../model/records';
 import { parseAddress } from '../net/address';
 import { containsAddress } from '../net/cidr';
 import { Store } from './store';
-import { allocate, isAvailable, release } from './allocation-ops';
+import { SpaceTx } from './space-tx';
+import { isAvailable, release } from './allocation-ops';
+import { allocateBySelector, allocateWithPolicy, createPoolWithPolicy, quotaUsageOf } from './policy-ops';
 import { EngineCore, EngineOptions } from './engine-core';
 import { importRows } from './import-ops';
 import { EngineObserver } from './instrumentation';
-import { createPool, deletePool, updatePool } from './pool-ops';
+import { deletePool, updatePool } from './pool-ops';
 import { deleteSlice, sliceInfo, sliceLedger, syncSlice } from './slice-ops';
 import { checkName, checkOwner, checkPrefixLength, checkSpace } from '../model/validate';
 import { allocationInfo, poolInfo } from './views';
@@ -65,12 +68,12 @@ export class Ipam implements IpamApi {
 
   async createPool(input: CreatePoolInput): Promise<PoolInfo> {
     const space = checkSpace(input.space);
-    return this.core.run(space, this.actor, (tx) => poolInfo(space, tx.pool(createPool(tx, input).name), tx.nowMs));
+    return this.core.run(space, this.actor, (tx) => withQuotaUsage(tx, poolInfo(space, tx.pool(createPoolWithPolicy(tx, input).name), tx.nowMs)));
   }
 
   async updatePool(input: UpdatePoolInput): Promise<PoolInfo> {
     const space = checkSpace(input.space);
-    return this.core.run(space, this.actor, (tx) => poolInfo(space, tx.pool(updatePool(tx, input).name), tx.nowMs));
+    return this.core.run(space, this.actor, (tx) => withQuotaUsage(tx, poolInfo(space, tx.pool(updatePool(tx, input).name), tx.nowMs)));
   }
 
   async deletePool(ref: PoolRef & ActingFor): Promise<void> {
@@ -83,7 +86,7 @@ export class Ipam implements IpamApi {
       const ledger = tx.pool(checkName(ref.pool, 'pool'));
       // Block counts for a size the pool cannot hold would be figures about nothing: refused.
       const prefixLength = ref.prefixLength === undefined ? undefined : checkPrefixLength(ref.prefixLength, 'prefixLength', ledger.cidr);
-      return poolInfo(space, ledger, tx.nowMs, prefixLength);
+      return withQuotaUsage(tx, poolInfo(space, ledger, tx.nowMs, prefixLength));
     });
   }
 
@@ -91,7 +94,7 @@ export class Ipam implements IpamApi {
     const spaces = filter.space === undefined ? await this.core.direct((store) => store.listSpaces()) : [checkSpace(filter.space)];
     const lists = await Promise.all(
       spaces.map((space) =>
-        this.core.run(space, this.actor, (tx) => [...tx.state.pools.values()].map((ledger) => poolInfo(space, ledger, tx.nowMs))),
+        this.core.run(space, this.actor, (tx) => [...tx.state.pools.values()].map((ledger) => withQuotaUsage(tx, poolInfo(space, ledger, tx.nowMs)))),
       ),
     );
     return lists.flat().sort((a, b) => a.space.localeCompare(b.space) || a.name.localeCompare(b.name));
@@ -101,7 +104,15 @@ export class Ipam implements IpamApi {
     const space = checkSpace(input.space);
     return this.core.run(space, this.actor, (tx) => {
       // Decide first: the operation validates the pool name before anything looks the pool up.
-      const entry = allocate(tx, input);
+      const entry = allocateWithPolicy(tx, input);
+      return allocationInfo(space, tx.pool(entry.record.pool), entry);
+    });
+  }
+
+  async allocateBySelector(input: SelectorAllocateInput): Promise<AllocationInfo> {
+    const space = checkSpace(input.space);
+    return this.core.run(space, this.actor, (tx) => {
+      const entry = allocateBySelector(tx, input);
       return allocationInfo(space, tx.pool(entry.record.pool), entry);
     });
   }
@@ -211,4 +222,11 @@ export class Ipam implements IpamApi {
   close(): Promise<void> {
     return this.core.store.close();
   }
+}
+
+/** The pool's figures plus its usage against each quota that binds it (policy-ops), when there are any. */
+function withQuotaUsage(tx: SpaceTx, info: PoolInfo): PoolInfo {
+  const usage = quotaUsageOf(tx, tx.pool(info.name));
+  if (usage !== undefined) info.quotaUsage = usage;
+  return info;
 }

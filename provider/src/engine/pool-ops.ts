@@ -5,6 +5,7 @@ import { ActingFor, CreatePoolInput, UpdatePoolInput } from '../model/api';
 import { PoolKind, PoolRecord } from '../model/records';
 import { Cidr, bitsOf, formatCidr, overlaps, parseCidr } from '../net/cidr';
 import { assertCreator, creatorFor } from './creators';
+import { checkPolicy, mergePolicy } from '../model/policy';
 import { SpaceTx } from './space-tx';
 import {
   checkCidrWithin,
@@ -80,6 +81,7 @@ export function updatePool(tx: SpaceTx, input: UpdatePoolInput): PoolRecord {
   if (input.reserved !== undefined) next.reserved = checkReserved(input.reserved, ledger.cidr);
   if (input.description !== undefined) setOptional(next, 'description', checkDescription(input.description));
   if (input.labels !== undefined) setOptional(next, 'labels', checkLabels(input.labels));
+  if (input.policy !== undefined || input.defaultPrefixLength !== undefined) updatePolicy(next, input.policy, ledger.cidr);
   checkNewReservationsFree(ledger, next);
   if (JSON.stringify(next) === JSON.stringify(old)) return old;
   // Asking for what is already there is no change, so a stack that shares the pool may.
@@ -122,6 +124,8 @@ export function buildRecord(input: CreatePoolInput, name: string, cidr: Cidr, ki
   }
   setOptional(record, 'description', checkDescription(input.description));
   setOptional(record, 'labels', checkLabels(input.labels));
+  const policy = checkPolicy(input.policy, cidr.prefix, bitsOf(cidr.family), record.defaultPrefixLength);
+  if (policy !== undefined) record.policy = policy;
   return record;
 }
 
@@ -140,8 +144,8 @@ function sameOrConflict(space: string, existing: PoolLedger, input: CreatePoolIn
 }
 
 function definition(record: PoolRecord): string {
-  const { strategy, gateway, reserved, defaultPrefixLength, gracePeriodSeconds } = record;
-  return JSON.stringify([strategy, gateway, reserved, defaultPrefixLength, gracePeriodSeconds]);
+  const { strategy, gateway, reserved, defaultPrefixLength, gracePeriodSeconds, policy } = record;
+  return JSON.stringify([strategy, gateway, reserved, defaultPrefixLength, gracePeriodSeconds, policy]);
 }
 
 /** A pool without a parent is exactly its cidr: the fields that choose a block in a parent mean nothing there. */
@@ -176,6 +180,13 @@ function checkNewReservationsFree(ledger: PoolLedger, next: PoolRecord): void {
       throw errors.CIDR_UNAVAILABLE({ case: 'reservation', field, block: text, holder });
     }
   }
+}
+
+/** The policy after an update (model/policy.ts mergePolicy), checked against the pool and its default size. */
+function updatePolicy(next: PoolRecord, update: UpdatePoolInput['policy'], cidr: Cidr): void {
+  const policy = checkPolicy(update === undefined ? next.policy : mergePolicy(next.policy, update), cidr.prefix, bitsOf(cidr.family), next.defaultPrefixLength);
+  if (policy === undefined) delete next.policy;
+  else next.policy = policy;
 }
 
 function setOptional<K extends 'description' | 'labels'>(record: PoolRecord, key: K, value: PoolRecord[K] | undefined): void {

@@ -1,5 +1,6 @@
 import { BACKEND_CODES } from './backend-codes';
 import { INPUT_CODES } from './input-codes';
+import { POLICY_CODES } from './policy-codes';
 import { SERVICE_CODES } from './service-codes';
 import { SLICE_CODES } from './slice-codes';
 import { STATE_CODES } from './state-codes';
@@ -15,6 +16,7 @@ export const ERROR_CATALOGUE = {
   ...INPUT_CODES,
   ...SLICE_CODES,
   ...STATE_CODES,
+  ...POLICY_CODES,
   ...SERVICE_CODES,
   ...BACKEND_CODES,
 } as const;

@@ -16,14 +16,26 @@ export type Hint =
   /** A pool name taken with another definition: pick another name or change the pool. */
   | { kind: 'rename-or-update-pool'; space: string; pool: string }
   /** Stored rows that contradict each other: list every problem of the pool, then repair. */
-  | { kind: 'check-pool'; space: string; pool: string };
+  | { kind: 'check-pool'; space: string; pool: string }
+  /** No pool has labels a selector matches: label a pool to match, or change the selector. */
+  | { kind: 'label-pool'; space: string; selector: string };
 
 type HintKind = Hint['kind'];
 
 /** One face's wording of every hint: a complete table, so a new hint kind fails to compile until each face says it. */
 export type HintRenderer = { [K in HintKind]: (hint: Extract<Hint, { kind: K }>) => string };
 
-export const HINT_KINDS: readonly HintKind[] = ['list-pools', 'list-slices', 'list-allocations', 'rename-or-update-pool', 'check-pool'];
+export const HINT_KINDS: readonly HintKind[] = ['list-pools', 'list-slices', 'list-allocations', 'rename-or-update-pool', 'check-pool', 'label-pool'];
+
+/** The text fields of each kind, to accept a hint that crossed a process boundary only when it is whole. */
+const HINT_FIELDS: { [K in HintKind]: Exclude<keyof Extract<Hint, { kind: K }>, 'kind'>[] } = {
+  'list-pools': ['space'],
+  'list-slices': ['namespace'],
+  'list-allocations': ['space', 'pool'],
+  'rename-or-update-pool': ['space', 'pool'],
+  'check-pool': ['space', 'pool'],
+  'label-pool': ['space', 'selector'],
+};
 
 export function renderHint(hint: Hint, renderer: HintRenderer): string {
   return (renderer[hint.kind] as (h: Hint) => string)(hint);
@@ -34,6 +46,6 @@ export function hintFromJSON(value: unknown): Hint | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const hint = value as Record<string, unknown>;
   if (!HINT_KINDS.includes(hint.kind as HintKind)) return undefined;
-  const names = hint.kind === 'list-slices' ? ['namespace'] : hint.kind === 'list-pools' ? ['space'] : ['space', 'pool'];
+  const names: string[] = HINT_FIELDS[hint.kind as HintKind];
   return names.every((name) => typeof hint[name] === 'string') ? (hint as unknown as Hint) : undefined;
 }

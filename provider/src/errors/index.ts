@@ -6,9 +6,11 @@ import { IpamError } from './ipam-error';
 export { ERROR_CATALOGUE, ERROR_CODES, ErrorCode } from './catalogue';
 export { Hint, HintRenderer, HINT_KINDS, renderHint } from './hints';
 export { IpamError, isIpamError, ipamErrorFromJSON } from './ipam-error';
+export { importedBefore, noPoolTakes } from './composed';
+export { MissingLabel } from './policy-codes';
 export { Holder, Subject } from './subjects';
-export { UNSAFE_CHARACTER, escapeUnsafe } from './text';
-export { ChildOnlyField, PrintableText, RESERVED_LABEL_KEY } from './input-codes';
+export { RESERVED_LABEL_KEY, UNSAFE_CHARACTER, escapeUnsafe } from './text';
+export { ChildOnlyField, PrintableText } from './input-codes';
 export { CreatorAct, Rename } from './state-codes';
 export { Corruption, POSTGRES_FATAL, SqliteProblem, StoredRow } from './backend-codes';
 
@@ -25,18 +27,4 @@ export const errors = Object.fromEntries(
  */
 export function messageFor(error: { message: string; hint?: Hint }, renderer: HintRenderer): string {
   return error.hint === undefined ? error.message : `${error.message}; ${renderHint(error.hint, renderer)}`;
-}
-
-/**
- * An error met part way through writing an import, with how far it got: the same code, field
- * and hint, and the message followed by what was imported before it and that a retry is safe.
- */
-export function importedBefore(error: IpamError, progress: { done: number; total: number }): IpamError {
-  const note = ` (${progress.done} of ${progress.total} lines were imported before this; importing the file again is safe: imported lines are left unchanged)`;
-  return new IpamError(error.code, {
-    message: `${error.message}${note}`,
-    reason: `${error.reason}${note}`,
-    ...(error.field === undefined ? {} : { field: error.field }),
-    ...(error.hint === undefined ? {} : { hint: error.hint }),
-  });
 }

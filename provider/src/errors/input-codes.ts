@@ -1,17 +1,20 @@
 import { at, cases, entry, plain } from './define';
-import { codePointName, quote } from './text';
+import { RESERVED_LABEL_KEY, codePointName, quote } from './text';
 import { TRANSFER_CASES } from './transfer-cases';
 import { VIEW_INPUT_CASES } from './view-cases';
+import { POLICY_INPUT_CASES, POLICY_PREFIX_CASES } from './policy-cases';
 
 /** Input that cannot be understood. Nothing was changed. */
 
 /** What must be printable text, as a message names it. */
-export type PrintableText = 'owner-key' | 'label-key' | 'label-value' | 'description';
+export type PrintableText = 'owner-key' | 'label-key' | 'label-value' | 'description' | 'required-label' | 'creator-pattern';
 const PRINTABLE: Record<PrintableText, string> = {
   'owner-key': 'an owner key',
   'label-key': 'a label key',
   'label-value': 'a label value',
   description: 'a description',
+  'required-label': 'a required label',
+  'creator-pattern': 'a creator pattern',
 };
 
 /** The fields only a pool carved from a parent takes, and what each means there. */
@@ -22,8 +25,6 @@ const CHILD_ONLY: Record<ChildOnlyField, string> = {
   owner: 'the claim that carves it',
 };
 
-/** Why the label key "__proto__" is refused; the HTTP schema says it in its own issue list. */
-export const RESERVED_LABEL_KEY = 'this label key is reserved by JavaScript and would be lost; choose another key';
 
 /** An answer that is not from an ipam service: said alike whether the status was 4xx or 5xx. */
 export const noProblemDetails = (p: { server: string; method: string; path: string; status: number }) =>
@@ -102,6 +103,7 @@ export const INPUT_CODES = {
       'server-protocol': (p: { server: string }) => at('server', `${JSON.stringify(p.server)} must be an http:// or https:// URL`),
       ...TRANSFER_CASES.INVALID_INPUT,
       ...VIEW_INPUT_CASES,
+      ...POLICY_INPUT_CASES,
     }),
   ),
   INVALID_CIDR: entry(
@@ -154,6 +156,7 @@ export const INPUT_CODES = {
         at('prefixLength', `/${p.prefixLength} cannot be carved from pool "${p.pool}" (${p.cidr}); choose between /${p.min} and /${p.max}`),
       'cidr-mismatch': (p: { prefixLength: unknown; cidr: string }) => at('prefixLength', `/${p.prefixLength} does not match cidr ${p.cidr}; give one or make them agree`),
       'child-size': (p: { parent: string }) => at('prefixLength', `give the size of the block to carve from "${p.parent}", or a cidr`),
+      ...POLICY_PREFIX_CASES,
     }),
   ),
   FAMILY_MISMATCH: entry(400, 'Address family mismatch', (p: { field: string; block: string; blockFamily: string; pool: string; cidr: string; poolFamily: string }) =>

@@ -42,3 +42,6 @@ export function escapeUnsafe(text: string): string {
 export function listSome(items: string[]): string {
   return items.length <= 5 ? items.join(', ') : `${items.slice(0, 5).join(', ')} and ${items.length - 5} more`;
 }
+
+/** Why the label key "__proto__" is refused (a label, a required label, a selector's key); the HTTP schema says it in its own issue list. */
+export const RESERVED_LABEL_KEY = 'this label key is reserved by JavaScript and would be lost; choose another key';

@@ -11,6 +11,7 @@ import {
   ownerRefSchema,
   poolRefSchema,
   sliceInputSchema,
+  selectorAllocateInputSchema,
   sliceRefSchema,
   spaceFilterSchema,
   updatePoolInputSchema,
@@ -44,6 +45,11 @@ export interface IpamApi {
   listPools(filter?: SpaceFilter): Promise<PoolInfo[]>;
 
   allocate(input: AllocateInput): Promise<AllocationInfo>;
+  /**
+   * Allocates from a pool chosen by its labels (engine/policy-ops.ts says in which order); the
+   * answer's `pool` is the one chosen. Idempotent by owner key among the matching pools.
+   */
+  allocateBySelector(input: SelectorAllocateInput): Promise<AllocationInfo>;
   release(input: OwnerRef & ActingFor): Promise<AllocationInfo>;
   getAllocation(input: OwnerRef): Promise<AllocationInfo | undefined>;
   listAllocations(ref: PoolRef): Promise<AllocationInfo[]>;
@@ -95,6 +101,8 @@ export type CreatePoolInput = z.infer<typeof createPoolInputSchema>;
 /** Fields that may change in place; absent = unchanged, null = cleared. */
 export type UpdatePoolInput = z.infer<typeof updatePoolInputSchema>;
 export type AllocateInput = z.infer<typeof allocateInputSchema>;
+/** An allocation from whichever pool of the space matches `poolSelector` (see IpamApi.allocateBySelector). */
+export type SelectorAllocateInput = z.infer<typeof selectorAllocateInputSchema>;
 export type AvailabilityInput = z.infer<typeof availabilityInputSchema>;
 export type SliceRef = z.infer<typeof sliceRefSchema>;
 export type SliceInput = z.infer<typeof sliceInputSchema>;
@@ -106,3 +114,5 @@ export type AllocationInfo = z.infer<typeof allocationInfoSchema>;
 export type FindResult = z.infer<typeof findResultSchema>;
 export type SliceClusterAllocation = z.infer<typeof sliceClusterAllocationSchema>;
 export type SliceInfo = z.infer<typeof sliceInfoSchema>;
+/** A quota as a SubnetPool's `quotas` (or a request) gives it: the SDK's declarations name it. */
+export type { QuotaInput as PoolQuota } from './policy-types';

@@ -13,6 +13,7 @@ export const hintSchema = z
     z.object({ kind: z.literal('list-allocations'), space: z.string(), pool: z.string() }),
     z.object({ kind: z.literal('rename-or-update-pool'), space: z.string(), pool: z.string() }),
     z.object({ kind: z.literal('check-pool'), space: z.string(), pool: z.string() }),
+    z.object({ kind: z.literal('label-pool'), space: z.string(), selector: z.string() }),
   ])
   .describe('what to ask next, as data for a client to word its own way');
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strategySchema } from './records';
+import { poolPolicyInputSchema, poolPolicyUpdateSchema, poolSelectorSchema } from './policy-types';
 import { checkLabels, checkStrategy, labelKeyProblem } from './validate';
 
 /**
@@ -87,6 +88,7 @@ export const createPoolInputSchema = z.strictObject({
   gracePeriodSeconds: gracePeriodSeconds.optional(),
   description: text('free text').optional(),
   labels: requestLabels.optional(),
+  policy: poolPolicyInputSchema.optional(),
 });
 
 /** Fields that may change in place; absent = unchanged, null = cleared. */
@@ -101,6 +103,7 @@ export const updatePoolInputSchema = z.strictObject({
   gracePeriodSeconds: gracePeriodSeconds.optional(),
   description: z.union([text('free text'), z.null()]).optional(),
   labels: z.union([requestLabels, z.null()]).optional(),
+  policy: poolPolicyUpdateSchema.nullable().optional(),
 });
 
 export const allocateInputSchema = z.strictObject({
@@ -117,6 +120,12 @@ export const allocateInputSchema = z.strictObject({
   description: text('free text').optional(),
   labels: requestLabels.optional(),
 });
+
+/**
+ * An allocation from whichever pool of the space matches `poolSelector` (IpamApi.allocateBySelector):
+ * an allocation that names labels of its pool instead of the pool.
+ */
+export const selectorAllocateInputSchema = allocateInputSchema.omit({ pool: true }).extend({ poolSelector: poolSelectorSchema });
 
 export const availabilityInputSchema = poolRefSchema.extend({ cidr: text('a block ("10.0.4.0/24") or an address ("10.0.0.7")') });
 

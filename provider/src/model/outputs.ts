@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NetworkFacts } from '../net/facts';
 import { allocationRecordSchema, auditEventSchema, poolRecordSchema } from './records';
+import { poolPolicySchema, poolQuotaSchema, quotaUsageSchema } from './policy-types';
 import { blockStatsSchema, consistencyIssueSchema, consistencyReportSchema, poolStatsSchema } from './reports';
 
 /**
@@ -28,6 +29,7 @@ export const poolInfoSchema = poolRecordSchema
     facts: networkFactsSchema,
     children: z.array(z.string()).describe('names of the child pools, sorted'),
     stats: poolStatsSchema,
+    quotaUsage: z.array(quotaUsageSchema).describe('usage of every holder against each quota that binds this pool (its own, and space quotas)').optional(),
   })
   .describe('a pool with its facts and figures');
 
@@ -115,6 +117,10 @@ export const NAMED_OUTPUTS = {
   SliceInfo: sliceInfoSchema,
   SliceClusterAllocation: sliceClusterAllocationSchema,
   BackendInfo: backendInfoSchema,
+  PoolPolicy: poolPolicySchema,
+  QuotaUsage: quotaUsageSchema,
+  // What a request and a SubnetPool's `quotas` give, which the SubnetPool echoes as its output.
+  PoolQuota: poolQuotaSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 // net/ sits below model/ and cannot import zod schemas, so its NetworkFacts interface is checked

@@ -11,6 +11,7 @@
  * document describes its responses with the same schemas.
  */
 import { z } from 'zod';
+import { poolPolicySchema } from './policy-types';
 
 export const strategySchema = z.enum(['first-fit', 'best-fit']).describe('how blocks are chosen: first-fit (lowest address) or best-fit (smallest hole that fits)');
 export type Strategy = z.infer<typeof strategySchema>;
@@ -39,6 +40,7 @@ export const poolRecordSchema = z.object({
   creator: z.string().describe('who created the pool: a Pulumi stack ("pulumi:project/stack"), a CLI user ("cli:alice"), a service token\'s name').optional(),
   description: z.string().describe('free text').optional(),
   labels: labelsSchema.optional(),
+  policy: poolPolicySchema.optional(),
   createdAt: z.string().describe('when the pool was created, ISO-8601 UTC'),
 });
 export type PoolRecord = z.infer<typeof poolRecordSchema>;

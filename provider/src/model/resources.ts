@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sliceClusterAllocationSchema } from './outputs';
+import { POLICY_FIELDS } from './policy-types';
 import { described } from './pulumi-meta';
 import { strategySchema } from './records';
 
@@ -51,6 +52,27 @@ const IDENTITY = {
   backendId: string('Id of the backend instance that holds it; refresh, diff and delete against another backend fail instead of finding nothing.'),
 };
 
+/** A SubnetPool's allocation rules and quotas (model/policy-types.ts), as flat inputs: they change in place. */
+const POLICY = z.object(POLICY_FIELDS).partial().shape;
+
+/** How a claim or a client address may choose its pool by labels instead of naming it. */
+const poolSelector = () =>
+  described(
+    optional(z.union([z.string(), z.record(z.string(), z.string())])),
+    'Labels of the pool to allocate from instead of pool: a map ({zone: "eu-west-1a"}) or a Kubernetes selector ("zone=eu-west-1a,env in (prod,staging)"). ' +
+      'Among matching pools: the highest "priority" label, then the most free addresses, then the name. The pool chosen is the pool output and never changes on refresh; ' +
+      'a changed selector replaces.',
+    { replace: true },
+  );
+
+/** The labels of a claim or a client address: recorded on the allocation when it is granted. */
+const allocationLabels = () =>
+  described(
+    optional(z.record(z.string(), z.string())),
+    'Labels of the allocation (a pool may require some, see requiredLabels); recorded when it is granted, so a change replaces it.',
+    { replace: true },
+  );
+
 const NETWORK_FACTS = {
   network: string('Network address.'),
   netmask: string('Netmask in address form.'),
@@ -76,8 +98,9 @@ const subnetPool: ResourceDescription = {
     reserved: optional(z.array(z.string()).describe('CIDRs or first-last ranges never handed out.')),
     gracePeriodSeconds: optional(integer('How long a released block stays held for its owner (default 86400, max 604800).')),
     description: optional(string('Free text.')),
-    labels: optional(z.record(z.string(), z.string()).describe('Labels.')),
+    labels: optional(z.record(z.string(), z.string()).describe('Labels; claims and client addresses select pools by them (poolSelector).')),
     adopt: adopt(),
+    ...POLICY,
   }),
   outputs: z.object({
     ...IDENTITY,
@@ -93,7 +116,9 @@ const subnetPool: ResourceDescription = {
 const subnetPoolClaim: ResourceDescription = {
   description: 'A child block of a requested size carved from a pool; with asPool it becomes a pool that other claims can use.',
   inputs: z.object({
-    pool: described(z.string(), 'The pool to claim from.', { replace: true }),
+    pool: described(optional(z.string()), 'The pool to claim from; or give poolSelector. Output: the pool the block is in.', { replace: true, computed: true }),
+    poolSelector: poolSelector(),
+    labels: allocationLabels(),
     space: space(),
     prefixLength: described(optional(z.number().int()), "Size of the block; defaults to the pool's defaultPrefixLength.", { replace: true, computed: true }),
     cidr: described(optional(z.string()), 'A specific block: granted if free, else an error. Output: the granted block.', { replace: true, computed: true }),
@@ -141,7 +166,9 @@ const sliceIpam: ResourceDescription = {
 const clientIp: ResourceDescription = {
   description: 'One address for a client (VPN peer, VM), skipping network, broadcast and gateway.',
   inputs: z.object({
-    pool: described(z.string(), 'The pool to take the address from.', { replace: true }),
+    pool: described(optional(z.string()), 'The pool to take the address from; or give poolSelector. Output: the pool the address is in.', { replace: true, computed: true }),
+    poolSelector: poolSelector(),
+    labels: allocationLabels(),
     space: space(),
     clientId: described(z.string(), 'The client: its idempotency key; the same client always gets the same address.', { replace: true }),
     address: described(optional(z.string()), 'A specific address: granted if free, else an error.', { replace: true }),

@@ -47,7 +47,7 @@ export function checkOwner(value: unknown, field = 'owner'): string {
  * Refuses text holding a control or invisible character (errors.ts UNSAFE_CHARACTER): printed,
  * it could rewrite the terminal or pass for other text. The message names the character.
  */
-function checkPrintable(value: string, field: string, what: PrintableText): void {
+export function checkPrintable(value: string, field: string, what: PrintableText): void {
   const unsafe = UNSAFE_CHARACTER.exec(value);
   if (unsafe === null) return;
   throw errors.INVALID_INPUT({ case: 'unprintable', field, value, character: unsafe[0], position: [...value.slice(0, unsafe.index)].length + 1, what });

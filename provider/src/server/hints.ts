@@ -10,4 +10,5 @@ export const HTTP_HINTS: HintRenderer = {
   'list-allocations': (h) => `list them with GET ${pool(h.space, h.pool)}/allocations`,
   'rename-or-update-pool': (h) => `choose another name, or change it with PATCH ${pool(h.space, h.pool)}`,
   'check-pool': (h) => `GET ${pool(h.space, h.pool)}/check lists every problem; then repair the state (restore a backup, or remove the bad row)`,
+  'label-pool': (h) => `label a pool to match (PATCH ${pools(h.space)}/NAME with its labels), or change the selector`,
 };

@@ -20,7 +20,9 @@ import {
   noParams,
   ownerParams,
   poolParams,
+  selectorAllocateBody,
   sliceParams,
+  spaceOwnerParams,
   spaceParams,
   syncSliceBody,
   updatePoolBody,
@@ -93,6 +95,12 @@ export const ROUTES: Route[] = [
     summary: 'Allocate a block or a host address for an owner (idempotent: the owner gets its block back)',
     scope: 'write', params: ownerParams, query: emptyQuery, body: allocateBody, status: 200, response: allocationInfoSchema, operation: 'allocate',
     handle: (api, { params, body }) => api.allocate({ ...body, ...params }),
+  }),
+  route({
+    method: 'PUT', path: '/v1/spaces/{space}/allocations/{owner}', operationId: 'allocateBySelector',
+    summary: "Allocate for an owner from a pool chosen by its labels (poolSelector); the answer's pool is the one chosen",
+    scope: 'write', params: spaceOwnerParams, query: emptyQuery, body: selectorAllocateBody, status: 200, response: allocationInfoSchema, operation: 'allocate',
+    handle: (api, { params, body }) => api.allocateBySelector({ ...body, ...params }),
   }),
   route({
     method: 'GET', path: `${POOL}/allocations/{owner}`, operationId: 'getAllocation', summary: "An owner's allocation",

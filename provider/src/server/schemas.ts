@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allocateInputSchema, createPoolInputSchema, findInputSchema, importInputSchema, sliceInputSchema, updatePoolInputSchema } from '../model/inputs';
+import { allocateInputSchema, createPoolInputSchema, findInputSchema, importInputSchema, selectorAllocateInputSchema, sliceInputSchema, updatePoolInputSchema } from '../model/inputs';
 import { backendInfoSchema } from '../model/outputs';
 
 /**
@@ -24,13 +24,18 @@ export const queryInteger = (description: string) =>
 
 export const spaceParams = z.strictObject({ space: text('address space (a Kubernetes namespace on that backend)') });
 export const poolParams = spaceParams.extend({ pool: text('pool name') });
-export const ownerParams = poolParams.extend({ owner: text('owner key (idempotency key), URL-encoded') });
+const ownerParam = text('owner key (idempotency key), URL-encoded');
+export const ownerParams = poolParams.extend({ owner: ownerParam });
+/** An owner in a space, its pool chosen by a selector (PUT /v1/spaces/{space}/allocations/{owner}). */
+export const spaceOwnerParams = spaceParams.extend({ owner: ownerParam });
 export const sliceParams = z.strictObject({ namespace: text('namespace of the slice'), name: text('slice name') });
 export const noParams = z.strictObject({});
 
 export const createPoolBody = createPoolInputSchema.omit({ space: true });
 export const updatePoolBody = updatePoolInputSchema.omit({ space: true, pool: true });
 export const allocateBody = allocateInputSchema.omit({ space: true, pool: true, owner: true });
+/** An allocation from a pool chosen by its labels (IpamApi.allocateBySelector). */
+export const selectorAllocateBody = selectorAllocateInputSchema.omit({ space: true, owner: true });
 export const syncSliceBody = sliceInputSchema.omit({ namespace: true, name: true });
 
 export const importBody = importInputSchema.omit({ space: true });
@@ -55,7 +60,7 @@ export const problemSchema = z
     field: z.string().describe('the input field the error is about, when there is one').optional(),
     hint: z
       .looseObject({ kind: z.string() })
-      .describe('what to ask next, as data for a client to word its own way: {kind: "list-pools", space}, "list-slices", "list-allocations", "rename-or-update-pool", "check-pool"')
+      .describe('what to ask next, as data for a client to word its own way: {kind: "list-pools", space}, "list-slices", "list-allocations", "rename-or-update-pool", "check-pool", "label-pool"')
       .optional(),
   })
   .describe('application/problem+json');

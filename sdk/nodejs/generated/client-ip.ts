@@ -3,8 +3,20 @@ import * as pulumi from '@pulumi/pulumi';
 
 /** The inputs of a ClientIp. */
 export interface ClientIpArgs {
-  /** The pool to take the address from. */
-  pool: pulumi.Input<string>;
+  /** The pool to take the address from; or give poolSelector. Output: the pool the address is in. */
+  pool?: pulumi.Input<string>;
+  /**
+   * Labels of the pool to allocate from instead of pool: a map ({zone: "eu-west-1a"}) or a Kubernetes
+   * selector ("zone=eu-west-1a,env in (prod,staging)"). Among matching pools: the highest "priority" label,
+   * then the most free addresses, then the name. The pool chosen is the pool output and never changes on
+   * refresh; a changed selector replaces.
+   */
+  poolSelector?: pulumi.Input<string | Record<string, string>>;
+  /**
+   * Labels of the allocation (a pool may require some, see requiredLabels); recorded when it is granted, so a
+   * change replaces it.
+   */
+  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Address space (a Kubernetes namespace on that backend). Pools of one space never overlap unless nested.
    * Default: stack config ipam:namespace, else "default".
@@ -26,8 +38,20 @@ export interface ClientIpArgs {
  * as the provider settled them, and what it computed.
  */
 export abstract class ClientIpOutputs extends pulumi.dynamic.Resource {
-  /** The pool to take the address from. */
+  /** The pool to take the address from; or give poolSelector. Output: the pool the address is in. */
   declare readonly pool: pulumi.Output<string>;
+  /**
+   * Labels of the pool to allocate from instead of pool: a map ({zone: "eu-west-1a"}) or a Kubernetes
+   * selector ("zone=eu-west-1a,env in (prod,staging)"). Among matching pools: the highest "priority" label,
+   * then the most free addresses, then the name. The pool chosen is the pool output and never changes on
+   * refresh; a changed selector replaces.
+   */
+  declare readonly poolSelector: pulumi.Output<string | Record<string, string> | undefined>;
+  /**
+   * Labels of the allocation (a pool may require some, see requiredLabels); recorded when it is granted, so a
+   * change replaces it.
+   */
+  declare readonly labels: pulumi.Output<Record<string, string> | undefined>;
   /**
    * Address space (a Kubernetes namespace on that backend). Pools of one space never overlap unless nested.
    * Default: stack config ipam:namespace, else "default".

@@ -3,8 +3,20 @@ import * as pulumi from '@pulumi/pulumi';
 
 /** The inputs of a SubnetPoolClaim. */
 export interface SubnetPoolClaimArgs {
-  /** The pool to claim from. */
-  pool: pulumi.Input<string>;
+  /** The pool to claim from; or give poolSelector. Output: the pool the block is in. */
+  pool?: pulumi.Input<string>;
+  /**
+   * Labels of the pool to allocate from instead of pool: a map ({zone: "eu-west-1a"}) or a Kubernetes
+   * selector ("zone=eu-west-1a,env in (prod,staging)"). Among matching pools: the highest "priority" label,
+   * then the most free addresses, then the name. The pool chosen is the pool output and never changes on
+   * refresh; a changed selector replaces.
+   */
+  poolSelector?: pulumi.Input<string | Record<string, string>>;
+  /**
+   * Labels of the allocation (a pool may require some, see requiredLabels); recorded when it is granted, so a
+   * change replaces it.
+   */
+  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Address space (a Kubernetes namespace on that backend). Pools of one space never overlap unless nested.
    * Default: stack config ipam:namespace, else "default".
@@ -34,8 +46,20 @@ export interface SubnetPoolClaimArgs {
  * use. Its outputs: the inputs, as the provider settled them, and what it computed.
  */
 export abstract class SubnetPoolClaimOutputs extends pulumi.dynamic.Resource {
-  /** The pool to claim from. */
+  /** The pool to claim from; or give poolSelector. Output: the pool the block is in. */
   declare readonly pool: pulumi.Output<string>;
+  /**
+   * Labels of the pool to allocate from instead of pool: a map ({zone: "eu-west-1a"}) or a Kubernetes
+   * selector ("zone=eu-west-1a,env in (prod,staging)"). Among matching pools: the highest "priority" label,
+   * then the most free addresses, then the name. The pool chosen is the pool output and never changes on
+   * refresh; a changed selector replaces.
+   */
+  declare readonly poolSelector: pulumi.Output<string | Record<string, string> | undefined>;
+  /**
+   * Labels of the allocation (a pool may require some, see requiredLabels); recorded when it is granted, so a
+   * change replaces it.
+   */
+  declare readonly labels: pulumi.Output<Record<string, string> | undefined>;
   /**
    * Address space (a Kubernetes namespace on that backend). Pools of one space never overlap unless nested.
    * Default: stack config ipam:namespace, else "default".

@@ -25,6 +25,7 @@ export class KubernetesIpam implements IpamApi {
   getPool: IpamApi['getPool'] = (ref) => this.settled(this.engine.getPool(this.inSpace(ref)));
   listPools: IpamApi['listPools'] = (filter = {}) => this.settled(this.engine.listPools(this.inSpace(filter)));
   allocate: IpamApi['allocate'] = (input) => this.settled(this.engine.allocate(this.inSpace(input)));
+  allocateBySelector: IpamApi['allocateBySelector'] = (input) => this.settled(this.engine.allocateBySelector(this.inSpace(input)));
   release: IpamApi['release'] = (input) => this.settled(this.engine.release(this.inSpace(input)));
   getAllocation: IpamApi['getAllocation'] = (input) => this.settled(this.engine.getAllocation(this.inSpace(input)));
   listAllocations: IpamApi['listAllocations'] = (ref) => this.settled(this.engine.listAllocations(this.inSpace(ref)));

@@ -10,6 +10,8 @@ import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, idParts, pulumiError, str } from '../handler';
 import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown } from '../values';
+import { checkPoolOrSelector, selectorCheck, withChosenPool } from '../policy-inputs';
+import { checkLabels } from '../../model/validate';
 
 /**
  * One address for a client (a VPN peer, a VM): the clientId is the owner key, so a client always
@@ -22,6 +24,8 @@ const FIELD_CHECKS = {
   space: (v: string) => checkSpace(v),
   clientId: (v: string) => checkOwner(v, 'clientId'),
   address: (v: string) => normalizeAddress(v, 'address'),
+  poolSelector: selectorCheck,
+  labels: (v: Record<string, string>) => checkLabels(v),
 };
 
 /** The answer with its pool's block: an IPAM service older than poolCidr in answers is asked for the pool. */
@@ -64,21 +68,24 @@ export const clientIp: ResourceHandler = {
   },
 
   async check(urn, olds, news) {
-    return checkResource('ClientIp', urn, olds, news, { space: () => defaultSpace() }, FIELD_CHECKS);
+    return checkPoolOrSelector(checkResource('ClientIp', urn, olds, news, { space: () => defaultSpace() }, FIELD_CHECKS));
   },
 
   async diff(_id, olds, news) {
     await checkBackend(ipamApi, olds, str(olds, 'space'), what(olds));
     return diffInputs('ClientIp', olds, news, (o, n) =>
-      ['space', 'pool', 'clientId'].every((k) => o[k] === n[k] || isUnknown(n[k])),
+      // A selector may choose the old pool again: the old address must go first, so the client takes it back.
+      ['space', 'pool', 'clientId'].every((k) => o[k] === n[k] || isUnknown(n[k]) || (k === 'pool' && n.poolSelector !== undefined)),
     );
   },
 
   async create(inputs) {
     const api = await ipamApi();
-    const a = (await backend(() => api.allocate({ ...ref(inputs), kind: 'host', address: str(inputs, 'address'), ...acting(inputs) })))!;
+    const request = { ...ref(inputs), kind: 'host' as const, address: str(inputs, 'address'), labels: inputs.labels as Record<string, string> | undefined, ...acting(inputs) };
+    const selector = inputs.poolSelector as string | undefined;
+    const a = (await backend(() => (selector === undefined ? api.allocate(request) : api.allocateBySelector({ ...request, poolSelector: selector }))))!;
     const { id: backendId } = await backendOf(api, a.space);
-    return { id: `${a.space}/${a.pool}/${a.owner}`, outs: outputs(inputs, await withPoolCidr(api, a), backendId) };
+    return { id: `${a.space}/${a.pool}/${a.owner}`, outs: outputs({ ...inputs, pool: a.pool }, await withPoolCidr(api, a), backendId) };
   },
 
   async read(id, props) {
@@ -88,9 +95,9 @@ export const clientIp: ResourceHandler = {
 
   async update(_id, olds, news) {
     // Only `adopt` changes in place; the outputs are the new inputs and what the backend holds.
-    const outs = await current({ ...news, backendId: olds.backendId });
+    const outs = await current({ ...withChosenPool(news, olds), backendId: olds.backendId });
     if (outs === undefined) {
-      throw pulumiError(errors.ALLOCATION_NOT_FOUND({ case: 'gone', subject: what(news), field: 'clientId' }));
+      throw pulumiError(errors.ALLOCATION_NOT_FOUND({ case: 'gone', subject: what(withChosenPool(news, olds)), field: 'clientId' }));
     }
     return { outs };
   },

@@ -11,6 +11,8 @@ import { defaultOwner } from '../identity';
 import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown } from '../values';
 import { knownCidr } from './subnet-pool';
+import { checkPoolOrSelector, selectorCheck, withChosenPool } from '../policy-inputs';
+import { checkLabels } from '../../model/validate';
 
 /**
  * A claim is an allocation from a pool, keyed by its owner (by default derived from the URN, so
@@ -35,6 +37,8 @@ const FIELD_CHECKS = {
   preferredCidr: (v: string) => normalizeCidr(v, 'preferredCidr'),
   poolName: (v: string) => checkName(v, 'poolName'),
   owner: (v: string) => checkOwner(v),
+  poolSelector: selectorCheck,
+  labels: (v: Record<string, string>) => checkLabels(v),
 };
 
 const isPool = (props: Props): boolean => props.asPool === true;
@@ -86,7 +90,7 @@ export const subnetPoolClaim: ResourceHandler = {
     const defaults: IdentityDefaults = { owner: (id) => id && defaultOwner(id), space: () => defaultSpace() };
     // The child pool takes the resource name unless asPool is plainly off.
     if (news.asPool !== undefined && news.asPool !== false) defaults.poolName = (id) => id?.name;
-    return checkResource('SubnetPoolClaim', urn, olds, news, defaults, FIELD_CHECKS);
+    return checkPoolOrSelector(checkResource('SubnetPoolClaim', urn, olds, news, defaults, FIELD_CHECKS), news.asPool === true);
   },
 
   async diff(_id, olds, news) {
@@ -94,7 +98,9 @@ export const subnetPoolClaim: ResourceHandler = {
     return diffInputs('SubnetPoolClaim', olds, news, (o, n) => {
       if (o.space !== n.space && !isUnknown(n.space)) return false;
       if (isPool(o) && isPool(n)) return o.poolName === n.poolName || isUnknown(n.poolName);
-      return (o.owner === n.owner || isUnknown(n.owner)) && (o.pool === n.pool || isUnknown(n.pool));
+      // A selector may choose the old pool again: the old block must go first, so the owner takes it back.
+      const samePool = o.pool === n.pool || isUnknown(n.pool) || n.poolSelector !== undefined;
+      return (o.owner === n.owner || isUnknown(n.owner)) && samePool;
     });
   },
 
@@ -116,11 +122,13 @@ export const subnetPoolClaim: ResourceHandler = {
       const { id: backendId } = await backendOf(api, pool.space);
       return { id: `${pool.space}/${pool.name}`, outs: childPoolOutputs(inputs, pool, backendId) };
     }
+    const request = { prefixLength: num(inputs, 'prefixLength'), cidr: str(inputs, 'cidr'), prefer: str(inputs, 'preferredCidr'), labels: inputs.labels as Record<string, string> | undefined, ...acting(inputs) };
+    const selector = inputs.poolSelector as string | undefined;
     const a = (await backend(() =>
-      api.allocate({ ...owner(inputs), prefixLength: num(inputs, 'prefixLength'), cidr: str(inputs, 'cidr'), prefer: str(inputs, 'preferredCidr'), ...acting(inputs) }),
+      selector === undefined ? api.allocate({ ...owner(inputs), ...request }) : api.allocateBySelector({ ...owner(inputs), poolSelector: selector, ...request }),
     ))!;
     const { id: backendId } = await backendOf(api, a.space);
-    return { id: `${a.space}/${a.pool}/${a.owner}`, outs: allocationOutputs(inputs, a, backendId) };
+    return { id: `${a.space}/${a.pool}/${a.owner}`, outs: allocationOutputs({ ...inputs, pool: a.pool }, a, backendId) };
   },
 
   async read(id, props) {
@@ -131,9 +139,9 @@ export const subnetPoolClaim: ResourceHandler = {
   async update(_id, olds, news) {
     // Only preferredCidr changes in place, and it matters only when a block is first chosen:
     // the outputs are the new inputs and the block the backend holds (never the old inputs).
-    const outs = await current({ ...news, backendId: olds.backendId });
+    const outs = await current({ ...withChosenPool(news, olds), backendId: olds.backendId });
     if (outs === undefined) {
-      throw pulumiError(errors.ALLOCATION_NOT_FOUND({ case: 'gone', subject: what(news), field: 'owner' }));
+      throw pulumiError(errors.ALLOCATION_NOT_FOUND({ case: 'gone', subject: what(withChosenPool(news, olds)), field: 'owner' }));
     }
     return { outs };
   },

@@ -10,6 +10,7 @@ import { diffInputs } from '../diff';
 import { GONE, ResourceHandler, backend, blockOutputs, idParts, str } from '../handler';
 import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown } from '../values';
+import { newPolicyOf, policyChecks, policyOf, policyOutputs } from '../policy-inputs';
 
 /** The pool block, when the inputs hold a known, valid one. */
 export function knownCidr(inputs: Props, field = 'cidr'): Cidr | undefined {
@@ -41,6 +42,7 @@ const FIELD_CHECKS = {
   gracePeriodSeconds: (v: number) => checkGracePeriod(v),
   description: (v: string) => checkDescription(v),
   labels: (v: Record<string, string>) => checkLabels(v),
+  ...policyChecks(knownCidr),
 };
 
 function outputs(inputs: Props, pool: PoolInfo, backendId: string | undefined): Props {
@@ -96,6 +98,7 @@ export const subnetPool: ResourceHandler = {
         gracePeriodSeconds: inputs.gracePeriodSeconds as number | undefined,
         description: str(inputs, 'description'),
         labels: inputs.labels as Record<string, string> | undefined,
+        policy: newPolicyOf(inputs),
         ...acting(inputs),
       }),
     ))!;
@@ -122,6 +125,7 @@ export const subnetPool: ResourceHandler = {
       gracePeriodSeconds: props.gracePeriodSeconds === undefined && pool.gracePeriodSeconds === DEFAULT_GRACE_SECONDS ? undefined : pool.gracePeriodSeconds,
       description: pool.description,
       labels: pool.labels,
+      ...policyOutputs(pool),
       adopt: props.adopt,
       // An imported pool acts for its creator, so the stack can change and delete it.
       creator: props.creator ?? pool.creator,
@@ -142,6 +146,7 @@ export const subnetPool: ResourceHandler = {
         gracePeriodSeconds: (news.gracePeriodSeconds as number | undefined) ?? DEFAULT_GRACE_SECONDS,
         description: str(news, 'description') ?? null,
         labels: (news.labels as Record<string, string> | undefined) ?? null,
+        policy: policyOf(news),
       }),
     ))!;
     return { outs: outputs(news, pool, backendId) };
