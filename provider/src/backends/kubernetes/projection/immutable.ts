@@ -11,8 +11,8 @@ import { DerivedKind } from './desired';
 export const IMMUTABLE_SPEC_FIELDS: Record<DerivedKind, readonly string[]> = {
   SubnetPool: ['cidr', 'parentRef'],
   SliceIpam: ['sliceSubnet', 'subnetSize'],
-  SubnetPoolClaim: ['parentPoolRef', 'desiredBlockSize', 'owner', 'poolName'],
-  ClientIp: ['poolRef', 'owner'],
+  SubnetPoolClaim: ['parentPoolRef', 'desiredBlockSize', 'owner', 'poolName', 'poolSelector'],
+  ClientIp: ['poolRef', 'owner', 'poolSelector'],
 };
 
 /** Whether writing `desired` over `current` would change a field the API server keeps as it was. */
