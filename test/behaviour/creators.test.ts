@@ -94,7 +94,7 @@ onEveryBackend('creators', ['ks'], (open) => {
     await store.commit({
       space: 'default',
       expectedVersion: (await store.read('default')).version,
-      writes: [{ type: 'putPool', pool: poolRecord('old', '10.70.0.0/24') }],
+      writes: [{ type: 'savePool', pool: poolRecord('old', '10.70.0.0/24') }],
       audit: [],
     });
     await ipam.updatePool({ pool: 'old', description: 'anyone', creator: B });

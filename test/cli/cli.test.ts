@@ -142,8 +142,8 @@ describe('ipam command', () => {
       const read = await store.read('default');
       const web = read.allocations.find((a) => a.owner === 'web')!;
       const writes: StoreWrite[] = [
-        { type: 'deleteAllocation', pool: 'p', owner: 'web' },
-        { type: 'putAllocation', allocation: { ...web, owner: 'web\u009b2J\u202e' } },
+        { type: 'removeAllocation', pool: 'p', owner: 'web' },
+        { type: 'saveAllocation', allocation: { ...web, owner: 'web\u009b2J\u202e' } },
       ];
       expect((await store.commit({ space: 'default', expectedVersion: read.version, writes, audit: [] })).ok).to.equal(true);
     } finally {

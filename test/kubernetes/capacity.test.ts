@@ -57,7 +57,7 @@ describe('Kubernetes backend: a namespace holding 50,000 allocations', function 
   it('refuses a commit at a stale version and changes nothing', async () => {
     const store = open();
     const { version } = await store.read(NS);
-    const stale = await store.commit({ space: NS, expectedVersion: version - 1, writes: [{ type: 'deleteAllocation', pool: FILL_POOLS.peers.name, owner: fillRecord(COUNT - 1, COUNT).owner }], audit: [] });
+    const stale = await store.commit({ space: NS, expectedVersion: version - 1, writes: [{ type: 'removeAllocation', pool: FILL_POOLS.peers.name, owner: fillRecord(COUNT - 1, COUNT).owner }], audit: [] });
     expect(stale).to.deep.equal({ ok: false, version });
     expect((await store.read(NS)).allocations).to.have.length(COUNT);
     await store.close();

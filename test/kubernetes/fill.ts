@@ -62,10 +62,10 @@ export async function fillSpace(store: Store, space: string, count: number, batc
     if (!result.ok) throw new Error(`fill of ${space}: lost the compare-and-swap at version ${version}`);
     version = result.version;
   };
-  await commit([{ type: 'putPool', pool: FILL_POOLS.blocks }, { type: 'putPool', pool: FILL_POOLS.peers }]);
+  await commit([{ type: 'savePool', pool: FILL_POOLS.blocks }, { type: 'savePool', pool: FILL_POOLS.peers }]);
   for (let from = 0; from < count; from += batch) {
     const to = Math.min(count, from + batch);
-    await commit(Array.from({ length: to - from }, (_, k) => ({ type: 'putAllocation' as const, allocation: fillRecord(from + k, count) })));
+    await commit(Array.from({ length: to - from }, (_, k) => ({ type: 'saveAllocation' as const, allocation: fillRecord(from + k, count) })));
   }
   return version;
 }

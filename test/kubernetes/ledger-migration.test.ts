@@ -31,11 +31,11 @@ function earlierLedger(): LedgerSpec {
     ...Array.from({ length: 6_000 }, (_, i) => allocationRecord('vpn', `peer-${i}`, `10.8.${i >> 8}.${i & 255}/32`, { kind: 'host', allocatedAt: new Date(Date.parse(AT) + i * 1000).toISOString() })),
   ].filter((a) => a.cidr !== '10.8.0.0/32' && a.cidr !== '10.8.0.1/32');
   const writes = [
-    { type: 'putPool' as const, pool: poolRecord('corp', '10.0.0.0/16', { defaultPrefixLength: 24, creator: 'cli:alice', labels: { env: 'prod' } }) },
-    { type: 'putPool' as const, pool: poolRecord('finance', '10.0.16.0/20', { parent: 'corp', owner: 'finance-tenant' }) },
-    { type: 'putPool' as const, pool: poolRecord('vpn', '10.8.0.0/16', { gateway: '10.8.0.1' }) },
-    { type: 'putPool' as const, pool: poolRecord('v6', '2001:db8::/48', { defaultPrefixLength: 64 }) },
-    ...allocations.map((allocation) => ({ type: 'putAllocation' as const, allocation })),
+    { type: 'savePool' as const, pool: poolRecord('corp', '10.0.0.0/16', { defaultPrefixLength: 24, creator: 'cli:alice', labels: { env: 'prod' } }) },
+    { type: 'savePool' as const, pool: poolRecord('finance', '10.0.16.0/20', { parent: 'corp', owner: 'finance-tenant' }) },
+    { type: 'savePool' as const, pool: poolRecord('vpn', '10.8.0.0/16', { gateway: '10.8.0.1' }) },
+    { type: 'savePool' as const, pool: poolRecord('v6', '2001:db8::/48', { defaultPrefixLength: 64 }) },
+    ...allocations.map((allocation) => ({ type: 'saveAllocation' as const, allocation })),
   ];
   return applyCommit(emptyLedger(), writes, audit, 41);
 }

@@ -26,7 +26,7 @@ const shapes: Record<string, (i: number) => AllocationRecord> = {
 const fullAudit: AuditEvent[] = Array.from({ length: 128 }, (_, i) => ({ at: new Date(Date.parse(AT) + i * 61_001).toISOString(), pool: 'fill-blocks', action: 'allocate', owner: blockRecord(i, false).owner, cidr: blockRecord(i, false).cidr, actor: 'pulumi' }));
 
 function ledgerBytes(count: number, shape: (i: number) => AllocationRecord): number {
-  const writes = [{ type: 'putPool' as const, pool: FILL_POOLS.blocks }, { type: 'putPool' as const, pool: FILL_POOLS.peers }, ...Array.from({ length: count }, (_, i) => ({ type: 'putAllocation' as const, allocation: shape(i) }))];
+  const writes = [{ type: 'savePool' as const, pool: FILL_POOLS.blocks }, { type: 'savePool' as const, pool: FILL_POOLS.peers }, ...Array.from({ length: count }, (_, i) => ({ type: 'saveAllocation' as const, allocation: shape(i) }))];
   return Buffer.byteLength(JSON.stringify(ledgerObject(NS, applyCommit(emptyLedger(), writes, fullAudit, 1), undefined)));
 }
 
@@ -101,7 +101,7 @@ describe('Kubernetes backend: the ledger size limit', function () {
   });
 
   it('stops before the API server would refuse: past 1.5 MiB etcd answers "request is too large"', async () => {
-    const writes = [{ type: 'putPool' as const, pool: FILL_POOLS.blocks }, ...Array.from({ length: 120_000 }, (_, i) => ({ type: 'putAllocation' as const, allocation: blockRecord(i, false) }))];
+    const writes = [{ type: 'savePool' as const, pool: FILL_POOLS.blocks }, ...Array.from({ length: 120_000 }, (_, i) => ({ type: 'saveAllocation' as const, allocation: blockRecord(i, false) }))];
     const checked = new KubernetesStore(new KubeClient(loadKubeconfig({ kubeconfig: t.cluster.kubeconfig })), { namespace: NS });
     const unchecked = new KubernetesStore(new KubeClient(loadKubeconfig({ kubeconfig: t.cluster.kubeconfig })), { namespace: NS, maxLedgerBytes: 4 * 1024 * 1024 });
     await expectIpamError(checked.commit({ space: NS, expectedVersion: 0, writes, audit: [] }), 'LEDGER_TOO_LARGE');

@@ -68,19 +68,19 @@ describe('Kubernetes projection: the engine view kept between passes', () => {
     fc.assert(
       fc.property(fc.array(fc.array(write, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }), (commits) => {
         const states = new LedgerStates();
-        let spec = applyCommit(emptyLedger(), [{ type: 'putPool', pool: poolRecord('p', '10.0.0.0/20') }], [], 1);
+        let spec = applyCommit(emptyLedger(), [{ type: 'savePool', pool: poolRecord('p', '10.0.0.0/20') }], [], 1);
         states.stateOf('ns', spec);
         for (const ops of commits) {
           const writes: StoreWrite[] = ops.map((op): StoreWrite => {
             switch (op.t) {
               case 'put':
-                return { type: 'putAllocation', allocation: allocationRecord('p', `o${op.owner}`, `10.0.${op.block}.0/24`, op.released ? { status: 'released', releasedAt: '2026-01-02T00:00:00.000Z' } : {}) };
+                return { type: 'saveAllocation', allocation: allocationRecord('p', `o${op.owner}`, `10.0.${op.block}.0/24`, op.released ? { status: 'released', releasedAt: '2026-01-02T00:00:00.000Z' } : {}) };
               case 'del':
-                return { type: 'deleteAllocation', pool: 'p', owner: `o${op.owner}` };
+                return { type: 'removeAllocation', pool: 'p', owner: `o${op.owner}` };
               case 'child':
-                return op.put ? { type: 'putPool', pool: poolRecord('c', '10.0.15.0/24', { parent: 'p', owner: 'tenant' }) } : { type: 'deletePool', name: 'c' };
+                return op.put ? { type: 'savePool', pool: poolRecord('c', '10.0.15.0/24', { parent: 'p', owner: 'tenant' }) } : { type: 'removePool', name: 'c' };
               case 'grace':
-                return { type: 'putPool', pool: poolRecord('p', '10.0.0.0/20', { gracePeriodSeconds: op.seconds }) };
+                return { type: 'savePool', pool: poolRecord('p', '10.0.0.0/20', { gracePeriodSeconds: op.seconds }) };
             }
           });
           const base = spec;
@@ -101,7 +101,7 @@ describe('Kubernetes projection: the engine view kept between passes', () => {
   });
 
   it('draws only the members asked for: one of 50,000', () => {
-    const spec = applyCommit(emptyLedger(), [{ type: 'putPool', pool: FILL_POOLS.blocks }, { type: 'putPool', pool: FILL_POOLS.peers }, ...Array.from({ length: 50_000 }, (_, i) => ({ type: 'putAllocation' as const, allocation: fillRecord(i, 50_000) }))], [], 1);
+    const spec = applyCommit(emptyLedger(), [{ type: 'savePool', pool: FILL_POOLS.blocks }, { type: 'savePool', pool: FILL_POOLS.peers }, ...Array.from({ length: 50_000 }, (_, i) => ({ type: 'saveAllocation' as const, allocation: fillRecord(i, 50_000) }))], [], 1);
     const owner = fillRecord(49_999, 50_000).owner;
     const desired = desiredPool(NS, ledgerState(spec), FILL_POOLS.peers.name, 1, Date.parse('2026-06-01T00:00:00Z'), new Set([memberKey.allocation(owner)]));
     expect(desired.members.map((m) => [m.kind, m.spec.owner])).to.deep.equal([['ClientIp', owner]]);

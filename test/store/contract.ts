@@ -58,7 +58,7 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
     it('commits at the expected version and bumps it by one; round-trips records exactly', async () => {
       const p = pool('net', '10.0.0.0/16', { gateway: '10.0.0.1', labels: { team: 'a' }, description: 'd', defaultPrefixLength: 24 });
       const a = allocation('net', 'owner-1', '10.0.1.0/24', { labels: { x: 'y' }, description: 'first' });
-      const result = await store.commit({ space: 'default', expectedVersion: 0, writes: [{ type: 'putPool', pool: p }, { type: 'putAllocation', allocation: a }], audit: [] });
+      const result = await store.commit({ space: 'default', expectedVersion: 0, writes: [{ type: 'savePool', pool: p }, { type: 'saveAllocation', allocation: a }], audit: [] });
       expect(result).to.deep.equal({ ok: true, version: 1 });
       const read = await store.read('default');
       expect(read.version).to.equal(1);
@@ -68,8 +68,8 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
     });
 
     it('refuses a commit at a stale version and changes nothing', async () => {
-      await store.commit({ space: 's', expectedVersion: 0, writes: [{ type: 'putPool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
-      const stale = await store.commit({ space: 's', expectedVersion: 0, writes: [{ type: 'putPool', pool: pool('b', '11.0.0.0/8') }], audit: [] });
+      await store.commit({ space: 's', expectedVersion: 0, writes: [{ type: 'savePool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
+      const stale = await store.commit({ space: 's', expectedVersion: 0, writes: [{ type: 'savePool', pool: pool('b', '11.0.0.0/8') }], audit: [] });
       expect(stale).to.deep.equal({ ok: false, version: 1 });
       const read = await store.read('s');
       expect(read.pools.map((p) => p.name)).to.deep.equal(['a']);
@@ -77,8 +77,8 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
     });
 
     it('keeps spaces apart', async () => {
-      await store.commit({ space: 'one', expectedVersion: 0, writes: [{ type: 'putPool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
-      await store.commit({ space: 'two', expectedVersion: 0, writes: [{ type: 'putPool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
+      await store.commit({ space: 'one', expectedVersion: 0, writes: [{ type: 'savePool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
+      await store.commit({ space: 'two', expectedVersion: 0, writes: [{ type: 'savePool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
       expect((await store.read('one')).version).to.equal(1);
       expect((await store.read('two')).pools).to.have.length(1);
     });
@@ -86,11 +86,11 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
     it('applies the writes of one commit in order (a block freed and retaken in one commit)', async () => {
       await store.commit({
         space: 'o', expectedVersion: 0, audit: [],
-        writes: [{ type: 'putPool', pool: pool('p', '10.0.0.0/24') }, { type: 'putAllocation', allocation: allocation('p', 'old', '10.0.0.0/25') }],
+        writes: [{ type: 'savePool', pool: pool('p', '10.0.0.0/24') }, { type: 'saveAllocation', allocation: allocation('p', 'old', '10.0.0.0/25') }],
       });
       const r = await store.commit({
         space: 'o', expectedVersion: 1, audit: [],
-        writes: [{ type: 'deleteAllocation', pool: 'p', owner: 'old' }, { type: 'putAllocation', allocation: allocation('p', 'new', '10.0.0.0/25') }],
+        writes: [{ type: 'removeAllocation', pool: 'p', owner: 'old' }, { type: 'saveAllocation', allocation: allocation('p', 'new', '10.0.0.0/25') }],
       });
       expect(r.ok).to.equal(true);
       expect((await store.read('o')).allocations.map((a) => a.owner)).to.deep.equal(['new']);
@@ -120,12 +120,12 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
                 op.t === 'put'
                   ? [...held].some(([o, b]) => b === op.block && o !== `o${op.owner}`)
                     ? []
-                    : [{ type: 'putAllocation' as const, allocation: allocation('p', `o${op.owner}`, `10.0.${op.block}.0/24`) }]
+                    : [{ type: 'saveAllocation' as const, allocation: allocation('p', `o${op.owner}`, `10.0.${op.block}.0/24`) }]
                   : op.t === 'del'
-                    ? [{ type: 'deleteAllocation' as const, pool: 'p', owner: `o${op.owner}` }]
+                    ? [{ type: 'removeAllocation' as const, pool: 'p', owner: `o${op.owner}` }]
                     : op.t === 'pool'
-                      ? [{ type: 'putPool' as const, pool: pool(`q${op.n}`, `11.${op.n}.0.0/16`) }]
-                      : [{ type: 'deletePool' as const, name: `q${op.n}` }];
+                      ? [{ type: 'savePool' as const, pool: pool(`q${op.n}`, `11.${op.n}.0.0/16`) }]
+                      : [{ type: 'removePool' as const, name: `q${op.n}` }];
               if (writes.length === 0) continue;
               const r = await store.commit({ space, expectedVersion: version, writes, audit: [] });
               expect(r.ok).to.equal(true);
@@ -150,7 +150,7 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
     });
 
     it('names the backend holding a written space by one id, the same through another handle', async () => {
-      await store.commit({ space: 'ident', expectedVersion: 0, writes: [{ type: 'putPool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
+      await store.commit({ space: 'ident', expectedVersion: 0, writes: [{ type: 'savePool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
       const mine = await store.identity('ident');
       expect(mine.id).to.be.a('string').with.length.greaterThan(8);
       expect(mine.kind).to.equal(store.kind);
@@ -163,7 +163,7 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
       for (let i = 0; i < 3; i++) {
         await store.commit({
-          space: 'a', expectedVersion: i, writes: [{ type: 'putPool', pool: pool('p', '10.0.0.0/8') }],
+          space: 'a', expectedVersion: i, writes: [{ type: 'savePool', pool: pool('p', '10.0.0.0/8') }],
           audit: [{ at: at(i), pool: 'p', action: 'allocate', owner: `o${i}`, cidr: `10.${i}.0.0/16`, actor: 'alice' }],
         });
       }
@@ -176,10 +176,10 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
 
     it('refuses the same block held twice in a space when the backend enforces it', async function () {
       if (!h.enforcesUniqueBlocks) this.skip();
-      await store.commit({ space: 'u', expectedVersion: 0, audit: [], writes: [{ type: 'putPool', pool: pool('p', '10.0.0.0/24') }, { type: 'putAllocation', allocation: allocation('p', 'a', '10.0.0.0/26') }] });
+      await store.commit({ space: 'u', expectedVersion: 0, audit: [], writes: [{ type: 'savePool', pool: pool('p', '10.0.0.0/24') }, { type: 'saveAllocation', allocation: allocation('p', 'a', '10.0.0.0/26') }] });
       let failed = false;
       try {
-        await store.commit({ space: 'u', expectedVersion: 1, audit: [], writes: [{ type: 'putAllocation', allocation: allocation('p', 'b', '10.0.0.0/26') }] });
+        await store.commit({ space: 'u', expectedVersion: 1, audit: [], writes: [{ type: 'saveAllocation', allocation: allocation('p', 'b', '10.0.0.0/26') }] });
       } catch {
         failed = true;
       }

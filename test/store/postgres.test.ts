@@ -34,10 +34,10 @@ describe('PostgreSQL store', function () {
     const store = await openPostgresStore({ url });
     const pool = { name: 'p', cidr: '10.0.0.0/24', strategy: 'first-fit' as const, reserved: [], gracePeriodSeconds: 0, kind: 'pool' as const, createdAt: '2026-01-01T00:00:00.000Z' };
     const block = (owner: string, cidr: string) => ({ pool: 'p', owner, cidr, kind: 'prefix' as const, status: 'allocated' as const, allocatedAt: pool.createdAt });
-    await store.commit({ space: 'x', expectedVersion: 0, audit: [], writes: [{ type: 'putPool', pool }, { type: 'putAllocation', allocation: block('a', '10.0.0.0/25') }] });
+    await store.commit({ space: 'x', expectedVersion: 0, audit: [], writes: [{ type: 'savePool', pool }, { type: 'saveAllocation', allocation: block('a', '10.0.0.0/25') }] });
     let error: Error | undefined;
     await store
-      .commit({ space: 'x', expectedVersion: 1, audit: [], writes: [{ type: 'putAllocation', allocation: block('b', '10.0.0.64/26') }] })
+      .commit({ space: 'x', expectedVersion: 1, audit: [], writes: [{ type: 'saveAllocation', allocation: block('b', '10.0.0.64/26') }] })
       .catch((e: Error) => (error = e));
     expect(error?.message).to.match(/ipam_allocations_no_overlap/);
     const read = await store.read('x');
@@ -46,7 +46,7 @@ describe('PostgreSQL store', function () {
     // A tombstone frees the block for the constraint, so a block can change hands in one commit.
     const moved = await store.commit({
       space: 'x', expectedVersion: 1, audit: [],
-      writes: [{ type: 'deleteAllocation', pool: 'p', owner: 'a' }, { type: 'putAllocation', allocation: block('b', '10.0.0.64/26') }],
+      writes: [{ type: 'removeAllocation', pool: 'p', owner: 'a' }, { type: 'saveAllocation', allocation: block('b', '10.0.0.64/26') }],
     });
     expect(moved).to.deep.equal({ ok: true, version: 2 });
     await store.close();
@@ -57,10 +57,10 @@ describe('PostgreSQL store', function () {
     const pool = { name: 'p', cidr: '10.0.0.0/24', strategy: 'first-fit' as const, reserved: [], gracePeriodSeconds: 0, kind: 'pool' as const, createdAt: '2026-01-01T00:00:00.000Z' };
     const block = (owner: string, cidr: string) => ({ pool: 'p', owner, cidr, kind: 'prefix' as const, status: 'allocated' as const, allocatedAt: pool.createdAt });
     const event = { at: pool.createdAt, pool: 'p', action: 'allocate' as const, actor: 't' };
-    await store.commit({ space: 'x', expectedVersion: 0, audit: [], writes: [{ type: 'putPool', pool }, { type: 'putAllocation', allocation: block('a', '10.0.0.0/25') }] });
+    await store.commit({ space: 'x', expectedVersion: 0, audit: [], writes: [{ type: 'savePool', pool }, { type: 'saveAllocation', allocation: block('a', '10.0.0.0/25') }] });
     // Stale writers deciding on version 0 (or 1) again: the same block for another owner.
-    const single = { writes: [{ type: 'putAllocation' as const, allocation: block('b', '10.0.0.0/25') }], audit: [event] };
-    const several = { writes: [{ type: 'putPool' as const, pool }, { type: 'putAllocation' as const, allocation: block('b', '10.0.0.0/25') }], audit: [event] };
+    const single = { writes: [{ type: 'saveAllocation' as const, allocation: block('b', '10.0.0.0/25') }], audit: [event] };
+    const several = { writes: [{ type: 'savePool' as const, pool }, { type: 'saveAllocation' as const, allocation: block('b', '10.0.0.0/25') }], audit: [event] };
     for (const [expectedVersion, writes] of [[0, single], [0, several], [2, single], [2, several]] as const) {
       expect(await store.commit({ space: 'x', expectedVersion, ...writes })).to.deep.equal({ ok: false, version: 1 });
     }
@@ -89,7 +89,7 @@ describe('PostgreSQL store', function () {
     const pool = { name: 'p', cidr: '10.0.0.0/8', strategy: 'first-fit' as const, reserved: [], gracePeriodSeconds: 0, kind: 'pool' as const, createdAt: '2026-01-01T00:00:00.000Z' };
     // Version 2 deletes pool q (a tombstone); at version 2048 history before 1024 is purged.
     for (let v = 0; v < 2050; v++) {
-      const write = v === 0 ? { type: 'putPool' as const, pool: { ...pool, name: 'q' } } : v === 1 ? { type: 'deletePool' as const, name: 'q' } : { type: 'putPool' as const, pool };
+      const write = v === 0 ? { type: 'savePool' as const, pool: { ...pool, name: 'q' } } : v === 1 ? { type: 'removePool' as const, name: 'q' } : { type: 'savePool' as const, pool };
       expect((await store.commit({ space: 'h', expectedVersion: v, audit: [], writes: [write] })).ok).to.equal(true);
     }
     const old = await store.read('h', 1);

@@ -27,9 +27,9 @@ describe('engine: corrupted stored state', () => {
   it('an allocation overlapping another, loaded whole: STATE_CORRUPTED naming pool, owners and blocks', async () => {
     const store = new MemoryStore();
     await writeRaw(store, 'default', [
-      { type: 'putPool', pool: pool('corp', '10.0.0.0/16') },
-      { type: 'putAllocation', allocation: allocation('corp', 'web', '10.0.0.0/24') },
-      { type: 'putAllocation', allocation: allocation('corp', 'db', '10.0.0.64/26') },
+      { type: 'savePool', pool: pool('corp', '10.0.0.0/16') },
+      { type: 'saveAllocation', allocation: allocation('corp', 'web', '10.0.0.0/24') },
+      { type: 'saveAllocation', allocation: allocation('corp', 'db', '10.0.0.64/26') },
     ]);
     await expectIpamError(
       Ipam.create(store).allocate({ pool: 'corp', owner: 'new', prefixLength: 24 }),
@@ -45,7 +45,7 @@ describe('engine: corrupted stored state', () => {
     const ipam = Ipam.create(store);
     await ipam.createPool({ name: 'vpn', space: 'team-a', cidr: '10.8.0.0/24', gateway: true });
     await ipam.allocate({ pool: 'vpn', space: 'team-a', owner: 'alice', kind: 'host' });
-    await writeRaw(store, 'team-a', [{ type: 'putAllocation', allocation: { ...allocation('vpn', 'mallory', '10.8.0.1/32'), kind: 'host' } }]);
+    await writeRaw(store, 'team-a', [{ type: 'saveAllocation', allocation: { ...allocation('vpn', 'mallory', '10.8.0.1/32'), kind: 'host' } }]);
     const message =
       'pool "vpn" in address space "team-a": the stored state is inconsistent: the allocation of "mallory" (10.8.0.1/32) overlaps ' +
       'the gateway (10.8.0.1/32). Nothing was changed';
@@ -56,15 +56,15 @@ describe('engine: corrupted stored state', () => {
     );
     // Not a half-applied cache: asked again, the engine reloads and refuses the same way.
     await expectIpamError(ipam.getPool({ pool: 'vpn', space: 'team-a' }), 'STATE_CORRUPTED', message, check('vpn', 'team-a'));
-    await writeRaw(store, 'team-a', [{ type: 'deleteAllocation', pool: 'vpn', owner: 'mallory' }]);
+    await writeRaw(store, 'team-a', [{ type: 'removeAllocation', pool: 'vpn', owner: 'mallory' }]);
     expect((await ipam.listAllocations({ pool: 'vpn', space: 'team-a' })).map((a) => a.owner)).to.deep.equal(['alice']);
   });
 
   it('a child pool outside its parent, and an allocation outside its pool, are named', async () => {
     const store = new MemoryStore();
     await writeRaw(store, 'default', [
-      { type: 'putPool', pool: pool('world', '10.0.0.0/8') },
-      { type: 'putPool', pool: pool('stray', '11.0.0.0/16', { parent: 'world' }) },
+      { type: 'savePool', pool: pool('world', '10.0.0.0/8') },
+      { type: 'savePool', pool: pool('stray', '11.0.0.0/16', { parent: 'world' }) },
     ]);
     await expectIpamError(
       Ipam.create(store).listPools(),
@@ -74,8 +74,8 @@ describe('engine: corrupted stored state', () => {
     );
     const other = new MemoryStore();
     await writeRaw(other, 'default', [
-      { type: 'putPool', pool: pool('corp', '10.0.0.0/16') },
-      { type: 'putAllocation', allocation: allocation('corp', 'far', '192.168.0.0/24') },
+      { type: 'savePool', pool: pool('corp', '10.0.0.0/16') },
+      { type: 'saveAllocation', allocation: allocation('corp', 'far', '192.168.0.0/24') },
     ]);
     await expectIpamError(
       Ipam.create(other).listPools(),

@@ -21,7 +21,7 @@ export const clientIpHandler: KindHandler = {
   kind: 'ClientIp',
   plural: 'clientips',
 
-  async apply(input) {
+  async reconcile(input) {
     const { object, creator, now } = input;
     const spec = clientSpec(input);
     const held = await allocateFor(input, ['poolRef', spec.poolRef], spec.poolSelector, { owner: spec.owner, kind: 'host' });

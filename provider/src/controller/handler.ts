@@ -29,7 +29,7 @@ interface Applied {
 export interface KindHandler {
   kind: AppliedKind;
   plural: string;
-  apply(input: ReconcileInput): Promise<Applied>;
+  reconcile(input: ReconcileInput): Promise<Applied>;
   /** Returns the Events of what was released. */
   release(input: ReconcileInput): Promise<ObjectEvent[]>;
   /** The status for a refusal: `waiting` when the object waits for another (its parent pool). */

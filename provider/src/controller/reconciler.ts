@@ -80,7 +80,7 @@ export class Reconciler {
     let status: Status;
     let events: ObjectEvent[];
     try {
-      ({ status, events } = await handler.apply(input()));
+      ({ status, events } = await handler.reconcile(input()));
       this.counts.count(handler.kind, 'ok');
     } catch (e) {
       if (isTransient(e)) throw e;

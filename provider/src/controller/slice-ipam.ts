@@ -21,7 +21,7 @@ export const sliceIpamHandler: KindHandler = {
   kind: 'SliceIpam',
   plural: 'sliceipams',
 
-  async apply({ ipam, object, namespace, creator, now }) {
+  async reconcile({ ipam, object, namespace, creator, now }) {
     const spec = specOf(object) as unknown as SliceSpec;
     const slice = await ipam.syncSlice({
       namespace,

@@ -28,7 +28,7 @@ export const subnetPoolClaimHandler: KindHandler = {
   kind: 'SubnetPoolClaim',
   plural: 'subnetpoolclaims',
 
-  async apply(input) {
+  async reconcile(input) {
     const { ipam, object, namespace, creator, now } = input;
     const spec = claimSpec(input);
     const previous = object.status;

@@ -29,7 +29,7 @@ export const subnetPoolHandler: KindHandler = {
   kind: 'SubnetPool',
   plural: 'subnetpools',
 
-  async apply({ ipam, object, namespace, creator, now }) {
+  async reconcile({ ipam, object, namespace, creator, now }) {
     const spec = specOf(object) as unknown as PoolSpec;
     const pool = object.metadata.name;
     const exists = (await ipam.listPools({ space: namespace })).some((p) => p.name === pool);

@@ -1,6 +1,6 @@
 import { IpamError, Subject, errors } from '../errors';
 import { BackendInfo, IpamApi } from '../model/api';
-import { pulumiError } from './handler';
+import { pulumiError } from './resource-handler';
 import { ipamApi } from './settings';
 import { Props } from './values';
 

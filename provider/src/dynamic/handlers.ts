@@ -1,4 +1,4 @@
-import { ResourceHandler } from './handler';
+import { ResourceHandler } from './resource-handler';
 import { URN_INPUT } from './identity';
 import { clientIp } from './resources/client-ip';
 import { sliceIpam } from './resources/slice-ipam';

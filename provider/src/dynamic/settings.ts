@@ -3,7 +3,7 @@ import { BackendSettings, settingsFromEnv, settingsProblems } from '../backends/
 import { checkSpace } from '../model/validate';
 import { isIpamError } from '../errors';
 import { IpamApi } from '../model/api';
-import { pulumiError } from './handler';
+import { pulumiError } from './resource-handler';
 import { pulumiMessage } from './hints';
 import { DEFAULT_SPACE } from '../model/records';
 

@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { startTracing } from '../telemetry/start';
-import { ResourceHandler } from './handler';
+import { ResourceHandler } from './resource-handler';
 import { ResourceKind } from './specs';
 
 /**

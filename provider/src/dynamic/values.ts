@@ -1,3 +1,5 @@
+import { Cidr, parseCidr } from '../net/cidr';
+
 /**
  * Pulumi's wire conventions that reach a dynamic provider as plain JSON: an input not yet known
  * at preview arrives as this sentinel string (pulumi/runtime/rpc.ts `unknownValue`); a test
@@ -35,4 +37,15 @@ function canonical(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/** The pool block, when the inputs hold a known, valid one. */
+export function knownCidr(inputs: Props, field = 'cidr'): Cidr | undefined {
+  const value = inputs[field];
+  if (typeof value !== 'string' || isUnknown(value)) return undefined;
+  try {
+    return parseCidr(value);
+  } catch {
+    return undefined;
+  }
 }

@@ -19,8 +19,8 @@ export function allocate(tx: SpaceTx, input: AllocateInput): LedgerAllocation {
   request.creator = held?.record.creator ?? creatorFor(input, tx.actor);
   const plan = planAllocation(ledger, request, tx.nowMs);
   if (plan.action === 'write') {
-    for (const owner of plan.reclaim) tx.deleteAllocation(ledger.record.name, owner, 'reclaim');
-    tx.putAllocation(plan.record, plan.block, 'allocate');
+    for (const owner of plan.reclaim) tx.removeAllocation(ledger.record.name, owner, 'reclaim');
+    tx.saveAllocation(plan.record, plan.block, 'allocate');
   }
   return ledger.allocations.get(request.owner)!;
 }
@@ -33,7 +33,7 @@ export function release(tx: SpaceTx, input: OwnerRef & ActingFor): LedgerAllocat
   if (held === undefined) throw errors.ALLOCATION_NOT_FOUND({ case: 'owner', space: tx.space, pool: ledger.record.name, owner });
   assertCreator(held.record, input, 'release', holdingOf(ledger, owner));
   const plan = planRelease(held, tx.nowMs);
-  if (plan.action === 'write') tx.putAllocation(plan.record, plan.block, 'release');
+  if (plan.action === 'write') tx.saveAllocation(plan.record, plan.block, 'release');
   return ledger.allocations.get(owner)!;
 }
 

@@ -114,7 +114,7 @@ export class EngineCore {
     const loaded = state.loaded;
     const read = await this.store.read(space, loaded ? state.version : undefined);
     if (loaded && read.version === state.version) return false;
-    state.apply(read);
+    state.catchUp(read);
     return true;
   }
 

@@ -80,9 +80,9 @@ function importPool(tx: SpaceTx, row: PoolRow): 'created' | 'unchanged' {
     checkNoRootOverlap(tx, cidr, kind);
   } else {
     const chosen = planBlock(parent, { kind: 'prefix', prefixLength: cidr.prefix, cidr }, tx.nowMs);
-    for (const reclaimed of chosen.reclaim) tx.deleteAllocation(parent.record.name, reclaimed, 'reclaim');
+    for (const reclaimed of chosen.reclaim) tx.removeAllocation(parent.record.name, reclaimed, 'reclaim');
   }
-  tx.putPool(record, 'create-pool');
+  tx.savePool(record, 'create-pool');
   return 'created';
 }
 
@@ -106,10 +106,10 @@ function importAllocation(tx: SpaceTx, row: AllocationRow): 'created' | 'unchang
   if (request.labels === undefined) delete request.labels;
   const plan = planAllocation(ledger, request, tx.nowMs);
   if (plan.action !== 'write') throw new Error(`internal: owner "${owner}" is new to pool "${ledger.record.name}" but its plan writes nothing`);
-  for (const reclaimed of plan.reclaim) tx.deleteAllocation(ledger.record.name, reclaimed, 'reclaim');
+  for (const reclaimed of plan.reclaim) tx.removeAllocation(ledger.record.name, reclaimed, 'reclaim');
   const record = Object.assign(plan.record, { allocatedAt });
   if (releasedAt !== undefined) Object.assign(record, { status: 'released', releasedAt });
-  tx.putAllocation(record, plan.block, releasedAt === undefined ? 'allocate' : 'release');
+  tx.saveAllocation(record, plan.block, releasedAt === undefined ? 'allocate' : 'release');
   return 'created';
 }
 

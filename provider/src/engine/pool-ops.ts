@@ -52,14 +52,14 @@ export function createPool(tx: SpaceTx, input: CreatePoolInput, kind: PoolKind =
     const prefixLength = specific?.prefix ?? checkPrefixLength(input.prefixLength, 'prefixLength', parent.cidr);
     const prefer = input.prefer === undefined ? undefined : checkCidrWithin(input.prefer, 'prefer');
     const chosen = planBlock(parent, { kind: 'prefix', prefixLength, cidr: specific, prefer }, tx.nowMs);
-    for (const reclaimed of chosen.reclaim) tx.deleteAllocation(parent.record.name, reclaimed, 'reclaim');
+    for (const reclaimed of chosen.reclaim) tx.removeAllocation(parent.record.name, reclaimed, 'reclaim');
     cidr = chosen.block;
   }
   const record = buildRecord(input, name, cidr, kind, tx.now);
   if (parent !== undefined) record.parent = parent.record.name;
   if (owner !== undefined) record.owner = owner;
   record.creator = creatorFor(input, tx.actor);
-  tx.putPool(record, 'create-pool');
+  tx.savePool(record, 'create-pool');
   return record;
 }
 
@@ -86,7 +86,7 @@ export function updatePool(tx: SpaceTx, input: UpdatePoolInput): PoolRecord {
   if (JSON.stringify(next) === JSON.stringify(old)) return old;
   // Asking for what is already there is no change, so a stack that shares the pool may.
   assertCreator(old, input, 'change', subjectOf(tx, old));
-  tx.putPool(next, 'update-pool');
+  tx.savePool(next, 'update-pool');
   return next;
 }
 
@@ -102,8 +102,8 @@ export function deletePool(tx: SpaceTx, name: string, request: ActingFor = {}): 
   if (live.length > 0) {
     throw errors.POOL_IN_USE({ case: 'allocations', pool: name, live: live.map((a) => a.record) });
   }
-  for (const owner of [...ledger.allocations.keys()]) tx.deleteAllocation(name, owner, 'delete-pool');
-  tx.deletePool(name);
+  for (const owner of [...ledger.allocations.keys()]) tx.removeAllocation(name, owner, 'delete-pool');
+  tx.removePool(name);
 }
 
 /** The record of a new pool from its definition, every field checked (shared with import-ops). */

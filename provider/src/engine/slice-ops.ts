@@ -51,8 +51,8 @@ export function syncSlice(tx: SpaceTx, input: SliceInput): string {
 export function deleteSlice(tx: SpaceTx, ref: SliceRef & ActingFor): void {
   const ledger = sliceLedger(tx, ref);
   assertCreator(ledger.record, ref, 'delete', subjectOf(tx, ledger.record));
-  for (const owner of [...ledger.allocations.keys()]) tx.deleteAllocation(ledger.record.name, owner, 'delete-pool');
-  tx.deletePool(ledger.record.name);
+  for (const owner of [...ledger.allocations.keys()]) tx.removeAllocation(ledger.record.name, owner, 'delete-pool');
+  tx.removePool(ledger.record.name);
 }
 
 export function sliceLedger(tx: SpaceTx, ref: SliceRef): PoolLedger {

@@ -43,7 +43,7 @@ export class SpaceState {
   }
 
   /** `block` is the record's CIDR, parsed (see PoolLedger.addAllocation). */
-  putAllocation(record: AllocationRecord, block: Cidr): void {
+  saveAllocation(record: AllocationRecord, block: Cidr): void {
     const ledger = this.requireLedger(record.pool);
     const previous = ledger.removeAllocation(record.owner);
     ledger.addAllocation(record, block);
@@ -53,14 +53,14 @@ export class SpaceState {
     });
   }
 
-  deleteAllocation(pool: string, owner: string): void {
+  removeAllocation(pool: string, owner: string): void {
     const ledger = this.requireLedger(pool);
     const previous = ledger.removeAllocation(owner);
     if (previous !== undefined) this.undoLog.push(() => ledger.addAllocation(previous.record, previous.cidr));
   }
 
   /** Creates a pool, or rebuilds it when its definition changed (gateway, reserved, grace...). */
-  putPool(record: PoolRecord): void {
+  savePool(record: PoolRecord): void {
     const previous = this.pools.get(record.name);
     const next = new PoolLedger(record);
     if (previous !== undefined) {
@@ -78,7 +78,7 @@ export class SpaceState {
     });
   }
 
-  deletePool(name: string): void {
+  removePool(name: string): void {
     const previous = this.pools.get(name);
     if (previous === undefined) return;
     this.pools.delete(name);
@@ -96,14 +96,14 @@ export class SpaceState {
    * still contradict each other (a corrupted or hand-edited store) are refused as
    * STATE_CORRUPTED naming the row, and leave the state unloaded: the next read is whole.
    */
-  apply(read: SpaceRead): void {
+  catchUp(read: SpaceRead): void {
     this.loaded = false;
     if (read.full) {
       this.pools.clear();
     } else {
       for (const key of read.deletedAllocations) this.pools.get(key.pool)?.removeAllocation(key.owner);
       for (const record of read.allocations) this.pools.get(record.pool)?.removeAllocation(record.owner);
-      for (const name of read.deletedPools) this.deletePool(name);
+      for (const name of read.deletedPools) this.removePool(name);
     }
     for (const record of parentsFirst(read.pools)) this.loadPool(record);
     for (const record of read.allocations) {
@@ -115,7 +115,7 @@ export class SpaceState {
     this.settle();
   }
 
-  /** putPool for a stored row: its parent must be loaded and have room for it. */
+  /** savePool for a stored row: its parent must be loaded and have room for it. */
   private loadPool(record: PoolRecord): void {
     if (record.parent !== undefined && !this.pools.has(record.name)) {
       const parent = this.pools.get(record.parent);
@@ -123,7 +123,7 @@ export class SpaceState {
       this.checkRoom(parent, parseCidr(record.cidr), { type: 'child', name: record.name, cidr: record.cidr });
     }
     try {
-      this.putPool(record);
+      this.savePool(record);
     } catch (e) {
       // A rebuilt pool whose new reserved ranges or gateway land on a stored holder.
       throw this.corrupted(record.name, { problem: 'contradicts', cidr: record.cidr, cause: (e as Error).message });

@@ -36,33 +36,33 @@ export class SpaceTx {
   }
 
   /** `block` is the record's CIDR, parsed (see PoolLedger.addAllocation). */
-  putAllocation(record: AllocationRecord, block: Cidr, action: 'allocate' | 'release'): void {
+  saveAllocation(record: AllocationRecord, block: Cidr, action: 'allocate' | 'release'): void {
     // Frozen: the space state and the store's writes hold this one object, so nobody may change
     // it under the other, and a store in this process may keep it without a copy (MemoryStore).
     freezeRecord(record);
-    this.state.putAllocation(record, block);
-    this.writes.push({ type: 'putAllocation', allocation: record });
+    this.state.saveAllocation(record, block);
+    this.writes.push({ type: 'saveAllocation', allocation: record });
     this.record(record.pool, action, record.owner, record.cidr);
   }
 
   /** Removes an allocation; `reclaim` when a released block past its grace period is reused. */
-  deleteAllocation(pool: string, owner: string, action: 'reclaim' | 'delete-pool'): void {
+  removeAllocation(pool: string, owner: string, action: 'reclaim' | 'delete-pool'): void {
     const entry = this.state.ledger(pool)?.allocations.get(owner);
-    this.state.deleteAllocation(pool, owner);
-    this.writes.push({ type: 'deleteAllocation', pool, owner });
+    this.state.removeAllocation(pool, owner);
+    this.writes.push({ type: 'removeAllocation', pool, owner });
     if (action === 'reclaim') this.record(pool, 'reclaim', owner, entry?.record.cidr);
   }
 
-  putPool(record: PoolRecord, action: 'create-pool' | 'update-pool'): void {
-    this.state.putPool(record);
-    this.writes.push({ type: 'putPool', pool: record });
+  savePool(record: PoolRecord, action: 'create-pool' | 'update-pool'): void {
+    this.state.savePool(record);
+    this.writes.push({ type: 'savePool', pool: record });
     this.record(record.name, action, record.owner, record.cidr);
   }
 
-  deletePool(name: string): void {
+  removePool(name: string): void {
     const cidr = this.state.ledger(name)?.record.cidr;
-    this.state.deletePool(name);
-    this.writes.push({ type: 'deletePool', name });
+    this.state.removePool(name);
+    this.writes.push({ type: 'removePool', name });
     this.record(name, 'delete-pool', undefined, cidr);
   }
 

@@ -63,10 +63,10 @@ export interface AllocationKey {
 }
 
 export type StoreWrite =
-  | { type: 'putPool'; pool: PoolRecord }
-  | { type: 'deletePool'; name: string }
-  | { type: 'putAllocation'; allocation: AllocationRecord }
-  | { type: 'deleteAllocation'; pool: string; owner: string };
+  | { type: 'savePool'; pool: PoolRecord }
+  | { type: 'removePool'; name: string }
+  | { type: 'saveAllocation'; allocation: AllocationRecord }
+  | { type: 'removeAllocation'; pool: string; owner: string };
 
 export interface CommitRequest {
   space: string;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { errors } from '../errors';
 import { CheckResult } from '../dynamic/check';
 import { DiffResult } from '../dynamic/diff';
-import { ResourceHandler } from '../dynamic/handler';
+import { ResourceHandler } from '../dynamic/resource-handler';
 import { handlerOf } from '../dynamic/handlers';
 import { parseUrn } from '../dynamic/identity';
 import { CONFIG_KEYS, configure, configFailures } from '../dynamic/settings';

@@ -110,16 +110,16 @@ export class MemoryStore implements Store {
 
 function applyWrite(state: MemorySpace, write: StoreWrite): void {
   switch (write.type) {
-    case 'putPool':
+    case 'savePool':
       state.pools.set(write.pool.name, write.pool);
       break;
-    case 'deletePool':
+    case 'removePool':
       state.pools.delete(write.name);
       break;
-    case 'putAllocation':
+    case 'saveAllocation':
       setRow(state.allocations, write.allocation.pool, write.allocation.owner, write.allocation);
       break;
-    case 'deleteAllocation':
+    case 'removeAllocation':
       state.allocations.get(write.pool)?.delete(write.owner);
       break;
   }
@@ -131,9 +131,9 @@ function deltaFromLog(state: MemorySpace, since: number): SpaceRead {
   const allocations: AllocationRows<AllocationRecord | null> = new Map();
   for (const writes of state.log.slice(since - state.logFrom)) {
     for (const write of writes) {
-      if (write.type === 'putPool') pools.set(write.pool.name, write.pool);
-      else if (write.type === 'deletePool') pools.set(write.name, null);
-      else if (write.type === 'putAllocation') setRow(allocations, write.allocation.pool, write.allocation.owner, write.allocation);
+      if (write.type === 'savePool') pools.set(write.pool.name, write.pool);
+      else if (write.type === 'removePool') pools.set(write.name, null);
+      else if (write.type === 'saveAllocation') setRow(allocations, write.allocation.pool, write.allocation.owner, write.allocation);
       else setRow(allocations, write.pool, write.owner, null);
     }
   }
@@ -163,7 +163,7 @@ function appendToLog(state: MemorySpace, writes: StoreWrite[]): void {
 
 /** A write as the store keeps it: a frozen allocation record is shared, anything else copied. */
 function copyWrite(write: StoreWrite): StoreWrite {
-  if (write.type === 'putAllocation' && isFrozenRecord(write.allocation)) return { type: 'putAllocation', allocation: write.allocation };
+  if (write.type === 'saveAllocation' && isFrozenRecord(write.allocation)) return { type: 'saveAllocation', allocation: write.allocation };
   return copy(write);
 }
 

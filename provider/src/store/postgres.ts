@@ -221,21 +221,21 @@ function swapSql(q: Sql, request: CommitRequest): string {
  */
 function writeSql(q: Sql, space: string, version: number, run: StoreWrite[], gate: string): string {
   switch (run[0].type) {
-    case 'putPool': {
-      const pools = run.map((w) => (w as Extract<StoreWrite, { type: 'putPool' }>).pool);
+    case 'savePool': {
+      const pools = run.map((w) => (w as Extract<StoreWrite, { type: 'savePool' }>).pool);
       return `INSERT INTO ipam_pools (space, name, body, rev)
         SELECT ${q.param(space)}, u.name, u.body, ${q.param(version)}
         FROM unnest(${q.param(pools.map((p) => p.name))}::text[], ${q.param(pools.map((p) => JSON.stringify(p)))}::text[]) WITH ORDINALITY AS u(name, body, n)
         WHERE ${gate} ORDER BY u.n
         ON CONFLICT (space, name) DO UPDATE SET body = excluded.body, rev = excluded.rev`;
     }
-    case 'deletePool': {
-      const names = run.map((w) => (w as Extract<StoreWrite, { type: 'deletePool' }>).name);
+    case 'removePool': {
+      const names = run.map((w) => (w as Extract<StoreWrite, { type: 'removePool' }>).name);
       return `UPDATE ipam_pools SET body = NULL, rev = ${q.param(version)}
         WHERE space = ${q.param(space)} AND name = ANY(${q.param(names)}::text[]) AND ${gate}`;
     }
-    case 'putAllocation': {
-      const rows = run.map((w) => (w as Extract<StoreWrite, { type: 'putAllocation' }>).allocation);
+    case 'saveAllocation': {
+      const rows = run.map((w) => (w as Extract<StoreWrite, { type: 'saveAllocation' }>).allocation);
       return `INSERT INTO ipam_allocations (space, pool, owner, cidr, body, rev)
         SELECT ${q.param(space)}, u.pool, u.owner, u.cidr::cidr, u.body, ${q.param(version)}
         FROM unnest(${q.param(rows.map((a) => a.pool))}::text[], ${q.param(rows.map((a) => a.owner))}::text[],
@@ -243,8 +243,8 @@ function writeSql(q: Sql, space: string, version: number, run: StoreWrite[], gat
         WHERE ${gate} ORDER BY u.n
         ON CONFLICT (space, pool, owner) DO UPDATE SET cidr = excluded.cidr, body = excluded.body, rev = excluded.rev`;
     }
-    case 'deleteAllocation': {
-      const keys = run.map((w) => w as Extract<StoreWrite, { type: 'deleteAllocation' }>);
+    case 'removeAllocation': {
+      const keys = run.map((w) => w as Extract<StoreWrite, { type: 'removeAllocation' }>);
       return `UPDATE ipam_allocations SET cidr = NULL, body = NULL, rev = ${q.param(version)}
         WHERE space = ${q.param(space)} AND (pool, owner) IN (SELECT * FROM unnest(${q.param(keys.map((k) => k.pool))}::text[], ${q.param(keys.map((k) => k.owner))}::text[]))
           AND ${gate}`;
@@ -257,7 +257,7 @@ function runsOfOneKind(writes: StoreWrite[]): StoreWrite[][] {
   const runs: StoreWrite[][] = [];
   let rows = new Set<string>();
   for (const write of writes) {
-    const row = write.type === 'putPool' ? `p ${write.pool.name}` : write.type === 'deletePool' ? `p ${write.name}` : write.type === 'putAllocation' ? `a ${JSON.stringify([write.allocation.pool, write.allocation.owner])}` : `a ${JSON.stringify([write.pool, write.owner])}`;
+    const row = write.type === 'savePool' ? `p ${write.pool.name}` : write.type === 'removePool' ? `p ${write.name}` : write.type === 'saveAllocation' ? `a ${JSON.stringify([write.allocation.pool, write.allocation.owner])}` : `a ${JSON.stringify([write.pool, write.owner])}`;
     const current = runs[runs.length - 1];
     if (current === undefined || current[0].type !== write.type || rows.has(row)) {
       runs.push([write]);

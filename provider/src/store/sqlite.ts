@@ -121,7 +121,7 @@ export class SqliteStore implements Store {
     const current = row?.version ?? 0;
     if (current !== request.expectedVersion) return { ok: false, version: current };
     const version = current + 1;
-    for (const write of request.writes) this.apply(request.space, version, write);
+    for (const write of request.writes) this.applyWrite(request.space, version, write);
     s.putVersion.run(request.space, version);
     for (const event of request.audit) {
       s.audit.run(request.space, event.pool, event.at, event.actor, event.action, event.owner ?? null, event.cidr ?? null);
@@ -162,22 +162,22 @@ export class SqliteStore implements Store {
     return read;
   }
 
-  private apply(space: string, version: number, write: StoreWrite): void {
+  private applyWrite(space: string, version: number, write: StoreWrite): void {
     const s = this.statements;
     switch (write.type) {
-      case 'putPool':
-        s.putPool.run(space, write.pool.name, JSON.stringify(write.pool), version);
+      case 'savePool':
+        s.savePool.run(space, write.pool.name, JSON.stringify(write.pool), version);
         break;
-      case 'deletePool':
-        s.deletePool.run(version, space, write.name);
+      case 'removePool':
+        s.removePool.run(version, space, write.name);
         break;
-      case 'putAllocation': {
+      case 'saveAllocation': {
         const a = write.allocation;
-        s.putAllocation.run(space, a.pool, a.owner, a.cidr, JSON.stringify(a), version);
+        s.saveAllocation.run(space, a.pool, a.owner, a.cidr, JSON.stringify(a), version);
         break;
       }
-      case 'deleteAllocation':
-        s.deleteAllocation.run(version, space, write.pool, write.owner);
+      case 'removeAllocation':
+        s.removeAllocation.run(version, space, write.pool, write.owner);
         break;
     }
   }
@@ -264,15 +264,15 @@ function prepare(db: Database.Database) {
     allAllocations: db.prepare('SELECT body FROM allocations WHERE space = ? AND body IS NOT NULL'),
     poolsSince: db.prepare('SELECT name, body FROM pools WHERE space = ? AND rev > ?'),
     allocationsSince: db.prepare('SELECT pool, owner, body FROM allocations WHERE space = ? AND rev > ?'),
-    putPool: db.prepare(
+    savePool: db.prepare(
       'INSERT INTO pools (space, name, body, rev) VALUES (?, ?, ?, ?) ON CONFLICT (space, name) DO UPDATE SET body = excluded.body, rev = excluded.rev',
     ),
-    deletePool: db.prepare('UPDATE pools SET body = NULL, rev = ? WHERE space = ? AND name = ?'),
-    putAllocation: db.prepare(
+    removePool: db.prepare('UPDATE pools SET body = NULL, rev = ? WHERE space = ? AND name = ?'),
+    saveAllocation: db.prepare(
       'INSERT INTO allocations (space, pool, owner, cidr, body, rev) VALUES (?, ?, ?, ?, ?, ?) ' +
         'ON CONFLICT (space, pool, owner) DO UPDATE SET cidr = excluded.cidr, body = excluded.body, rev = excluded.rev',
     ),
-    deleteAllocation: db.prepare('UPDATE allocations SET cidr = NULL, body = NULL, rev = ? WHERE space = ? AND pool = ? AND owner = ?'),
+    removeAllocation: db.prepare('UPDATE allocations SET cidr = NULL, body = NULL, rev = ? WHERE space = ? AND pool = ? AND owner = ?'),
     purgePools: db.prepare('DELETE FROM pools WHERE space = ? AND body IS NULL AND rev <= ?'),
     purgeAllocations: db.prepare('DELETE FROM allocations WHERE space = ? AND body IS NULL AND rev <= ?'),
     audit: db.prepare('INSERT INTO audit (space, pool, at, actor, action, owner, cidr) VALUES (?, ?, ?, ?, ?, ?, ?)'),

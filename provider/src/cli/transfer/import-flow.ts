@@ -156,7 +156,7 @@ function groupBySpace(parsed: ParsedRows, defaultSpace: string): Map<string, { p
 /** Decides the rows against a snapshot with the engine's import: a dry run on a private copy of the space. */
 function checkAgainst(snapshot: ExportDocument, space: string, rows: { pools: PoolRow[]; allocations: AllocationRow[] }, actor: string) {
   const state = new SpaceState(space);
-  state.apply({ version: 0, full: true, pools: snapshot.pools.map(poolRecordOf), allocations: snapshot.allocations.map(allocationRecordOf), deletedPools: [], deletedAllocations: [] });
+  state.catchUp({ version: 0, full: true, pools: snapshot.pools.map(poolRecordOf), allocations: snapshot.allocations.map(allocationRecordOf), deletedPools: [], deletedAllocations: [] });
   const refusedRows = new Set<object>();
   const changes: ImportOutcome[] = [];
   const refusals: ImportOutcome[] = [];

@@ -7,7 +7,7 @@ import { networkFacts } from '../../net/facts';
 import { backendOf, checkBackend, onItsBackend } from '../backend-identity';
 import { checkResource } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, idParts, pulumiError, str } from '../handler';
+import { GONE, ResourceHandler, backend, idParts, pulumiError, str } from '../resource-handler';
 import { defaultSpace, ipamApi } from '../settings';
 import { Props, defined, isUnknown } from '../values';
 import { checkPoolOrSelector, selectorCheck, withChosenPool } from '../policy-inputs';

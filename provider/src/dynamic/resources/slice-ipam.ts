@@ -6,10 +6,9 @@ import { formatCidr, overlaps } from '../../net/cidr';
 import { backendOf, checkBackend, onItsBackend } from '../backend-identity';
 import { checkResource } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, idParts, str } from '../handler';
+import { GONE, ResourceHandler, backend, idParts, str } from '../resource-handler';
 import { defaultSpace, ipamApi } from '../settings';
-import { Props, defined, isUnknown } from '../values';
-import { knownCidr } from './subnet-pool';
+import { Props, defined, isUnknown, knownCidr } from '../values';
 
 /**
  * KubeSlice's per-cluster subnets: one sync per create or update brings the slice in line with

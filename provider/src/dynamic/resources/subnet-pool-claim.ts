@@ -6,11 +6,10 @@ import { networkFacts } from '../../net/facts';
 import { backendOf, checkBackend, onItsBackend } from '../backend-identity';
 import { IdentityDefaults, checkResource } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, blockOutputs, idParts, num, pulumiError, str } from '../handler';
+import { GONE, ResourceHandler, backend, blockOutputs, idParts, num, pulumiError, str } from '../resource-handler';
 import { defaultOwner } from '../identity';
 import { defaultSpace, ipamApi } from '../settings';
-import { Props, defined, isUnknown } from '../values';
-import { knownCidr } from './subnet-pool';
+import { Props, defined, isUnknown, knownCidr } from '../values';
 import { checkPoolOrSelector, selectorCheck, withChosenPool } from '../policy-inputs';
 import { checkLabels } from '../../model/validate';
 

@@ -2,26 +2,15 @@ import { checkDescription, checkGateway, checkGracePeriod, checkLabels, checkNam
 import { Subject } from '../../errors';
 import { DEFAULT_GRACE_SECONDS, Strategy } from '../../model/records';
 import { PoolInfo } from '../../model/api';
-import { Cidr, normalizeCidr, overlaps, parseCidr } from '../../net/cidr';
+import { normalizeCidr, overlaps } from '../../net/cidr';
 import { normalizeAddress } from '../../net/address';
 import { backendOf, checkBackend, onItsBackend } from '../backend-identity';
 import { checkResource } from '../check';
 import { diffInputs } from '../diff';
-import { GONE, ResourceHandler, backend, blockOutputs, idParts, str } from '../handler';
+import { GONE, ResourceHandler, backend, blockOutputs, idParts, str } from '../resource-handler';
 import { defaultSpace, ipamApi } from '../settings';
-import { Props, defined, isUnknown } from '../values';
+import { Props, defined, isUnknown, knownCidr } from '../values';
 import { newPolicyOf, policyChecks, policyOf, policyOutputs } from '../policy-inputs';
-
-/** The pool block, when the inputs hold a known, valid one. */
-export function knownCidr(inputs: Props, field = 'cidr'): Cidr | undefined {
-  const value = inputs[field];
-  if (typeof value !== 'string' || isUnknown(value)) return undefined;
-  try {
-    return parseCidr(value);
-  } catch {
-    return undefined;
-  }
-}
 
 const FIELD_CHECKS = {
   name: (v: string) => checkName(v, 'name'),

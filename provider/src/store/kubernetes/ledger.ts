@@ -54,23 +54,23 @@ export function applyCommit(spec: LedgerSpec, writes: StoreWrite[], audit: Audit
   };
   for (const write of writes) {
     switch (write.type) {
-      case 'putPool':
+      case 'savePool':
         pools.set(write.pool.name, structuredClone(write.pool));
         touch(write.pool.name);
         touch(write.pool.parent);
         break;
-      case 'deletePool': {
+      case 'removePool': {
         const parent = pools.get(write.name)?.parent;
         pools.delete(write.name);
         delete revisions[write.name];
         touch(parent);
         break;
       }
-      case 'putAllocation':
+      case 'saveAllocation':
         allocations.set(allocationKey(write.allocation.pool, write.allocation.owner), structuredClone(write.allocation));
         touch(write.allocation.pool);
         break;
-      case 'deleteAllocation':
+      case 'removeAllocation':
         allocations.delete(allocationKey(write.pool, write.owner));
         touch(write.pool);
         break;

@@ -24,26 +24,26 @@ export function changedMembers(base: LedgerSpec, writes: StoreWrite[]): Map<stri
     changed.get(pool)!.set(key, member);
   };
   // Only the records the writes name are looked up: one cheap pass, however large the ledger.
-  const named = new Set(writes.flatMap((w) => (w.type === 'putAllocation' ? [recordKey(w.allocation.pool, w.allocation.owner)] : w.type === 'deleteAllocation' ? [recordKey(w.pool, w.owner)] : [])));
+  const named = new Set(writes.flatMap((w) => (w.type === 'saveAllocation' ? [recordKey(w.allocation.pool, w.allocation.owner)] : w.type === 'removeAllocation' ? [recordKey(w.pool, w.owner)] : [])));
   const before = new Map<string, AllocationRecord>();
   if (named.size > 0) for (const a of base.allocations) if (named.has(recordKey(a.pool, a.owner))) before.set(recordKey(a.pool, a.owner), a);
   const previous = (pool: string, owner: string) => before.get(recordKey(pool, owner));
   for (const write of writes) {
     switch (write.type) {
-      case 'putAllocation': {
+      case 'saveAllocation': {
         const { pool, owner, kind } = write.allocation;
         const existed = previous(pool, owner) !== undefined;
         note(pool, memberKey.allocation(owner), { kind: kind === 'host' ? 'ClientIp' : 'SubnetPoolClaim', name: memberObjectName(pool, owner), existed });
         break;
       }
-      case 'deleteAllocation': {
+      case 'removeAllocation': {
         const kind = previous(write.pool, write.owner)?.kind === 'host' ? 'ClientIp' : 'SubnetPoolClaim';
         note(write.pool, memberKey.allocation(write.owner), { kind, name: memberObjectName(write.pool, write.owner), existed: true });
         break;
       }
-      case 'putPool':
-      case 'deletePool': {
-        const child = write.type === 'putPool' ? write.pool : base.pools.find((p) => p.name === write.name);
+      case 'savePool':
+      case 'removePool': {
+        const child = write.type === 'savePool' ? write.pool : base.pools.find((p) => p.name === write.name);
         if (child?.parent !== undefined && child.owner !== undefined) {
           const existed = base.pools.some((p) => p.name === child.name);
           note(child.parent, memberKey.childPool(child.name), { kind: 'SubnetPoolClaim', name: memberObjectName(child.parent, child.owner), existed });

@@ -51,7 +51,7 @@ export const memberKey = {
 /** The pools of a ledger, with allocations and children, as the engine holds them. */
 export function ledgerState(spec: LedgerSpec): SpaceState {
   const state = new SpaceState();
-  state.apply({ version: spec.version, full: true, pools: spec.pools, deletedPools: [], allocations: spec.allocations, deletedAllocations: [] });
+  state.catchUp({ version: spec.version, full: true, pools: spec.pools, deletedPools: [], allocations: spec.allocations, deletedAllocations: [] });
   return state;
 }
 

@@ -21,7 +21,7 @@ export class LedgerStates {
     const delta = change === undefined ? undefined : deltaOf(spec.version, change.writes);
     if (kept?.loaded === true && delta !== undefined && kept.version === change!.base.version) {
       try {
-        kept.apply(delta);
+        kept.catchUp(delta);
         state = kept;
       } catch {
         // Rows that contradict each other: the whole ledger says so in its own words below.
@@ -39,9 +39,9 @@ function deltaOf(version: number, writes: StoreWrite[]): SpaceRead | undefined {
   const pools = new Map<string, PoolRecord>();
   const allocations = new Map<string, AllocationRecord | AllocationKey>();
   for (const write of writes) {
-    if (write.type === 'deletePool') return undefined;
-    if (write.type === 'putPool') pools.set(write.pool.name, write.pool);
-    else if (write.type === 'putAllocation') allocations.set(JSON.stringify([write.allocation.pool, write.allocation.owner]), write.allocation);
+    if (write.type === 'removePool') return undefined;
+    if (write.type === 'savePool') pools.set(write.pool.name, write.pool);
+    else if (write.type === 'saveAllocation') allocations.set(JSON.stringify([write.allocation.pool, write.allocation.owner]), write.allocation);
     else allocations.set(JSON.stringify([write.pool, write.owner]), { pool: write.pool, owner: write.owner });
   }
   const put = [...allocations.values()].filter((a): a is AllocationRecord => 'cidr' in a);
