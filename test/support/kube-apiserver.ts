@@ -1,6 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Server, createServer } from 'node:https';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -83,6 +83,7 @@ export class KubeApiServer {
   readonly hooks: StandInHooks = {};
   private readonly tokens: Record<string, StandInUser>;
   private address = '';
+  private readonly sockets = new Set<Socket>();
 
   private constructor(
     private readonly server: Server,
@@ -107,6 +108,12 @@ export class KubeApiServer {
     const server = createServer(loopbackCertificate());
     const standIn = new KubeApiServer(server, options);
     server.on('request', (req, res) => void standIn.serve(req, res));
+    // Every TCP connection, from its first byte: one still in its TLS handshake is not yet an
+    // HTTP connection, so closeAllConnections() would miss it and close() would wait for it.
+    server.on('connection', (socket: Socket) => {
+      standIn.sockets.add(socket);
+      socket.on('close', () => standIn.sockets.delete(socket));
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     standIn.address = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return standIn;
@@ -117,10 +124,16 @@ export class KubeApiServer {
     return this.address;
   }
 
+  /**
+   * Stops at once, as a killed API server does: no new connection is accepted, and every open
+   * one (watches, keep-alive clients that still retry, handshakes under way) is cut.
+   */
   async stop(): Promise<void> {
     this.watches.closeAll();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 
   /** Forgets every object (a fresh, empty cluster). */
