@@ -4,7 +4,6 @@ import { IpamError, errors } from '../errors';
 import { IpamApi } from '../model/api';
 import { isKubeconfigContents } from '../store/kubernetes/kubeconfig-text';
 import { withDriver } from './driver';
-import { openHttp } from './http';
 import type { KubernetesConnection } from './kubernetes/open';
 import { StoreConfig, openStore } from './open-store';
 import { BackendSettings, DEFAULT_STATE_FILE, backendKind } from './settings';
@@ -26,7 +25,8 @@ export interface OpenOptions {
 export async function openBackend(config: BackendConfig, options: OpenOptions): Promise<IpamApi> {
   switch (config.type) {
     case 'http':
-      return openHttp(config);
+      // Loaded only for this backend: the HTTP client (axios) is most of a command's start-up.
+      return (await import('./http')).openHttp(config);
     case 'kubernetes': {
       const { openKubernetes } = await withDriver('kubernetes', () => import('./kubernetes/open'));
       return openKubernetes(config, options).ipam;
