@@ -1,7 +1,12 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import * as otelApi from '@opentelemetry/api';
+import { traceWith } from '../engine/instrumentation';
 import { startTracing } from '../telemetry/start';
 import { ResourceHandler } from './resource-handler';
 import { ResourceKind } from './specs';
+
+// The provider traces (into Pulumi's tracer provider, or ours): its engine's spans go with it.
+traceWith(otelApi);
 
 /**
  * A resource kind's handler with a span around each call Pulumi makes ("ipam.provider.create"

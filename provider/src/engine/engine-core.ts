@@ -23,7 +23,8 @@ interface PendingOp {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   /** The trace context it was queued in (the HTTP request's, say). */
-  queuedIn: Context;
+  /** The tracing context it was queued in; undefined while nothing in the process traces. */
+  queuedIn: Context | undefined;
 }
 
 interface SpaceCache {

@@ -1,6 +1,11 @@
 import { Context, Span, SpanKind, SpanStatusCode, ROOT_CONTEXT, context, propagation, trace } from '@opentelemetry/api';
+import * as otelApi from '@opentelemetry/api';
+import { traceWith } from '../engine/instrumentation';
 import { IncomingMessage } from 'node:http';
 import { RequestLog } from './log';
+
+// The service traces: its engine's batches and commits are children of its request spans.
+traceWith(otelApi);
 
 /**
  * The span of one HTTP request, named and annotated as OpenTelemetry's HTTP conventions say

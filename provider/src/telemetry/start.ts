@@ -1,4 +1,5 @@
-import { ProxyTracerProvider, trace } from '@opentelemetry/api';
+import type * as OtelApi from '@opentelemetry/api';
+import { traceWith } from '../engine/instrumentation';
 import type * as SdkTraceNode from '@opentelemetry/sdk-trace-node';
 import type * as Resources from '@opentelemetry/resources';
 import type { OTLPTraceExporter as OtlpExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -36,15 +37,16 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env, warn: Warn = 
   if (plan === undefined) return undefined;
   for (const warning of plan.warnings) warn(`tracing: ${warning}`);
   if (plan.exporters.length === 0) return undefined;
-  let modules: { sdk: typeof SdkTraceNode; resources: typeof Resources };
+  let modules: { api: typeof OtelApi; sdk: typeof SdkTraceNode; resources: typeof Resources };
   try {
     /* eslint-disable @typescript-eslint/no-require-imports */
-    modules = { sdk: require('@opentelemetry/sdk-trace-node'), resources: require('@opentelemetry/resources') };
+    // The API too is loaded only here and now: a command that does not trace never loads it.
+    modules = { api: require('@opentelemetry/api'), sdk: require('@opentelemetry/sdk-trace-node'), resources: require('@opentelemetry/resources') };
   } catch (e) {
     warn(`tracing: off, although OTEL_* variables ask for it: ${(e as Error).message.split('\n')[0]}; install pulumi-ipam's optional dependencies (npm install --include=optional)`);
     return undefined;
   }
-  const { sdk, resources } = modules;
+  const { api, sdk, resources } = modules;
   const resource = resources
     .defaultResource()
     .merge(resources.resourceFromAttributes({ 'service.name': 'pulumi-ipam', 'service.version': packageVersion() }))
@@ -53,7 +55,8 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env, warn: Warn = 
   const spanProcessors = plan.exporters.map((exporter) => new sdk.BatchSpanProcessor(spanExporter(exporter)));
   const provider = new sdk.NodeTracerProvider({ resource, spanProcessors });
   provider.register();
-  if ((trace.getTracerProvider() as ProxyTracerProvider).getDelegate() !== provider) {
+  traceWith(api);
+  if ((api.trace.getTracerProvider() as OtelApi.ProxyTracerProvider).getDelegate() !== provider) {
     void provider.shutdown();
     return undefined;
   }
