@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { messageFor } from '../errors';
-import { ImportOutcome } from '../model/import';
-import { DEFAULT_SPACE } from '../model/records';
+import { ImportOutcome } from '../model/import-result';
+import { DEFAULT_SPACE } from '../model/constants';
 import { OptionSpec, UsageError } from './args';
 import type { Command, CommandContext, Output } from './command';
 import { CLI_HINTS } from './hints';

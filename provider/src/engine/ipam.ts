@@ -20,7 +20,8 @@ import {
   SliceRef,
   UpdatePoolInput,
 } from '../model/api';
-import { ImportInput, ImportResult } from '../model/import';
+import { ImportInput } from '../model/import';
+import { ImportResult } from '../model/import-result';
 import { AuditEvent } from '../model/records';
 import { parseAddress } from '../net/address';
 import { containsAddress } from '../net/cidr';
