@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../provider/src/cli/main';
 import { runTs } from '../support/processes';
 import { startOtlpReceiver } from '../support/otlp-receiver';
 
@@ -37,5 +41,38 @@ describe('tracing off: with OTEL_* unset no SDK is loaded', function () {
     } finally {
       await receiver.close();
     }
+  });
+});
+
+/**
+ * The same check for what an `ipam` command pays at start-up: on the embedded backend, the
+ * everyday commands load SQLite and the B+ tree of the ledger, and no package that only another
+ * face or another command needs (OpenTelemetry, zod, ip-num for IPv6 text, the HTTP client).
+ */
+describe('an ipam command loads only what it needs', function () {
+  this.timeout(120_000);
+  let state: string;
+
+  before(async () => {
+    state = join(mkdtempSync(join(tmpdir(), 'ipam-cli-modules-')), 'state.db');
+    const code = await runCli(['pool', 'create', 'corp', '10.0.0.0/16', '--default-prefix', '24', '--state', state], { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: tmpdir() });
+    expect(code).to.equal(0);
+  });
+
+  /** The packages a fresh process loaded running these command lines, less the TypeScript runner's own. */
+  async function packagesOf(...lines: string[]): Promise<string[]> {
+    const result = await runTs('test/support/cli-modules-worker.ts', lines.map((line) => `${line} --state ${state}`), { env: OTEL_UNSET, timeoutMs: 60_000 });
+    expect(result.code, result.stderr).to.equal(0);
+    const loaded = JSON.parse(result.stdout.trim().split('\n').pop()!) as string[];
+    return loaded.filter((name) => name !== 'tsx' && name !== 'esbuild');
+  }
+
+  it('pool list, alloc and find load better-sqlite3 (with its loader) and sorted-btree, nothing else', async () => {
+    expect(await packagesOf('pool list', 'alloc corp --owner web', 'find 10.0.0.1')).to.deep.equal(['better-sqlite3', 'bindings', 'file-uri-to-path', 'sorted-btree']);
+  });
+
+  it('an IPv6 address loads ip-num, a pool policy zod (the check above can see them)', async () => {
+    expect(await packagesOf('find 2001:db8::1')).to.include('ip-num');
+    expect(await packagesOf('pool create ruled 10.1.0.0/16 --min-prefix 20')).to.include('zod');
   });
 });
