@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CODES, ErrorCode } from '../errors';
+import { ERROR_CODES, ErrorCode } from '../errors/catalogue';
 import { hintSchema } from './hint';
 
 /**
