@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ERROR_CODES } from '../../provider/src/errors';
+import { ERROR_CODES } from '../../provider/src/errors/catalogue';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { InProcessService, READER, WRITER, startInProcess } from '../support/http-service';
 import { rawExchange } from './raw-http';

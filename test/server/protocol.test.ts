@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Socket, connect } from 'node:net';
-import { ERROR_CATALOGUE } from '../../provider/src/errors';
+import { ERROR_CATALOGUE } from '../../provider/src/errors/catalogue';
 import { DEFAULT_LIMITS, ServiceLimits } from '../../provider/src/server/server';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { InProcessService, READER, WRITER, startInProcess } from '../support/http-service';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { HttpIpam } from '../../provider/src/client/http-ipam';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { IpamApi } from '../../provider/src/model/api';
-import { DEFAULT_SPACE } from '../../provider/src/model/records';
+import { DEFAULT_SPACE } from '../../provider/src/model/constants';
 import { openKubernetes } from '../../provider/src/backends/kubernetes/open';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { openPostgresStore } from '../../provider/src/store/postgres';

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { IpamError } from '../../provider/src/errors';
 import fc from 'fast-check';
+import { IPv4 } from 'ip-num';
 import { formatAddress, normalizeAddress, parseAddress, parseAddressText } from '../../provider/src/net/address';
 import { formatCidr, normalizeCidr, parseCidr, rangeToCidrs } from '../../provider/src/net/cidr';
 import { hostExclusions, networkFacts } from '../../provider/src/net/facts';
@@ -114,6 +115,27 @@ describe('net: CIDRs and addresses are normalised at the boundary', () => {
       const e = errorOf(() => parseAddress(text, 'ip'));
       expect({ code: e.code, field: e.field, message: e.message }).to.deep.equal({ code: 'INVALID_ADDRESS', field: 'ip', message });
     }
+  });
+
+  it('reads dotted IPv4 as ip-num does, but never an octet with a leading zero (property, ip-num as the oracle)', () => {
+    const octet = fc.oneof(fc.integer({ min: 0, max: 999 }).map(String), fc.stringMatching(/^0\d{1,2}$/));
+    fc.assert(
+      fc.property(fc.array(octet, { minLength: 4, maxLength: 4 }), (octets) => {
+        const text = octets.join('.');
+        let oracle: bigint | undefined;
+        try {
+          oracle = IPv4.fromString(text).value;
+        } catch {
+          oracle = undefined;
+        }
+        if (octets.some((o) => o.length > 1 && o.startsWith('0'))) oracle = undefined;
+        expect(parseAddressText(text)).to.deep.equal(oracle === undefined ? undefined : { family: 4, value: oracle });
+      }),
+      { numRuns: 5000 },
+    );
+    expect(parseAddressText('255.255.255.255')).to.deep.equal({ family: 4, value: 0xffff_ffffn });
+    expect(parseAddressText('0.0.0.0')).to.deep.equal({ family: 4, value: 0n });
+    expect(parseAddressText('1.2.3.256')).to.equal(undefined);
   });
 
   it('prints every IPv6 address in RFC 5952 form and reads it back (property)', () => {

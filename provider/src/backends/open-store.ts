@@ -1,5 +1,4 @@
 import { Store } from '../engine/store';
-import { MemoryStore } from '../store/memory';
 import { SqliteStore, SqliteSync } from '../store/sqlite';
 import { withDriver } from './driver';
 
@@ -14,7 +13,8 @@ export type StoreConfig = { type: 'memory' } | { type: 'sqlite'; file: string; s
 export async function openStore(config: StoreConfig): Promise<Store> {
   switch (config.type) {
     case 'memory':
-      return new MemoryStore();
+      // Loaded for this store only: it is never the CLI's, and it brings node:crypto along.
+      return new (await import('../store/memory')).MemoryStore();
     case 'sqlite':
       return new SqliteStore(config.file, { synchronous: config.synchronous });
     case 'postgres':

@@ -1,5 +1,5 @@
 import { IpamApi, SliceRef } from '../model/api';
-import { DEFAULT_SPACE } from '../model/records';
+import { DEFAULT_SPACE } from '../model/constants';
 import { parseAddressText } from '../net/address';
 import { OptionSpec, UsageError, parseDuration, parseInteger, parseLabels } from './args';
 import {

@@ -1,4 +1,4 @@
-import { DEFAULT_SPACE } from '../model/records';
+import { DEFAULT_SPACE } from '../model/constants';
 import { HintRenderer } from '../errors';
 
 /** `--space team-a`, or nothing for the default space (as the command takes it). */

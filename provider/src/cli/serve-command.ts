@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ipam } from '../engine/ipam';
-import { IpamError, POSTGRES_FATAL, errors } from '../errors';
+import { IpamError, errors } from '../errors';
+import { POSTGRES_FATAL } from '../errors/backend-codes';
 import { packageVersion } from '../package';
 import { TokenAuth, TokenEntry, parseTokensEnv, readTokensFile } from '../server/auth';
 import { DEFAULT_BODY_LIMIT } from '../server/http-io';

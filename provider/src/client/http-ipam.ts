@@ -25,7 +25,8 @@ import {
   SliceRef,
   UpdatePoolInput,
 } from '../model/api';
-import { ImportInput, ImportResult } from '../model/import';
+import { ImportInput } from '../model/import';
+import { ImportResult } from '../model/import-result';
 import { AuditEvent } from '../model/records';
 
 export interface HttpIpamOptions {

@@ -1,4 +1,4 @@
-import { DEFAULT_SPACE } from '../model/records';
+import { DEFAULT_SPACE } from '../model/constants';
 import { HintRenderer, IpamError, messageFor } from '../errors';
 
 const spaceFlag = (space: string) => (space === DEFAULT_SPACE ? '' : ` --space ${space}`);

@@ -5,7 +5,7 @@ import { isIpamError } from '../errors';
 import { IpamApi } from '../model/api';
 import { pulumiError } from './resource-handler';
 import { pulumiMessage } from './hints';
-import { DEFAULT_SPACE } from '../model/records';
+import { DEFAULT_SPACE } from '../model/constants';
 
 /**
  * The backend the provider talks to, from stack config `ipam:*` (given to the provider by

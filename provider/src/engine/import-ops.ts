@@ -1,7 +1,8 @@
 import { planAllocation, planBlock } from '../allocator/allocate';
 import { isoTime } from '../allocator/iso-time';
 import { IpamError, errors, isIpamError } from '../errors';
-import { AllocationRow, ImportInput, ImportOutcome, ImportResult, PoolRow, refusal } from '../model/import';
+import { AllocationRow, ImportInput, PoolRow, refusal } from '../model/import';
+import { ImportOutcome, ImportResult } from '../model/import-result';
 import { AllocationKind, AllocationStatus, PoolKind, PoolRecord } from '../model/records';
 import { parseAddress } from '../net/address';
 import { Cidr, bitsOf, formatCidr, hostCidr, parseCidr } from '../net/cidr';

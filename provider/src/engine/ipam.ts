@@ -1,4 +1,4 @@
-import { checkConsistency } from '../allocator/consistency';
+import type * as Consistency from '../allocator/consistency';
 import { ConsistencyReport } from '../model/reports';
 import { errors } from '../errors';
 import {
@@ -20,7 +20,8 @@ import {
   SliceRef,
   UpdatePoolInput,
 } from '../model/api';
-import { ImportInput, ImportResult } from '../model/import';
+import { ImportInput } from '../model/import';
+import { ImportResult } from '../model/import-result';
 import { AuditEvent } from '../model/records';
 import { parseAddress } from '../net/address';
 import { containsAddress } from '../net/cidr';
@@ -29,12 +30,22 @@ import { SpaceTx } from './space-tx';
 import { isAvailable, release } from './allocation-ops';
 import { allocateBySelector, allocateWithPolicy, createPoolWithPolicy, quotaUsageOf } from './policy-ops';
 import { EngineCore, EngineOptions } from './engine-core';
-import { importRows } from './import-ops';
+import type * as ImportOps from './import-ops';
 import { EngineObserver } from './instrumentation';
 import { deletePool, updatePool } from './pool-ops';
-import { deleteSlice, sliceInfo, sliceLedger, syncSlice } from './slice-ops';
+import type * as SliceOps from './slice-ops';
 import { checkName, checkOwner, checkPrefixLength, checkSpace } from '../model/validate';
 import { allocationInfo, poolInfo } from './views';
+
+/*
+ * What only `ipam check`, an import and the slices use is loaded on their first call, inside it,
+ * so nothing else changes order: a command like `ipam pool list` never loads these modules.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const consistency = (): typeof Consistency => require('../allocator/consistency');
+const importOps = (): typeof ImportOps => require('./import-ops');
+const sliceOps = (): typeof SliceOps => require('./slice-ops');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface IpamOptions extends EngineOptions {
   /** Recorded in the audit trail as who made each change. */
@@ -183,7 +194,7 @@ export class Ipam implements IpamApi {
     if (pool === undefined) {
       throw errors.POOL_NOT_FOUND({ case: 'pool', field: 'pool', pool: name, space });
     }
-    return checkConsistency(
+    return consistency().checkConsistency(
       pool,
       read.allocations.filter((a) => a.pool === name),
       read.pools.filter((p) => p.parent === name),
@@ -197,21 +208,27 @@ export class Ipam implements IpamApi {
 
   async syncSlice(input: SliceInput): Promise<SliceInfo> {
     const space = checkSpace(input.namespace, 'namespace');
-    return this.core.run(space, this.actor, (tx) => sliceInfo(space, tx.pool(syncSlice(tx, input)), tx.nowMs));
+    return this.core.run(space, this.actor, (tx) => {
+      const slices = sliceOps();
+      return slices.sliceInfo(space, tx.pool(slices.syncSlice(tx, input)), tx.nowMs);
+    });
   }
 
   async getSlice(ref: SliceRef): Promise<SliceInfo> {
     const space = checkSpace(ref.namespace, 'namespace');
-    return this.core.run(space, this.actor, (tx) => sliceInfo(space, sliceLedger(tx, ref), tx.nowMs));
+    return this.core.run(space, this.actor, (tx) => {
+      const slices = sliceOps();
+      return slices.sliceInfo(space, slices.sliceLedger(tx, ref), tx.nowMs);
+    });
   }
 
   async deleteSlice(ref: SliceRef & ActingFor): Promise<void> {
-    return this.core.run(checkSpace(ref.namespace, 'namespace'), this.actor, (tx) => deleteSlice(tx, ref));
+    return this.core.run(checkSpace(ref.namespace, 'namespace'), this.actor, (tx) => sliceOps().deleteSlice(tx, ref));
   }
 
   /** Pools and allocations of one space, decided together and committed with one compare-and-swap (see import-ops). */
   async importRecords(input: ImportInput): Promise<ImportResult> {
-    return this.core.run(checkSpace(input.space), this.actor, (tx) => importRows(tx, input));
+    return this.core.run(checkSpace(input.space), this.actor, (tx) => importOps().importRows(tx, input));
   }
 
   async backend(ref: { space?: string }): Promise<BackendInfo> {

@@ -1,6 +1,7 @@
 import { Occupant, PoolLedger } from '../allocator/pool-ledger';
 import { Corruption, Holder, IpamError, StoredRow, errors } from '../errors';
-import { AllocationRecord, DEFAULT_SPACE, PoolRecord } from '../model/records';
+import { DEFAULT_SPACE } from '../model/constants';
+import { AllocationRecord, PoolRecord } from '../model/records';
 import { Cidr, contains, formatCidr, parseCidr } from '../net/cidr';
 import { SpaceRead } from './store';
 

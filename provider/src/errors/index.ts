@@ -1,9 +1,11 @@
-import { ERROR_CATALOGUE, ErrorCode } from './catalogue';
+import type { ERROR_CATALOGUE, ErrorCode } from './catalogue';
 import { Hint, HintRenderer, renderHint } from './hints';
 import { Rendered } from './define';
-import { IpamError } from './ipam-error';
+import { IpamError, catalogue } from './ipam-error';
 
-export { ERROR_CATALOGUE, ERROR_CODES, ErrorCode } from './catalogue';
+// The catalogue itself (ERROR_CATALOGUE, ERROR_CODES) is imported from ./catalogue by what lists it
+// (the HTTP service, its OpenAPI document): importing it here would load it into every process.
+export type { ErrorCode } from './catalogue';
 export { Hint, HintRenderer, HINT_KINDS, renderHint } from './hints';
 export { IpamError, isIpamError, ipamErrorFromJSON } from './ipam-error';
 export { importedBefore, noPoolTakes } from './composed';
@@ -12,14 +14,21 @@ export { Holder, Subject } from './subjects';
 export { RESERVED_LABEL_KEY, UNSAFE_CHARACTER, escapeUnsafe } from './text';
 export { ChildOnlyField, PrintableText } from './input-codes';
 export { CreatorAct, Rename } from './state-codes';
-export { Corruption, POSTGRES_FATAL, SqliteProblem, StoredRow } from './backend-codes';
+export { Corruption, SqliteProblem, StoredRow } from './backend-codes';
 
 /** One factory per code: `errors.POOL_NOT_FOUND({ case: 'pool', field, pool, space })` is the IpamError to throw. */
 type ErrorFactories = { [C in ErrorCode]: (...params: Parameters<(typeof ERROR_CATALOGUE)[C]['message']>) => IpamError };
 
-export const errors = Object.fromEntries(
-  Object.entries(ERROR_CATALOGUE).map(([code, { message }]) => [code, (params?: unknown) => new IpamError(code as ErrorCode, (message as (p?: unknown) => Rendered)(params))]),
-) as ErrorFactories;
+let factories: ErrorFactories | undefined;
+/** Made on the first use of one (see catalogue()): the object is a stand-in that hands out the real factories. */
+export const errors: ErrorFactories = new Proxy({} as ErrorFactories, {
+  get: (_, code: string) => {
+    factories ??= Object.fromEntries(
+      Object.entries(catalogue()).map(([c, { message }]) => [c, (params?: unknown) => new IpamError(c as ErrorCode, (message as (p?: unknown) => Rendered)(params))]),
+    ) as ErrorFactories;
+    return factories[code as ErrorCode];
+  },
+});
 
 /**
  * The message as one face shows it: the catalogue's text, then the hint in that face's words.

@@ -1,6 +1,17 @@
-import { ERROR_CATALOGUE, ErrorCode } from './catalogue';
+import type { ERROR_CATALOGUE, ErrorCode } from './catalogue';
 import { Rendered } from './define';
 import { Hint, hintFromJSON } from './hints';
+
+let loaded: typeof ERROR_CATALOGUE | undefined;
+/**
+ * The catalogue, loaded by the first error made (or read): its messages are a dozen modules, a
+ * fifth of what `ipam pool list` loads, and a command that succeeds never needs one of them.
+ */
+export function catalogue(): typeof ERROR_CATALOGUE {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= (require('./catalogue') as typeof import('./catalogue')).ERROR_CATALOGUE;
+  return loaded;
+}
 
 /**
  * An error a person can act on: a code from the catalogue, its message, and as structure the
@@ -25,7 +36,7 @@ export class IpamError extends Error {
     super(rendered.message);
     this.name = 'IpamError';
     this.code = code;
-    this.status = ERROR_CATALOGUE[code].status;
+    this.status = catalogue()[code].status;
     this.field = rendered.field;
     this.hint = rendered.hint;
     this.reason = rendered.reason;
@@ -49,7 +60,7 @@ export function isIpamError(e: unknown): e is IpamError {
 export function ipamErrorFromJSON(body: unknown): IpamError | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const { code, message, field, hint } = body as Record<string, unknown>;
-  if (typeof code !== 'string' || !(code in ERROR_CATALOGUE) || typeof message !== 'string') return undefined;
+  if (typeof code !== 'string' || !(code in catalogue()) || typeof message !== 'string') return undefined;
   const known = hintFromJSON(hint);
   return new IpamError(code as ErrorCode, {
     message,

@@ -27,7 +27,8 @@ import {
 } from './outputs';
 import { AuditEvent } from './records';
 import { ConsistencyReport } from './reports';
-import { ImportInput, ImportResult } from './import';
+import { ImportInput } from './import';
+import { ImportResult } from './import-result';
 
 /**
  * The one interface to IP address management. The in-process engine implements it over a

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LABEL_OPERATORS, QUOTA_PERS, QUOTA_SCOPES } from './constants';
 
 /**
  * A pool's policy and pool selectors as zod schemas, the one description of them: their types
@@ -17,13 +18,11 @@ import { z } from 'zod';
  */
 
 const quotaPerSchema = z
-  .enum(['creator', 'group'])
+  .enum(QUOTA_PERS)
   .describe('"creator" (default): each matching creator has the whole allowance to itself; "group": all matching creators share it (a namespace\'s objects, a project\'s stacks).');
-const quotaScopeSchema = z.enum(['pool', 'space']).describe('"pool" (default): usage in this pool; "space": usage in every pool of the address space.');
+const quotaScopeSchema = z.enum(QUOTA_SCOPES).describe('"pool" (default): usage in this pool; "space": usage in every pool of the address space.');
 export type QuotaPer = z.infer<typeof quotaPerSchema>;
 export type QuotaScope = z.infer<typeof quotaScopeSchema>;
-export const QUOTA_PERS: readonly QuotaPer[] = quotaPerSchema.options;
-export const QUOTA_SCOPES: readonly QuotaScope[] = quotaScopeSchema.options;
 
 const quotaName = z.string().describe('Names the quota in refusals and in `ipam pool show`.');
 const maxBlocks = z.number().int().describe('Most blocks a holder may hold.');
@@ -111,9 +110,8 @@ export const quotaUsageSchema = z
   .describe("one holder's usage against one quota that binds the pool");
 export type QuotaUsage = z.infer<typeof quotaUsageSchema>;
 
-const labelOperatorSchema = z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+const labelOperatorSchema = z.enum(LABEL_OPERATORS);
 export type LabelOperator = z.infer<typeof labelOperatorSchema>;
-export const LABEL_OPERATORS: readonly LabelOperator[] = labelOperatorSchema.options;
 
 /** Kubernetes' LabelSelector object. */
 const labelSelectorSchema = z.strictObject({

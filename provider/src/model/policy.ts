@@ -1,10 +1,23 @@
 import { MissingLabel, errors } from '../errors';
 import { checkName, checkPrintable, labelKeyProblem } from './validate';
-import { POLICY_FIELDS, PoolPolicy, PoolPolicyUpdate, QUOTA_PERS, QUOTA_SCOPES, Quota, poolQuotaSchema } from './policy-types';
+import { QUOTA_PERS, QUOTA_SCOPES } from './constants';
+import type * as PolicyTypes from './policy-types';
+import { PoolPolicy, PoolPolicyUpdate, Quota } from './policy-types';
 
-/** The fields of a policy and of a quota, in the order a refusal lists them. */
-const POLICY_KEYS = Object.keys(POLICY_FIELDS) as (keyof PoolPolicy)[];
-const QUOTA_KEYS = Object.keys(poolQuotaSchema.shape);
+/**
+ * The fields of a policy and of a quota, in the order a refusal lists them, read from their zod
+ * description on first use: only a request that gives a policy loads zod for them, never a command
+ * like `ipam alloc` (zod is a third of its start-up).
+ */
+let fieldNames: { policy: (keyof PoolPolicy)[]; quota: string[] } | undefined;
+function policyFieldNames(): { policy: (keyof PoolPolicy)[]; quota: string[] } {
+  if (fieldNames === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { POLICY_FIELDS, poolQuotaSchema } = require('./policy-types') as typeof PolicyTypes;
+    fieldNames = { policy: Object.keys(POLICY_FIELDS) as (keyof PoolPolicy)[], quota: Object.keys(poolQuotaSchema.shape) };
+  }
+  return fieldNames;
+}
 
 /**
  * Policy of a pool, the way a platform team hands address space to other teams (AWS VPC IPAM's
@@ -43,8 +56,9 @@ export function checkPolicy(value: unknown, poolPrefix: number, bits: number, de
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) throw errors.INVALID_INPUT({ case: 'policy-shape' });
   const input = value as Record<string, unknown>;
+  const known = policyFieldNames().policy;
   for (const key of Object.keys(input)) {
-    if (!(POLICY_KEYS as string[]).includes(key)) throw errors.INVALID_INPUT({ case: 'policy-field', key, known: POLICY_KEYS });
+    if (!(known as string[]).includes(key)) throw errors.INVALID_INPUT({ case: 'policy-field', key, known });
   }
   const policy: PoolPolicy = {};
   const length = (field: 'minPrefixLength' | 'maxPrefixLength') => {
@@ -86,7 +100,7 @@ export function mergePolicy(old: PoolPolicy | undefined, update: PoolPolicyUpdat
 
 /** An update that replaces the whole policy with `policy` (each absent field cleared): what a declared pool (Pulumi, a Kubernetes object) asks for. */
 export function replacingPolicy(policy: Partial<Record<keyof PoolPolicy, unknown>> | undefined): PoolPolicyUpdate {
-  return Object.fromEntries(POLICY_KEYS.map((field) => [field, policy?.[field] ?? null])) as PoolPolicyUpdate;
+  return Object.fromEntries(policyFieldNames().policy.map((field) => [field, policy?.[field] ?? null])) as PoolPolicyUpdate;
 }
 
 function checkPatterns(value: unknown, field: string, checkOne: (entry: string, field: string) => string): string[] | undefined {
@@ -136,8 +150,9 @@ function checkQuota(value: unknown, field: string): Quota {
     throw errors.INVALID_INPUT({ case: 'quota-shape', field });
   }
   const input = value as Record<string, unknown>;
+  const known = policyFieldNames().quota;
   for (const key of Object.keys(input)) {
-    if (!QUOTA_KEYS.includes(key)) throw errors.INVALID_INPUT({ case: 'quota-field', field, key, known: QUOTA_KEYS });
+    if (!known.includes(key)) throw errors.INVALID_INPUT({ case: 'quota-field', field, key, known });
   }
   const quota: Quota = {
     name: checkName(input.name, `${field}.name`),

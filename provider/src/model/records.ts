@@ -11,11 +11,11 @@
  * document describes its responses with the same schemas.
  */
 import { z } from 'zod';
+import { STRATEGIES } from './constants';
 import { poolPolicySchema } from './policy-types';
 
-export const strategySchema = z.enum(['first-fit', 'best-fit']).describe('how blocks are chosen: first-fit (lowest address) or best-fit (smallest hole that fits)');
+export const strategySchema = z.enum(STRATEGIES).describe('how blocks are chosen: first-fit (lowest address) or best-fit (smallest hole that fits)');
 export type Strategy = z.infer<typeof strategySchema>;
-export const STRATEGIES: readonly Strategy[] = strategySchema.options;
 
 const poolKindSchema = z.enum(['pool', 'slice']).describe('"pool", or "slice" for the pool of a KubeSlice slice');
 export type PoolKind = z.infer<typeof poolKindSchema>;
@@ -75,7 +75,3 @@ export const auditEventSchema = z
   })
   .describe('one change to a pool, as the audit log keeps it');
 export type AuditEvent = z.infer<typeof auditEventSchema>;
-
-export const DEFAULT_SPACE = 'default';
-export const DEFAULT_GRACE_SECONDS = 24 * 3600;
-export const MAX_GRACE_SECONDS = 7 * 24 * 3600;

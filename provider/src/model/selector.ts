@@ -1,6 +1,7 @@
 import { errors } from '../errors';
 import { checkPrintable, labelKeyProblem } from './validate';
-import { LABEL_OPERATORS, LabelOperator, LabelSelector } from './policy-types';
+import { LABEL_OPERATORS } from './constants';
+import { LabelOperator, LabelSelector } from './policy-types';
 
 /**
  * Pool selectors: a claim or a client address may name the labels of the pool it wants

@@ -1,5 +1,6 @@
 import { PrintableText, RESERVED_LABEL_KEY, UNSAFE_CHARACTER, errors } from '../errors';
-import { DEFAULT_GRACE_SECONDS, DEFAULT_SPACE, MAX_GRACE_SECONDS, STRATEGIES, Strategy } from './records';
+import { DEFAULT_GRACE_SECONDS, DEFAULT_SPACE, MAX_GRACE_SECONDS, STRATEGIES } from './constants';
+import { Strategy } from './records';
 import { Cidr, bitsOf, contains, formatCidr, parseCidr, rangeToCidrs, endOf } from '../net/cidr';
 import { formatAddress, parseAddress } from '../net/address';
 import { firstHostOf, hostExclusions } from '../net/facts';

@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { ERROR_CATALOGUE, IpamError, errors, messageFor } from '../errors';
+import { IpamError, errors, messageFor } from '../errors';
+import { ERROR_CATALOGUE } from '../errors/catalogue';
 import { HTTP_HINTS } from './hints';
 
 /**

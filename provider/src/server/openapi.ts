@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CATALOGUE, ERROR_CODES } from '../errors';
+import { ERROR_CATALOGUE, ERROR_CODES } from '../errors/catalogue';
 import { NAMED_OUTPUTS } from '../model/outputs';
 import { Route } from './route';
 import { healthResponse, problemSchema, readyResponse } from './schemas';

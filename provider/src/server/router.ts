@@ -1,4 +1,5 @@
-import { ERROR_CATALOGUE, IpamError, errors } from '../errors';
+import { IpamError, errors } from '../errors';
+import { ERROR_CATALOGUE } from '../errors/catalogue';
 import { Method, Route } from './route';
 
 export interface Match {

@@ -3,7 +3,7 @@ import { errors } from '../errors';
 import { allocationInfoSchema, availabilitySchema, findResultSchema, poolInfoSchema, sliceInfoSchema } from '../model/outputs';
 import { auditEventSchema } from '../model/records';
 import { consistencyReportSchema } from '../model/reports';
-import { importResultSchema } from '../model/import';
+import { importResultSchema } from '../model/import-result';
 import {
   allocateBody,
   auditQuery,

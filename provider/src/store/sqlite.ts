@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { errors } from '../errors';
 import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
@@ -249,6 +249,9 @@ function createTables(db: Database.Database): void {
 /** Schema 2: the file's backend id, made once at random; a copy of the file keeps it. */
 function addBackendId(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  // node:crypto (a few ms to load) only for this one-time step, not on every open of the file.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { randomUUID } = require('node:crypto') as typeof Crypto;
   db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('backend_id', ?)").run(randomUUID());
 }
 

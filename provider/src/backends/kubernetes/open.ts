@@ -1,7 +1,7 @@
 import { Ipam, IpamOptions } from '../../engine/ipam';
 import { textLogger, warnTo } from '../../log';
 import { Store } from '../../engine/store';
-import { DEFAULT_SPACE } from '../../model/records';
+import { DEFAULT_SPACE } from '../../model/constants';
 import { checkSpace } from '../../model/validate';
 import { KubeClient } from '../../store/kubernetes/client';
 import { KubeconfigChoice, loadKubeconfig } from '../../store/kubernetes/kubeconfig';

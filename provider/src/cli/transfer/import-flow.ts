@@ -3,18 +3,18 @@ import { SpaceState } from '../../engine/space-state';
 import { SpaceTx } from '../../engine/space-tx';
 import { errors, importedBefore, isIpamError } from '../../errors';
 import { IpamApi } from '../../model/api';
-import { AllocationRow, ExportDocument, ImportOutcome, PoolRow } from '../../model/import';
+import { AllocationRow, ExportDocument, PoolRow } from '../../model/import';
+import { ImportOutcome } from '../../model/import-result';
 import { parseCidr } from '../../net/cidr';
 import { parseCsv } from './csv';
 import { isGenericHeader, parseGenericCsv } from './csv-rows';
 import { allocationRecordOf, exportDocument, poolRecordOf } from './export';
 import { parseExportJson } from './json-rows';
-import { NetboxFormat, detectNetbox, netboxSpaces, parseNetboxAddresses, parseNetboxPrefixes } from './netbox';
+import { ImportFormat } from './formats';
+import { detectNetbox, netboxSpaces, parseNetboxAddresses, parseNetboxPrefixes } from './netbox';
 import { Progress } from './progress';
 import { ParsedRows } from './rows';
 
-export type ImportFormat = 'json' | 'csv' | NetboxFormat;
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['json', 'csv', 'netbox-prefixes', 'netbox-ip-addresses'];
 
 export interface ImportOptions {
   /** The space of rows that name none. */

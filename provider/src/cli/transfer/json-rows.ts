@@ -1,5 +1,6 @@
 import { IpamError, errors } from '../../errors';
-import { ALLOCATION_FIELDS, AllocationRow, EXPORT_FORMAT, ImportOutcome, POOL_FIELDS, PoolRow } from '../../model/import';
+import { ALLOCATION_FIELDS, AllocationRow, EXPORT_FORMAT, POOL_FIELDS, PoolRow } from '../../model/import';
+import { ImportOutcome } from '../../model/import-result';
 import { ParsedRows, readRefusal } from './rows';
 
 

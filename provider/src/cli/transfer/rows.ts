@@ -1,5 +1,6 @@
 import { IpamError } from '../../errors';
-import { AllocationRow, ImportOutcome, PoolRow, refusal } from '../../model/import';
+import { AllocationRow, PoolRow, refusal } from '../../model/import';
+import { ImportOutcome } from '../../model/import-result';
 
 /** What a file gave: rows to decide, and rows refused already while reading it (each with its line). */
 export interface ParsedRows {

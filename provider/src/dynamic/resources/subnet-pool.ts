@@ -1,6 +1,7 @@
 import { checkDescription, checkGateway, checkGracePeriod, checkLabels, checkName, checkPrefixLength, checkReserved, checkSpace, checkStrategy } from '../../model/validate';
 import { Subject } from '../../errors';
-import { DEFAULT_GRACE_SECONDS, Strategy } from '../../model/records';
+import { DEFAULT_GRACE_SECONDS } from '../../model/constants';
+import { Strategy } from '../../model/records';
 import { PoolInfo } from '../../model/api';
 import { normalizeCidr, overlaps } from '../../net/cidr';
 import { normalizeAddress } from '../../net/address';

@@ -1,6 +1,7 @@
 import { textLogger, warnTo } from '../../log';
 import { BackendInfo } from '../../model/api';
-import { DEFAULT_SPACE, AuditEvent } from '../../model/records';
+import { DEFAULT_SPACE } from '../../model/constants';
+import { AuditEvent } from '../../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store, emptySpace } from '../../engine/store';
 import { KubeClient, KubeApiError, isAlreadyExists, isConflict } from './client';
 import { backendError } from './errors';
