@@ -7,7 +7,7 @@ import { PoolRecord } from '../model/records';
 import { formatSelector, matchesSelector, parseSelector } from '../model/selector';
 import { checkName, checkOwner } from '../model/validate';
 import { bitsOf, parseCidr, sizeOf } from '../net/cidr';
-import { allocate } from './allocation-ops';
+import { allocateIn } from './allocation-ops';
 import { creatorFor } from './creators';
 import { createPool } from './pool-ops';
 import { SpaceState } from './space-state';
@@ -30,16 +30,17 @@ import { SpaceTx } from './space-tx';
 /** IpamApi.allocate with the pool's rules and the quotas that bind it. */
 export function allocateWithPolicy(tx: SpaceTx, input: AllocateInput): LedgerAllocation {
   const ledger = tx.pool(checkName(input.pool, 'pool'));
-  const held = ledger.allocations.get(checkOwner(input.owner));
+  const owner = checkOwner(input.owner);
+  const held = ledger.allocations.get(owner);
   const creator = held?.record.creator ?? creatorFor(input, tx.actor);
   const quotas = bindingQuotas(tx.state, ledger, creator);
   const policy = ledger.record.policy;
-  if (policy === undefined && quotas.length === 0) return allocate(tx, input);
+  if (policy === undefined && quotas.length === 0) return allocateIn(tx, ledger, owner, input);
   if (held?.record.status !== 'allocated' && policy !== undefined) {
     const prefixLength = (input.kind ?? 'prefix') === 'host' ? undefined : (input.prefixLength ?? prefixOf(input.cidr) ?? ledger.record.defaultPrefixLength);
     checkRules(tx, ledger.record, policy, { creator, prefixLength, labels: input.labels });
   }
-  return withinQuotas(tx, quotas, creator, () => allocate(tx, input), (entry) => entry.record.cidr);
+  return withinQuotas(tx, quotas, creator, () => allocateIn(tx, ledger, owner, input), (entry) => entry.record.cidr);
 }
 
 /** createPool, where a child pool carved from a parent (a claim asPool) is held to the parent's rules and quotas. */
