@@ -27,17 +27,19 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
   const { record, cidr } = entry;
   // The record's CIDR text is canonical (formatCidr), so its address part is the formatted start.
   const address = record.cidr.slice(0, record.cidr.lastIndexOf('/'));
-  // Object.assign, not { ...record, space, ... }: on Node 20 a spread followed by more
-  // properties takes a slow path, about a microsecond per added property.
-  const info: AllocationInfo = Object.assign({}, record, {
-    space,
-    poolCidr: ledger.record.cidr,
-    prefixLength: cidr.prefix,
-    address,
-    netmask: netmaskText(cidr),
-    firstHost: formatHost(cidr, address, firstHostOf(cidr)),
-    lastHost: formatHost(cidr, address, lastHostOf(cidr)),
-  });
+  const hosts = hostOffsets(cidr);
+  // The record copied in one step (Object.assign onto an empty literal clones its shape), then
+  // each field set on the copy: a spread followed by more properties takes a slow path on
+  // Node 20, and Object.assign with a second literal of them made that literal only to copy it
+  // (a third of an answer's garbage).
+  const info = Object.assign({}, record) as AllocationInfo;
+  info.space = space;
+  info.poolCidr = ledger.record.cidr;
+  info.prefixLength = cidr.prefix;
+  info.address = address;
+  info.netmask = netmaskText(cidr);
+  info.firstHost = formatHost(cidr, address, hosts.first);
+  info.lastHost = formatHost(cidr, address, hosts.last);
   // labels is the record's only nested value: the caller gets its own copy, not the ledger's.
   if (record.labels !== undefined) info.labels = { ...record.labels };
   if (ledger.record.gateway !== undefined) info.gateway = ledger.record.gateway;
@@ -48,12 +50,23 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
 }
 
 /**
- * `value` of the block as text; the block's start is `address`, already formatted. A module
- * function rather than a closure per call: tsx (tests, benchmarks) gives every closure a name
- * with __name() each time it is created, 3% of an in-process allocation.
+ * The address `offset` after the block's start, as text; the start itself is `address`, already
+ * formatted. A module function rather than a closure per call: tsx (tests, benchmarks) gives
+ * every closure a name with __name() each time it is created, 3% of an in-process allocation.
  */
-function formatHost(cidr: Cidr, address: string, value: bigint): string {
-  return value === cidr.start ? address : formatAddress({ family: cidr.family, value });
+function formatHost(cidr: Cidr, address: string, offset: bigint): string {
+  return offset === 0n ? address : formatAddress({ family: cidr.family, value: cidr.start + offset });
+}
+
+/**
+ * Where a block's first and last host lie from its start (net/facts: firstHostOf, lastHostOf).
+ * They depend only on the family and the prefix length, so they are worked out once for each of
+ * the 33 + 129, not for every answer (which made two arrays and six bigints).
+ */
+const HOST_OFFSETS: Record<Family, { first: bigint; last: bigint }[]> = { 4: [], 6: [] };
+
+function hostOffsets(cidr: Cidr): { first: bigint; last: bigint } {
+  return (HOST_OFFSETS[cidr.family][cidr.prefix] ??= { first: firstHostOf(cidr) - cidr.start, last: lastHostOf(cidr) - cidr.start });
 }
 
 /** Netmask text by family and prefix length: there are only 33 + 129 of them. */
