@@ -1,29 +1,44 @@
 /**
  * In-process allocation rates on a pool already holding 100,000 allocations, at two levels:
  *   - allocator: PoolLedger + planAllocation, the plan applied to the ledger (pure, no store);
- *   - engine: Ipam over MemoryStore (validation, batching, CAS commit, deep copies, audit).
+ *   - engine: Ipam over MemoryStore (validation, batching, CAS commit, the store's rows and
+ *     audit, the answer each caller gets), with 256 concurrent callers and with one.
  * A /8 has only 65,536 /24s, so the prefix pool holds 100,000 /28s of 10.0.0.0/8 and the host
- * pool 100,000 host addresses of 10.0.0.0/8. Each is compared with the seed's naive allocator
- * on the same state, measured in the same run, and the engine's rate with the bare allocator's
- * (the *-vs-allocator figures: what the engine keeps of the allocator's speed).
+ * pool 100,000 host addresses of 10.0.0.0/8. The allocator is compared with the seed's naive
+ * allocator on the same state.
+ *
+ * The *-vs-allocator figures (what the engine keeps of the bare allocator's speed) compare like
+ * with like. For each engine figure a bare ledger and an engine are filled with the same 100,000
+ * (same blocks, first-fit, same gateway, the same creator on every record) and are checked to
+ * grant the same next blocks; then they take rounds in turn (ledger, engine, then engine,
+ * ledger, ...), each round allocating 10,000 in each, so at every round both hold the same
+ * number, and at the end they must hold the same set of blocks. Each round gives a paired ratio:
+ * the engine's rate over the ledger's, measured within a second of each other with the JIT
+ * equally warm. The figure is the median of those ratios, with their min and max (`spread`).
+ * Rates are per second of this process's CPU time (garbage collector threads included), which
+ * another process on the machine cannot take from a round; `wallClock` gives the same median
+ * ratio of wall-clock rates.
  */
 import { PoolLedger } from '../../provider/src/allocator/pool-ledger';
+import { Ipam } from '../../provider/src/engine/ipam';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { allocateIp } from '../baseline/naive-hosts';
 import { findNextAvailableSubnet } from '../baseline/naive-subnets';
 import { Figure, Report, judge, round } from '../lib/figure';
-import { RateSample, measureRate, progress } from '../lib/measure';
+import { PairedSample, RateSample, measurePaired, pairedRatios, progress } from '../lib/measure';
 import { assertSameAnswers, measureNaive } from '../lib/naive';
 import { Shape, allocateConcurrently, describeShape, enginePool, fillLedger, poolRecord } from '../lib/pools';
 
 const POOL = '10.0.0.0/8';
 const HELD = 100_000;
-/** Allocations per timed repetition; the pool grows by this much each time. */
-const PER_REP = 10_000;
-const WARMUPS = 1;
-const REPS = 5;
+/** Allocations each contestant makes per round; every pool grows by this much each round. */
+const PER_ROUND = 10_000;
+const WARMUPS = 2;
+const ROUNDS = 11;
 /** Concurrent callers in the engine's "many in flight" figures. */
 const CLIENTS = 256;
+/** Who asks, recorded on every record: the engine's actor, and the same creator in the bare ledger. */
+const ACTOR = 'bench';
 
 interface Case {
   name: 'prefix' | 'host';
@@ -55,37 +70,70 @@ const CASES: Case[] = [
 
 export async function run(report: Report): Promise<void> {
   for (const c of CASES) {
-    progress(`${c.name}: filling a ledger with ${HELD} ${describeShape(c.shape)}`);
-    const ledger = new PoolLedger(poolRecord(POOL, { gateway: c.gateway }));
-    const held = fillLedger(ledger, c.shape, HELD, 'held-');
-    const naive = await measureNaive(c.naive, held, 3);
-    assertSameAnswers(naive.answers, fillLedger(ledger, c.shape, naive.answers.length, 'check-'));
-    const baseline = naive.sample;
-    progress(`${c.name}: naive baseline ${round(baseline.median)}/s`);
-
-    let rep = 0;
-    const ours = await measureRate({ warmups: WARMUPS, reps: REPS, opsPerRep: PER_REP }, () => {
-      fillLedger(ledger, c.shape, PER_REP, `rep${rep++}-`);
-    });
-    report(rateFigure(`allocator-${c.name}`, c, ours, baseline, 'allocator: PoolLedger + planAllocation, plan applied to the ledger', c.target));
-
+    let naive: RateSample | undefined;
     for (const clients of [CLIENTS, 1]) {
-      progress(`${c.name}: engine over MemoryStore, ${clients} client(s)`);
+      progress(`${c.name}: a bare ledger and an engine for ${clients} caller(s), each filled with ${HELD} ${describeShape(c.shape)}`);
+      const ledger = new PoolLedger(poolRecord(POOL, { gateway: c.gateway }));
+      const held = fillLedger(ledger, c.shape, HELD, 'held-', ACTOR);
       const ipam = await enginePool(new MemoryStore(), POOL, { gateway: c.gateway });
       await allocateConcurrently(ipam, c.shape, HELD, 'held-', CLIENTS);
-      let engineRep = 0;
-      const engine = await measureRate({ warmups: WARMUPS, reps: REPS, opsPerRep: PER_REP }, () =>
-        allocateConcurrently(ipam, c.shape, PER_REP, `rep${engineRep++}-`, clients),
-      );
+      await assertSamePool(ipam, ledger);
+      if (naive === undefined) {
+        const measured = await measureNaive(c.naive, held, 3);
+        assertSameAnswers(measured.answers, fillLedger(ledger, c.shape, measured.answers.length, 'check-', ACTOR));
+        assertSameAnswers(measured.answers, await engineAnswers(ipam, c.shape, measured.answers.length, 'check-'));
+        naive = measured.sample;
+        progress(`${c.name}: naive baseline ${round(naive.median)}/s`);
+      }
+      const next = fillLedger(ledger, c.shape, 4, 'next-', ACTOR);
+      assertSameAnswers(next, await engineAnswers(ipam, c.shape, next.length, 'next-'));
+
+      progress(`${c.name}: ${WARMUPS} + ${ROUNDS} rounds of ${PER_ROUND}, in turn: bare allocator, engine`);
+      const [allocator, engine] = await measurePaired({ warmups: WARMUPS, rounds: ROUNDS, opsPerRound: PER_ROUND }, [
+        { name: 'allocator', round: (r) => void fillLedger(ledger, c.shape, PER_ROUND, `round${r}-`, ACTOR) },
+        { name: 'engine', round: (r) => allocateConcurrently(ipam, c.shape, PER_ROUND, `round${r}-`, clients) },
+      ]);
+      await assertSameBlocks(ipam, ledger);
+      await ipam.close();
+
       const level =
         clients === 1
           ? 'engine: Ipam over MemoryStore, one caller awaiting each allocation (one commit each)'
           : `engine: Ipam over MemoryStore, ${clients} concurrent callers (queued requests share a commit)`;
       const name = clients === 1 ? `engine-memory-${c.name}-sequential` : `engine-memory-${c.name}`;
-      report(rateFigure(name, c, engine, baseline, level, clients === 1 ? undefined : c.target));
-      report(versusAllocator(name, engine, ours, clients));
-      await ipam.close();
+      if (clients !== 1) report(rateFigure(`allocator-${c.name}`, c, allocator, naive, 'allocator: PoolLedger + planAllocation, plan applied to the ledger', c.target));
+      report(rateFigure(name, c, engine, naive, level, clients === 1 ? undefined : c.target));
+      report(versusAllocator(name, engine, allocator, clients));
     }
+  }
+}
+
+/** The next `count` blocks the engine grants, one caller at a time, owners `${prefix}0`.. */
+async function engineAnswers(ipam: Ipam, shape: Shape, count: number, prefix: string): Promise<string[]> {
+  const answers: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const input = shape.kind === 'host' ? { kind: 'host' as const } : { prefixLength: shape.prefixLength };
+    answers.push((await ipam.allocate({ pool: 'bench', owner: `${prefix}${i}`, ...input })).cidr);
+  }
+  return answers;
+}
+
+/** The engine's pool is defined as the bare ledger's (strategy, gateway, reserved ranges, grace period). */
+async function assertSamePool(ipam: Ipam, ledger: PoolLedger): Promise<void> {
+  const pool = await ipam.getPool({ pool: 'bench' });
+  const define = (p: { cidr: string; strategy: string; gateway?: string; reserved: string[]; gracePeriodSeconds: number }) =>
+    JSON.stringify([p.cidr, p.strategy, p.gateway, p.reserved, p.gracePeriodSeconds]);
+  if (define(pool) !== define(ledger.record)) {
+    throw new Error(`the engine's pool ${define(pool)} is not the bare allocator's ${define(ledger.record)}`);
+  }
+}
+
+/** Both hold the same set of blocks: the rounds did the same work. */
+async function assertSameBlocks(ipam: Ipam, ledger: PoolLedger): Promise<void> {
+  const engine = (await ipam.listAllocations({ pool: 'bench' })).map((a) => a.cidr);
+  const bare = [...ledger.allocations.values()].sort((a, b) => (a.start < b.start ? -1 : 1)).map((e) => e.record.cidr);
+  if (engine.length !== bare.length || engine.some((cidr, i) => cidr !== bare[i])) {
+    throw new Error(`the engine holds ${engine.length} blocks, the bare allocator ${bare.length}, not the same ones: the rounds did different work`);
   }
 }
 
@@ -94,23 +142,27 @@ const ENGINE_SHARE_TARGET = 0.8;
 
 /**
  * What the engine keeps of the bare allocator's rate: the cost of validation, batching,
- * compare-and-swap, the store's copies and the answers, in one number.
+ * compare-and-swap, the store's rows and the answers, in one number: the median of the
+ * round-by-round paired ratios.
  */
-function versusAllocator(name: string, engine: RateSample, allocator: RateSample, clients: number): Figure {
-  const share = engine.median / allocator.median;
+function versusAllocator(name: string, engine: PairedSample, allocator: PairedSample, clients: number): Figure {
+  const share = pairedRatios(engine, allocator);
   return {
     figure: `${name}-vs-allocator`,
-    value: round(share),
+    value: round(share.median),
     unit: 'ratio',
-    ...(clients === 1 ? {} : judge(share, { atLeast: ENGINE_SHARE_TARGET })),
+    ...(clients === 1 ? {} : judge(share.median, { atLeast: ENGINE_SHARE_TARGET })),
     baseline: round(allocator.median),
-    baselineName: 'the bare allocator (PoolLedger + planAllocation) on the same kind of state, same run',
-    ratio: round(share),
-    ratioOf: `engine allocations/s (${round(engine.median)}) / allocator allocations/s`,
+    baselineName: 'the bare allocator (PoolLedger + planAllocation) on the same pool, same blocks held, rounds taken in turn with the engine',
+    ratio: round(share.median),
+    ratioOf: `median over ${ROUNDS} rounds of (engine allocations/s / allocator allocations/s in the same round)`,
+    spread: { min: round(share.min), max: round(share.max) },
+    pairedRatios: share.ratios.map(round),
+    wallClock: round(pairedRatios(engine.wall, allocator.wall).median),
   };
 }
 
-function rateFigure(name: string, c: Case, sample: RateSample, baseline: RateSample, level: string, target?: number): Figure {
+function rateFigure(name: string, c: Case, sample: PairedSample, baseline: RateSample, level: string, target?: number): Figure {
   const figure: Figure = { figure: name, value: round(sample.median), unit: 'allocations/s' };
   if (target !== undefined) Object.assign(figure, judge(sample.median, { atLeast: target }));
   return {
@@ -120,9 +172,11 @@ function rateFigure(name: string, c: Case, sample: RateSample, baseline: RateSam
     level,
     pool: POOL,
     allocating: describeShape(c.shape),
-    poolHolds: `${HELD} before the first timed allocation, growing by ${PER_REP} per repetition`,
-    repetitions: `${WARMUPS} warm-up + ${REPS} timed of ${PER_REP} allocations, median`,
+    poolHolds: `${HELD} before the first round, growing by ${PER_ROUND} per round`,
+    repetitions: `${WARMUPS} warm-up + ${ROUNDS} timed rounds of ${PER_ROUND} allocations, taken in turn with the other level, median`,
+    clock: 'allocations per second of process CPU time',
     runs: sample.runs,
+    wallClock: round(sample.wall.median),
     baselineName: c.baselineName,
     baselineRuns: baseline.runs,
   };

@@ -49,3 +49,59 @@ export async function measureRate(options: RateOptions, rep: () => void | Promis
 export function progress(message: string): void {
   process.stderr.write(`  ${message}\n`);
 }
+
+export interface PairedOptions {
+  /** Untimed rounds first, every contestant in each: JIT compilation and caches settle. */
+  warmups: number;
+  rounds: number;
+  /** Operations each contestant performs in one round (the rate is ops / seconds). */
+  opsPerRound: number;
+}
+
+/**
+ * One contestant's rates per second of this process's CPU time, round by round, and their
+ * median; `wall` the same per second of wall-clock time.
+ */
+export interface PairedSample extends RateSample {
+  name: string;
+  wall: RateSample;
+}
+
+/**
+ * Runs the contestants in turn, round after round, so each round's rates were taken within a
+ * fraction of a second of each other, with the JIT equally warm: a ratio of two of them is
+ * paired. The order is reversed every other round (A B C, C B A, ...), so neither side always
+ * runs first after the other's garbage. Rates are per second of the process's CPU time (its
+ * garbage collector's threads included): on a machine shared with other work, a round of tens
+ * of milliseconds can lose half its wall-clock time to another process, but not its CPU time.
+ */
+export async function measurePaired(
+  options: PairedOptions,
+  contestants: { name: string; round: (round: number) => void | Promise<void> }[],
+): Promise<PairedSample[]> {
+  const cpu = contestants.map(() => [] as number[]);
+  const wall = contestants.map(() => [] as number[]);
+  for (let round = 0; round < options.warmups + options.rounds; round++) {
+    const order = contestants.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) {
+      const [startedWall, startedCpu] = [performance.now(), process.cpuUsage()];
+      await contestants[i].round(round);
+      const used = process.cpuUsage(startedCpu);
+      if (round < options.warmups) continue;
+      cpu[i].push(options.opsPerRound / ((used.user + used.system) / 1e6));
+      wall[i].push(options.opsPerRound / ((performance.now() - startedWall) / 1000));
+    }
+  }
+  return contestants.map(({ name }, i) => ({ name, ...sampleOf(cpu[i]), wall: sampleOf(wall[i]) }));
+}
+
+function sampleOf(rates: number[]): RateSample {
+  return { median: median(rates), min: Math.min(...rates), max: Math.max(...rates), runs: rates.map(Math.round) };
+}
+
+/** Round-by-round ratios of two paired samples (a's rate / b's), their median and spread. */
+export function pairedRatios(a: RateSample, b: RateSample): { median: number; min: number; max: number; ratios: number[] } {
+  const ratios = a.runs.map((rate, i) => rate / b.runs[i]);
+  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), ratios };
+}

@@ -27,8 +27,10 @@ export function poolRecord(cidr: string, options: { gateway?: string } = {}): Po
 }
 
 /** Owner keys are unique across a whole benchmark: `${prefix}${n}`. */
-function requestFor(shape: Shape, owner: string): AllocationRequest {
-  return shape.kind === 'host' ? { owner, kind: 'host' } : { owner, kind: 'prefix', prefixLength: shape.prefixLength };
+function requestFor(shape: Shape, owner: string, creator?: string): AllocationRequest {
+  const request: AllocationRequest = shape.kind === 'host' ? { owner, kind: 'host' } : { owner, kind: 'prefix', prefixLength: shape.prefixLength };
+  if (creator !== undefined) request.creator = creator;
+  return request;
 }
 
 function inputFor(shape: Shape, owner: string): AllocateInput {
@@ -49,10 +51,13 @@ function allocateInLedger(ledger: PoolLedger, request: AllocationRequest, nowMs 
   return plan.record;
 }
 
-/** Allocates `count` blocks in the ledger, owners `${prefix}0`..; returns the granted CIDRs. */
-export function fillLedger(ledger: PoolLedger, shape: Shape, count: number, prefix: string): string[] {
+/**
+ * Allocates `count` blocks in the ledger, owners `${prefix}0`..; returns the granted CIDRs.
+ * `creator` is recorded on each record, as the engine records who asked.
+ */
+export function fillLedger(ledger: PoolLedger, shape: Shape, count: number, prefix: string, creator?: string): string[] {
   const granted: string[] = [];
-  for (let i = 0; i < count; i++) granted.push(allocateInLedger(ledger, requestFor(shape, `${prefix}${i}`)).cidr);
+  for (let i = 0; i < count; i++) granted.push(allocateInLedger(ledger, requestFor(shape, `${prefix}${i}`, creator)).cidr);
   return granted;
 }
 

@@ -12,14 +12,19 @@ import { checkDescription, checkLabels, checkName, checkOwner } from '../model/v
 /** Allocates a block or a host address; idempotent by owner (see planAllocation). Returns the owner's ledger entry. */
 export function allocate(tx: SpaceTx, input: AllocateInput): LedgerAllocation {
   const ledger = tx.pool(checkName(input.pool, 'pool'));
-  const request = toRequest(input);
+  return allocateIn(tx, ledger, checkOwner(input.owner), input);
+}
+
+/** allocate, for a caller that has already found the pool (`input.pool`) and checked the owner (`input.owner`). */
+export function allocateIn(tx: SpaceTx, ledger: PoolLedger, owner: string, input: AllocateInput): LedgerAllocation {
+  const request = toRequest(input, owner);
   const held = ledger.allocations.get(request.owner);
   if (held !== undefined) assertCreator(held.record, input, 'adopt', holdingOf(ledger, request.owner), ownerRename(request.kind));
   // A returning owner keeps the creator it had; a new one records who asked.
   request.creator = held?.record.creator ?? creatorFor(input, tx.actor);
   const plan = planAllocation(ledger, request, tx.nowMs);
   if (plan.action === 'write') {
-    for (const owner of plan.reclaim) tx.removeAllocation(ledger.record.name, owner, 'reclaim');
+    for (const reclaimed of plan.reclaim) tx.removeAllocation(ledger.record.name, reclaimed, 'reclaim');
     tx.saveAllocation(plan.record, plan.block, 'allocate');
   }
   return ledger.allocations.get(request.owner)!;
@@ -65,8 +70,7 @@ function ownerRename(kind: AllocationKind): Rename {
   return kind === 'host' ? 'client-id' : 'owner-key';
 }
 
-function toRequest(input: AllocateInput): AllocationRequest {
-  const owner = checkOwner(input.owner);
+function toRequest(input: AllocateInput, owner: string): AllocationRequest {
   const kind = input.kind ?? 'prefix';
   if (kind !== 'prefix' && kind !== 'host') {
     throw errors.INVALID_INPUT({ case: 'allocation-kind', value: kind });

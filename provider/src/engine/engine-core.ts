@@ -33,7 +33,14 @@ interface SpaceCache {
   draining: boolean;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+/**
+ * An operation's outcome is its value, or this when it threw: no object is made for each
+ * operation that succeeds (every allocation of a batch, usually).
+ */
+class Failed {
+  constructor(readonly error: unknown) {}
+}
+
 
 /**
  * Where decisions meet state. Operations on one space queue up and run one batch at a time:
@@ -139,19 +146,20 @@ export class EngineCore {
         [mustRead, current] = [false, true];
       }
       const tx = new SpaceTx(space, state, this.now(), '');
-      const outcomes: Outcome[] = [];
+      /** Each operation's value, or Failed. */
+      const outcomes: unknown[] = [];
       for (const op of batch) {
         const mark = state.mark();
         const writesMark = tx.writes.length;
         const auditMark = tx.audit.length;
         tx.actor = op.actor;
         try {
-          outcomes.push({ ok: true, value: op.run(tx) });
+          outcomes.push(op.run(tx));
         } catch (error) {
           state.rollbackTo(mark);
           tx.writes.length = writesMark;
           tx.audit.length = auditMark;
-          outcomes.push({ ok: false, error });
+          outcomes.push(new Failed(error));
         }
       }
       const { writes, audit } = tx;
@@ -203,12 +211,12 @@ export class EngineCore {
   }
 }
 
-function settle(batch: PendingOp[], outcomes: Outcome[]): void {
-  batch.forEach((op, i) => {
+function settle(batch: PendingOp[], outcomes: unknown[]): void {
+  for (let i = 0; i < batch.length; i++) {
     const outcome = outcomes[i];
-    if (outcome.ok) op.resolve(outcome.value);
-    else op.reject(outcome.error);
-  });
+    if (outcome instanceof Failed) batch[i].reject(outcome.error);
+    else batch[i].resolve(outcome);
+  }
 }
 
 function settleAll(batch: PendingOp[], error: unknown): void {

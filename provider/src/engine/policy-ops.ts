@@ -7,7 +7,7 @@ import { PoolRecord } from '../model/records';
 import { formatSelector, matchesSelector, parseSelector } from '../model/selector';
 import { checkName, checkOwner } from '../model/validate';
 import { bitsOf, parseCidr, sizeOf } from '../net/cidr';
-import { allocate } from './allocation-ops';
+import { allocateIn } from './allocation-ops';
 import { creatorFor } from './creators';
 import { createPool } from './pool-ops';
 import { SpaceState } from './space-state';
@@ -30,16 +30,17 @@ import { SpaceTx } from './space-tx';
 /** IpamApi.allocate with the pool's rules and the quotas that bind it. */
 export function allocateWithPolicy(tx: SpaceTx, input: AllocateInput): LedgerAllocation {
   const ledger = tx.pool(checkName(input.pool, 'pool'));
-  const held = ledger.allocations.get(checkOwner(input.owner));
+  const owner = checkOwner(input.owner);
+  const held = ledger.allocations.get(owner);
   const creator = held?.record.creator ?? creatorFor(input, tx.actor);
   const quotas = bindingQuotas(tx.state, ledger, creator);
   const policy = ledger.record.policy;
-  if (policy === undefined && quotas.length === 0) return allocate(tx, input);
+  if (policy === undefined && quotas.length === 0) return allocateIn(tx, ledger, owner, input);
   if (held?.record.status !== 'allocated' && policy !== undefined) {
     const prefixLength = (input.kind ?? 'prefix') === 'host' ? undefined : (input.prefixLength ?? prefixOf(input.cidr) ?? ledger.record.defaultPrefixLength);
     checkRules(tx, ledger.record, policy, { creator, prefixLength, labels: input.labels });
   }
-  return withinQuotas(tx, quotas, creator, () => allocate(tx, input), (entry) => entry.record.cidr);
+  return withinQuotas(tx, quotas, creator, () => allocateIn(tx, ledger, owner, input), (entry) => entry.record.cidr);
 }
 
 /** createPool, where a child pool carved from a parent (a claim asPool) is held to the parent's rules and quotas. */
@@ -167,19 +168,32 @@ interface Binding {
   holds: (creator: string | undefined) => boolean;
 }
 
-/** The quotas that bind `creator` allocating in `ledger`: the pool's own, and every space quota of the space. */
-function bindingQuotas(state: SpaceState, ledger: PoolLedger, creator: string): Binding[] {
-  const bindings: Binding[] = [];
-  const bind = (pool: PoolLedger, quota: Quota, counted?: PoolLedger) => {
-    if (!creatorMatches(quota.creators, creator)) return;
-    const holds = quota.per === 'group' ? (c: string | undefined) => c !== undefined && creatorMatches(quota.creators, c) : (c: string | undefined) => c === creator;
-    bindings.push({ quota, pool, counted, holds });
-  };
-  for (const quota of ledger.record.policy?.quotas ?? []) if (quota.scope === 'pool') bind(ledger, quota, ledger);
-  for (const pool of state.pools.values()) {
-    for (const quota of pool.record.policy?.quotas ?? []) if (quota.scope === 'space') bind(pool, quota);
+/**
+ * The quotas that bind `creator` allocating in `ledger`: the pool's own, and every space quota of
+ * the space. Runs for every allocation, so it makes nothing (no closure, no array) until a quota
+ * binds: most spaces have none.
+ */
+function bindingQuotas(state: SpaceState, ledger: PoolLedger, creator: string): readonly Binding[] {
+  let bindings: Binding[] | undefined;
+  for (const quota of ledger.record.policy?.quotas ?? NO_QUOTAS) {
+    if (quota.scope === 'pool' && creatorMatches(quota.creators, creator)) (bindings ??= []).push(bindingOf(ledger, quota, creator, ledger));
   }
-  return bindings;
+  for (const pool of state.pools.values()) {
+    const quotas = pool.record.policy?.quotas;
+    if (quotas === undefined) continue;
+    for (const quota of quotas) {
+      if (quota.scope === 'space' && creatorMatches(quota.creators, creator)) (bindings ??= []).push(bindingOf(pool, quota, creator));
+    }
+  }
+  return bindings ?? NO_BINDINGS;
+}
+
+const NO_QUOTAS: readonly Quota[] = [];
+const NO_BINDINGS: readonly Binding[] = [];
+
+function bindingOf(pool: PoolLedger, quota: Quota, creator: string, counted?: PoolLedger): Binding {
+  const holds = quota.per === 'group' ? (c: string | undefined) => c !== undefined && creatorMatches(quota.creators, c) : (c: string | undefined) => c === creator;
+  return { quota, pool, counted, holds };
 }
 
 interface Usage {
@@ -244,7 +258,7 @@ function over(quota: Quota, usage: Usage): boolean {
  * quota the operation pushed over (usage grew past the allowance) refuses it, and the engine
  * undoes it. `granted` names what the operation took, for the message.
  */
-function withinQuotas<T>(tx: SpaceTx, bindings: Binding[], creator: string, operation: () => T, granted: (result: T) => string): T {
+function withinQuotas<T>(tx: SpaceTx, bindings: readonly Binding[], creator: string, operation: () => T, granted: (result: T) => string): T {
   if (bindings.length === 0) return operation();
   const before = bindings.map((b) => usageOf(tx.state, b, tx.nowMs));
   const writes = tx.writes.length;

@@ -1,4 +1,4 @@
-import { Occupant, PoolLedger } from '../allocator/pool-ledger';
+import { LedgerAllocation, Occupant, PoolLedger } from '../allocator/pool-ledger';
 import { Corruption, Holder, IpamError, StoredRow, errors } from '../errors';
 import { DEFAULT_SPACE } from '../model/constants';
 import { AllocationRecord, PoolRecord } from '../model/records';
@@ -15,7 +15,7 @@ export class SpaceState {
   version = 0;
   loaded = false;
   readonly pools = new Map<string, PoolLedger>();
-  private readonly undoLog: (() => void)[] = [];
+  private readonly undoLog: (PoolLedger | (() => void) | string | LedgerAllocation | undefined)[] = [];
 
   /** `space` names the address space in the errors about its stored rows. */
   constructor(readonly space: string = DEFAULT_SPACE) {}
@@ -26,7 +26,27 @@ export class SpaceState {
 
   /** Undoes every mutation made after the mark, newest first. */
   rollbackTo(mark: number): void {
-    while (this.undoLog.length > mark) this.undoLog.pop()!();
+    const log = this.undoLog;
+    while (log.length > mark) {
+      const previous = log.pop() as LedgerAllocation | undefined;
+      const owner = log.pop() as string | undefined;
+      const step = log.pop() as PoolLedger | (() => void);
+      if (typeof step === 'function') {
+        step();
+        continue;
+      }
+      step.removeAllocation(owner!);
+      if (previous !== undefined) step.addAllocation(previous.record, previous.cidr);
+    }
+  }
+
+  /** Undoing will give `owner` back what it held before: `previous`, or nothing. */
+  private undoAllocation(ledger: PoolLedger, owner: string, previous: LedgerAllocation | undefined): void {
+    this.undoLog.push(ledger, owner, previous);
+  }
+
+  private undoBy(undo: () => void): void {
+    this.undoLog.push(undo, undefined, undefined);
   }
 
   /** Forgets the undo history: the mutations are now the store's truth. */
@@ -48,16 +68,13 @@ export class SpaceState {
     const ledger = this.requireLedger(record.pool);
     const previous = ledger.removeAllocation(record.owner);
     ledger.addAllocation(record, block);
-    this.undoLog.push(() => {
-      ledger.removeAllocation(record.owner);
-      if (previous !== undefined) ledger.addAllocation(previous.record, previous.cidr);
-    });
+    this.undoAllocation(ledger, record.owner, previous);
   }
 
   removeAllocation(pool: string, owner: string): void {
     const ledger = this.requireLedger(pool);
     const previous = ledger.removeAllocation(owner);
-    if (previous !== undefined) this.undoLog.push(() => ledger.addAllocation(previous.record, previous.cidr));
+    if (previous !== undefined) this.undoAllocation(ledger, owner, previous);
   }
 
   /** Creates a pool, or rebuilds it when its definition changed (gateway, reserved, grace...). */
@@ -70,10 +87,10 @@ export class SpaceState {
     } else if (record.parent !== undefined) {
       const parent = this.requireLedger(record.parent);
       parent.addChild(record.name, parseCidr(record.cidr));
-      this.undoLog.push(() => parent.removeChild(record.name));
+      this.undoBy(() => parent.removeChild(record.name));
     }
     this.pools.set(record.name, next);
-    this.undoLog.push(() => {
+    this.undoBy(() => {
       if (previous === undefined) this.pools.delete(record.name);
       else this.pools.set(record.name, previous);
     });
@@ -85,7 +102,7 @@ export class SpaceState {
     this.pools.delete(name);
     const parent = previous.record.parent === undefined ? undefined : this.pools.get(previous.record.parent);
     parent?.removeChild(name);
-    this.undoLog.push(() => {
+    this.undoBy(() => {
       this.pools.set(name, previous);
       parent?.addChild(name, previous.cidr);
     });

@@ -161,9 +161,14 @@ function appendToLog(state: MemorySpace, writes: StoreWrite[]): void {
   }
 }
 
-/** A write as the store keeps it: a frozen allocation record is shared, anything else copied. */
+/**
+ * A write as the store keeps it: a frozen allocation record is shared, in its own frozen write
+ * as the engine makes them (no object made per allocation), anything else copied.
+ */
 function copyWrite(write: StoreWrite): StoreWrite {
-  if (write.type === 'saveAllocation' && isFrozenRecord(write.allocation)) return { type: 'saveAllocation', allocation: write.allocation };
+  if (write.type === 'saveAllocation' && isFrozenRecord(write.allocation)) {
+    return Object.isFrozen(write) ? write : { type: 'saveAllocation', allocation: write.allocation };
+  }
   return copy(write);
 }
 
