@@ -118,9 +118,12 @@ describe('state file: read-only, full disk, foreign, corrupted', function () {
     // 16 KiB: not even the 32 KiB shared-memory index SQLite needs to read a WAL file fits.
     const read = ipamProcess(['pool', 'list', '--state', file], { fileSizeLimitKiB: 16 });
     expect([read.code, read.stdout, read.stderr]).to.deep.equal([1, '', diskFull('SQLITE_IOERR_SHMSIZE', 'reading')]);
-    // 32 KiB: the index just fits, so reads work; one allocation's write-ahead log (8 pages, 32,992 bytes) does not.
+    // 32 KiB: the index just fits, so reads work; an allocation with 4 KB of labels (its row
+    // spills onto overflow pages) writes a longer log (9 pages, 37,112 bytes). A plain one writes
+    // 6 pages (24,752 bytes), which would fit.
     expect(ipamProcess(['pool', 'list', '--state', file], { fileSizeLimitKiB: 32 }).code).to.equal(0);
-    const write = ipamProcess(['alloc', 'corp', '--owner', 'new', '--state', file], { fileSizeLimitKiB: 32 });
+    const labels = ['a', 'b', 'c', 'd'].flatMap((key) => ['--label', `${key}=${'v'.repeat(1000)}`]);
+    const write = ipamProcess(['alloc', 'corp', '--owner', 'new', ...labels, '--state', file], { fileSizeLimitKiB: 32 });
     expect([write.code, write.stdout, write.stderr]).to.deep.equal([1, '', diskFull('SQLITE_IOERR_WRITE', 'writing')]);
     expect(await owners(file, dir)).to.deep.equal(['web 10.0.0.0/24', 'db 10.0.1.0/26']);
   });

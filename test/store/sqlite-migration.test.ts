@@ -1,0 +1,162 @@
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ipam } from '../../provider/src/engine/ipam';
+import { SqliteStore } from '../../provider/src/store/sqlite';
+import { expectIpamError } from '../support/expect-error';
+
+/**
+ * Files written by earlier versions are upgraded in place when opened: their state reads back
+ * exactly as it was, and a file of a newer version is refused rather than misread.
+ */
+
+/** The tables as schema 2 (and, without meta, schema 1) created them, word for word. */
+const SCHEMA_2 = `
+  CREATE TABLE spaces (name TEXT PRIMARY KEY, version INTEGER NOT NULL, history_from INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE pools (space TEXT NOT NULL, name TEXT NOT NULL, body TEXT, rev INTEGER NOT NULL, PRIMARY KEY (space, name));
+  CREATE INDEX pools_by_rev ON pools (space, rev);
+  CREATE TABLE allocations (
+    space TEXT NOT NULL, pool TEXT NOT NULL, owner TEXT NOT NULL, cidr TEXT, body TEXT, rev INTEGER NOT NULL,
+    PRIMARY KEY (space, pool, owner)
+  );
+  CREATE INDEX allocations_by_rev ON allocations (space, rev);
+  CREATE UNIQUE INDEX allocations_unique_block ON allocations (space, cidr) WHERE body IS NOT NULL;
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    space TEXT NOT NULL, pool TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,
+    action TEXT NOT NULL, owner TEXT, cidr TEXT
+  );
+  CREATE INDEX audit_by_pool ON audit (space, pool, id);
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  PRAGMA user_version = 2;
+`;
+
+const tmpFile = (name: string): string => join(mkdtempSync(join(tmpdir(), 'ipam-sqlite-migration-')), name);
+
+/** Two spaces, pools created, updated and deleted, blocks allocated, released and reclaimed: every kind of row and tombstone. */
+async function writeState(file: string): Promise<void> {
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  const ipam = Ipam.create(new SqliteStore(file), { actor: 'alice', now: () => now });
+  await ipam.createPool({ name: 'corp', cidr: '10.0.0.0/16', gracePeriodSeconds: 60 });
+  await ipam.createPool({ name: 'lab', cidr: '10.0.0.0/16', space: 'lab' });
+  await ipam.createPool({ name: 'gone', cidr: '10.1.0.0/16', gracePeriodSeconds: 60 });
+  for (const owner of ['web', 'db', 'cache']) await ipam.allocate({ pool: 'corp', owner, prefixLength: 24 });
+  await ipam.as('bob').allocate({ pool: 'lab', owner: 'bench', prefixLength: 28, space: 'lab' });
+  await ipam.allocate({ pool: 'gone', owner: 'tmp', prefixLength: 24 });
+  await ipam.release({ pool: 'gone', owner: 'tmp' });
+  await ipam.release({ pool: 'corp', owner: 'db' });
+  now += 120_000;
+  await ipam.deletePool({ pool: 'gone' });
+  await ipam.allocate({ pool: 'corp', owner: 'queue', cidr: '10.0.1.0/24' });
+  await ipam.updatePool({ pool: 'corp', description: 'offices' });
+  await ipam.close();
+}
+
+/** Everything a user or another process can read of the file. */
+async function readAll(file: string): Promise<unknown> {
+  const store = new SqliteStore(file);
+  const ipam = Ipam.create(store);
+  try {
+    const read: Record<string, unknown> = { backendId: (await store.identity()).id, spaces: await store.listSpaces() };
+    for (const space of ['default', 'lab']) {
+      const pools = await ipam.listPools({ space });
+      read[space] = {
+        state: await store.read(space),
+        pools,
+        allocations: await Promise.all(pools.map((p) => ipam.listAllocations({ pool: p.name, space }))),
+        // A deleted pool keeps its audit trail.
+        audit: await Promise.all(['corp', 'lab', 'gone'].map((pool) => ipam.listAudit({ pool, space, limit: 100 }))),
+      };
+    }
+    return read;
+  } finally {
+    await ipam.close();
+  }
+}
+
+/** The same state as `source` holds, in a file laid out as schema 2 wrote it (the audit trail in its AUTOINCREMENT table). */
+function asSchema2(source: string, file: string, version: 1 | 2 = 2): void {
+  const db = new Database(file);
+  db.exec(SCHEMA_2);
+  db.exec(`ATTACH DATABASE '${source}' AS source`);
+  db.exec(`
+    INSERT INTO spaces SELECT * FROM source.spaces;
+    INSERT INTO pools SELECT * FROM source.pools;
+    INSERT INTO allocations SELECT * FROM source.allocations;
+    INSERT INTO meta SELECT * FROM source.meta;
+    INSERT INTO audit (space, pool, at, actor, action, owner, cidr)
+      SELECT space, pool, at, actor, action, owner, cidr FROM source.audit ORDER BY rev, n;
+  `);
+  db.exec('DETACH DATABASE source');
+  if (version === 1) db.exec('DROP TABLE meta; PRAGMA user_version = 1');
+  db.close();
+}
+
+const schemaOf = (file: string): unknown => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return [db.pragma('user_version', { simple: true }), db.prepare("SELECT sql FROM sqlite_master WHERE name = 'audit'").pluck().get()];
+  } finally {
+    db.close();
+  }
+};
+
+describe('SQLite state file: upgrading files of earlier versions in place', () => {
+  it('a schema 2 file reads back exactly as it was, its audit trail in order, ipam check clean, and new events come after the old', async () => {
+    const current = tmpFile('current.db');
+    await writeState(current);
+    const old = tmpFile('old.db');
+    asSchema2(current, old);
+    expect(schemaOf(old)).to.deep.equal([2, 'CREATE TABLE audit (\n    id INTEGER PRIMARY KEY AUTOINCREMENT,\n    space TEXT NOT NULL, pool TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,\n    action TEXT NOT NULL, owner TEXT, cidr TEXT\n  )']);
+
+    const expected = await readAll(current);
+    expect(await readAll(old)).to.deep.equal(expected);
+    expect((schemaOf(old) as unknown[])[0]).to.equal(3);
+
+    const ipam = Ipam.create(new SqliteStore(old), { actor: 'carol', now: () => Date.parse('2026-02-01T00:00:00Z') });
+    try {
+      expect((await ipam.check({ pool: 'corp' })).issues).to.deep.equal([]);
+      expect((await ipam.check({ pool: 'lab', space: 'lab' })).issues).to.deep.equal([]);
+      await ipam.allocate({ pool: 'corp', owner: 'late', prefixLength: 24 });
+      const audit = await ipam.listAudit({ pool: 'corp', limit: 3 });
+      expect(audit.map((e) => [e.action, e.owner, e.cidr, e.actor])).to.deep.equal([
+        ['allocate', 'late', '10.0.3.0/24', 'carol'],
+        ['update-pool', undefined, '10.0.0.0/16', 'alice'],
+        ['allocate', 'queue', '10.0.1.0/24', 'alice'],
+      ]);
+    } finally {
+      await ipam.close();
+    }
+  });
+
+  it('a schema 1 file gets a backend id and the schema 3 audit trail; its state stays', async () => {
+    const current = tmpFile('current.db');
+    await writeState(current);
+    const old = tmpFile('old.db');
+    asSchema2(current, old, 1);
+    const store = new SqliteStore(old);
+    const id = (await store.identity()).id;
+    await store.close();
+    expect(id).to.match(/^[0-9a-f-]{36}$/);
+    const { backendId, ...state } = (await readAll(old)) as Record<string, unknown>;
+    const { backendId: idOfCurrent, ...expected } = (await readAll(current)) as Record<string, unknown>;
+    expect([state, backendId]).to.deep.equal([expected, id]);
+    expect(idOfCurrent).not.to.equal(id);
+  });
+
+  it('a file of a newer version (3 is this one) is refused with the same error as before, and left as it was', async () => {
+    const file = tmpFile('state.db');
+    await writeState(file);
+    const db = new Database(file);
+    db.pragma('user_version = 4');
+    db.close();
+    await expectIpamError(
+      Promise.resolve().then(() => new SqliteStore(file)),
+      'STORE_UNAVAILABLE',
+      'state file schema v4 is newer than this pulumi-ipam (v3); upgrade pulumi-ipam',
+    );
+    expect((schemaOf(file) as unknown[])[0]).to.equal(4);
+  });
+});
