@@ -9,7 +9,7 @@ import { refuseForeignFile } from './sqlite-file';
  * one write transaction, so a crash leaves the file at the old version or the new one.
  */
 const STEPS: ((db: Database.Database) => void)[] = [createTables, addBackendId, auditByPool];
-export const SCHEMA_VERSION = STEPS.length;
+const SCHEMA_VERSION = STEPS.length;
 
 /** The first schema whose audit table is keyed by (space, pool, rev, n); before it, by an AUTOINCREMENT id. */
 export const AUDIT_BY_POOL_SCHEMA = 3;
