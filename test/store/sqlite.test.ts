@@ -75,6 +75,7 @@ describe('SQLite state file: which files become state', () => {
       'STORE_UNAVAILABLE',
       'state file schema v99 is newer than this pulumi-ipam (v3); upgrade pulumi-ipam',
     );
+    expect(tablesOf(file)[1], 'left as it was').to.equal(99);
     const saved = process.env.IPAM_SQLITE_SYNC;
     process.env.IPAM_SQLITE_SYNC = 'sometimes';
     try {
