@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../provider/src/cli/main';
 import { REPO, TSX_ARGS } from '../support/processes';
+import { asSchema2 } from '../support/sqlite-schema-2';
 
 /**
  * The SQLite state file when things around it are not as they should be: a file this user may
@@ -91,6 +92,20 @@ describe('state file: read-only, full disk, foreign, corrupted', function () {
       `error[STORE_UNAVAILABLE]: state file ${file} is open read-only (${file} is not writable by this user): reads work, writes need a writable file; nothing was written\n`,
     ]);
     expect(await owners(file, dir)).to.deep.equal(['web 10.0.0.0/24', 'db 10.0.1.0/26']);
+  });
+
+  it('a file of the previous schema that this user may not write (an old backup): read as it is, audit trail included, not upgraded', async () => {
+    const { dir, file } = await stateFile();
+    const audit = await ipam(`audit corp --json --state ${file}`, dir);
+    const old = join(dir, 'old.db');
+    asSchema2(file, old);
+    chmodSync(old, 0o444);
+    const read = ipamProcess(['audit', 'corp', '--json', '--state', old], { reader: true });
+    expect([read.code, read.stderr, JSON.parse(read.stdout)]).to.deep.equal([0, '', JSON.parse(audit.stdout)]);
+    expect(JSON.parse(audit.stdout).map((e: { action: string; owner?: string }) => `${e.action} ${e.owner ?? ''}`)).to.deep.equal(['allocate db', 'allocate web', 'create-pool ']);
+    const db = new Database(old, { readonly: true });
+    expect(db.pragma('user_version', { simple: true }), 'not upgraded').to.equal(2);
+    db.close();
   });
 
   it('a file in a directory this user may not write (a read-only checkout): reads work, writes are refused by name', async () => {
