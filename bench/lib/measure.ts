@@ -42,6 +42,10 @@ export async function measureRate(options: RateOptions, rep: () => void | Promis
     const seconds = (performance.now() - started) / 1000;
     runs.push(options.opsPerRep / seconds);
   }
+  return rateSample(runs);
+}
+
+function rateSample(runs: number[]): RateSample {
   return { median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs: runs.map(Math.round) };
 }
 
@@ -104,4 +108,46 @@ function sampleOf(rates: number[]): RateSample {
 export function pairedRatios(a: RateSample, b: RateSample): { median: number; min: number; max: number; ratios: number[] } {
   const ratios = a.runs.map((rate, i) => rate / b.runs[i]);
   return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), ratios };
+}
+
+export interface SlicedSample {
+  /** The figure's own rates... */
+  measured: RateSample;
+  /** ...its baseline's, timed in the same slices of time... */
+  baseline: RateSample;
+  /** ...and the median of the repetitions' ratios (measured / baseline), with every repetition's. */
+  ratio: number;
+  ratios: number[];
+}
+
+/**
+ * A figure and its baseline timed in the same moments: each repetition alternates them,
+ * baseline then figure, in `slices` slices of opsPerRep / slices operations, and adds up each
+ * one's time. On a disk shared with other work, fsync latency changes several-fold within
+ * seconds, so a baseline timed before the figure (or in whole repetitions beside it) compares
+ * two different disks; slices a fraction of a second long meet the same one.
+ */
+export async function measureInSlices(
+  options: Omit<RateOptions, 'prepare'> & { slices: number },
+  measured: (ops: number) => void | Promise<void>,
+  baseline: (ops: number) => void | Promise<void>,
+): Promise<SlicedSample> {
+  const perSlice = Math.ceil(options.opsPerRep / options.slices);
+  const elapsed = async (run: (ops: number) => void | Promise<void>): Promise<number> => {
+    const started = performance.now();
+    await run(perSlice);
+    return performance.now() - started;
+  };
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < options.warmups + options.reps; i++) {
+    let [baselineMs, measuredMs] = [0, 0];
+    for (let slice = 0; slice < options.slices; slice++) {
+      baselineMs += await elapsed(baseline);
+      measuredMs += await elapsed(measured);
+    }
+    const ops = perSlice * options.slices;
+    if (i >= options.warmups) pairs.push([ops / (baselineMs / 1000), ops / (measuredMs / 1000)]);
+  }
+  const ratios = pairs.map(([b, m]) => m / b);
+  return { measured: rateSample(pairs.map(([, m]) => m)), baseline: rateSample(pairs.map(([b]) => b)), ratio: median(ratios), ratios };
 }

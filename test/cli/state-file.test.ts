@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../provider/src/cli/main';
 import { REPO, TSX_ARGS } from '../support/processes';
+import { asSchema2 } from '../support/sqlite-schema-2';
 
 /**
  * The SQLite state file when things around it are not as they should be: a file this user may
@@ -93,6 +94,20 @@ describe('state file: read-only, full disk, foreign, corrupted', function () {
     expect(await owners(file, dir)).to.deep.equal(['web 10.0.0.0/24', 'db 10.0.1.0/26']);
   });
 
+  it('a file of the previous schema that this user may not write (an old backup): read as it is, audit trail included, not upgraded', async () => {
+    const { dir, file } = await stateFile();
+    const audit = await ipam(`audit corp --json --state ${file}`, dir);
+    const old = join(dir, 'old.db');
+    asSchema2(file, old);
+    chmodSync(old, 0o444);
+    const read = ipamProcess(['audit', 'corp', '--json', '--state', old], { reader: true });
+    expect([read.code, read.stderr, JSON.parse(read.stdout)]).to.deep.equal([0, '', JSON.parse(audit.stdout)]);
+    expect(JSON.parse(audit.stdout).map((e: { action: string; owner?: string }) => `${e.action} ${e.owner ?? ''}`)).to.deep.equal(['allocate db', 'allocate web', 'create-pool ']);
+    const db = new Database(old, { readonly: true });
+    expect(db.pragma('user_version', { simple: true }), 'not upgraded').to.equal(2);
+    db.close();
+  });
+
   it('a file in a directory this user may not write (a read-only checkout): reads work, writes are refused by name', async () => {
     const { dir, file } = await stateFile();
     chmodSync(file, 0o444);
@@ -118,9 +133,12 @@ describe('state file: read-only, full disk, foreign, corrupted', function () {
     // 16 KiB: not even the 32 KiB shared-memory index SQLite needs to read a WAL file fits.
     const read = ipamProcess(['pool', 'list', '--state', file], { fileSizeLimitKiB: 16 });
     expect([read.code, read.stdout, read.stderr]).to.deep.equal([1, '', diskFull('SQLITE_IOERR_SHMSIZE', 'reading')]);
-    // 32 KiB: the index just fits, so reads work; one allocation's write-ahead log (8 pages, 32,992 bytes) does not.
+    // 32 KiB: the index just fits, so reads work; an allocation with 4 KB of labels (its row
+    // spills onto overflow pages) writes a longer log (9 pages, 37,112 bytes). A plain one writes
+    // 6 pages (24,752 bytes), which would fit.
     expect(ipamProcess(['pool', 'list', '--state', file], { fileSizeLimitKiB: 32 }).code).to.equal(0);
-    const write = ipamProcess(['alloc', 'corp', '--owner', 'new', '--state', file], { fileSizeLimitKiB: 32 });
+    const labels = ['a', 'b', 'c', 'd'].flatMap((key) => ['--label', `${key}=${'v'.repeat(1000)}`]);
+    const write = ipamProcess(['alloc', 'corp', '--owner', 'new', ...labels, '--state', file], { fileSizeLimitKiB: 32 });
     expect([write.code, write.stdout, write.stderr]).to.deep.equal([1, '', diskFull('SQLITE_IOERR_WRITE', 'writing')]);
     expect(await owners(file, dir)).to.deep.equal(['web 10.0.0.0/24', 'db 10.0.1.0/26']);
   });

@@ -3,7 +3,6 @@ import { expect } from 'chai';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ipam } from '../../provider/src/engine/ipam';
 import { SqliteStore } from '../../provider/src/store/sqlite';
 import { expectIpamError } from '../support/expect-error';
 import { storeContract } from './contract';
@@ -32,7 +31,7 @@ describe('SQLite state file: which files become state', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ipam-sqlite-')), 'state.db');
     writeFileSync(file, '');
     await new SqliteStore(file).close();
-    expect(tablesOf(file)).to.deep.equal([['allocations', 'audit', 'meta', 'pools', 'spaces'], 2]);
+    expect(tablesOf(file)).to.deep.equal([['allocations', 'audit', 'meta', 'pools', 'spaces'], 3]);
   });
 
   it('has a backend id made once: the same when opened again, kept by a copy, different for another file', async () => {
@@ -49,22 +48,6 @@ describe('SQLite state file: which files become state', () => {
       expect(info.id === id, file).to.equal(same);
       expect(info).to.deep.include({ kind: 'sqlite', location: `the SQLite file ${join(dir, file)}` });
     }
-  });
-
-  it('upgrades a schema 1 file in place: its state stays and it gets a backend id', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'ipam-sqlite-')), 'state.db');
-    const store = new SqliteStore(file);
-    await Ipam.create(store).createPool({ name: 'corp', cidr: '10.0.0.0/16' });
-    await store.close();
-    const db = new Database(file);
-    db.exec('DROP TABLE meta');
-    db.pragma('user_version = 1');
-    db.close();
-    const reopened = new SqliteStore(file);
-    expect((await reopened.identity()).id).to.match(/^[0-9a-f-]{36}$/);
-    expect((await Ipam.create(reopened).listPools()).map((p) => p.name)).to.deep.equal(['corp']);
-    await reopened.close();
-    expect(tablesOf(file)[1]).to.equal(2);
   });
 
   it('a file with tables of its own and no ipam schema is refused by name and left untouched', async () => {
@@ -90,8 +73,9 @@ describe('SQLite state file: which files become state', () => {
     await expectIpamError(
       Promise.resolve().then(() => new SqliteStore(file)),
       'STORE_UNAVAILABLE',
-      'state file schema v99 is newer than this pulumi-ipam (v2); upgrade pulumi-ipam',
+      'state file schema v99 is newer than this pulumi-ipam (v3); upgrade pulumi-ipam',
     );
+    expect(tablesOf(file)[1], 'left as it was').to.equal(99);
     const saved = process.env.IPAM_SQLITE_SYNC;
     process.env.IPAM_SQLITE_SYNC = 'sometimes';
     try {

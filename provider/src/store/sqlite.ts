@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import type * as Crypto from 'node:crypto';
 import { errors } from '../errors';
 import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
-import { OpenedFile, closeStateFile, openStateFile, refuseForeignFile, sqliteFailure } from './sqlite-file';
+import { OpenedFile, closeStateFile, openStateFile, sqliteFailure } from './sqlite-file';
+import { AUDIT_BY_POOL_SCHEMA, migrate } from './sqlite-schema';
 import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from '../engine/store';
 
 /**
@@ -53,8 +53,8 @@ export class SqliteStore implements Store {
       this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
       if (this.opened.readOnly === undefined) this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${synchronous}`);
-      migrate(this.db, file, this.opened.readOnly !== undefined);
-      this.statements = prepare(this.db);
+      const schema = migrate(this.db, file, this.opened.readOnly !== undefined);
+      this.statements = prepare(this.db, schema);
     } catch (e) {
       closeStateFile(this.opened);
       throw sqliteFailure(e, file, 'reading');
@@ -123,9 +123,9 @@ export class SqliteStore implements Store {
     const version = current + 1;
     for (const write of request.writes) this.applyWrite(request.space, version, write);
     s.putVersion.run(request.space, version);
-    for (const event of request.audit) {
-      s.audit.run(request.space, event.pool, event.at, event.actor, event.action, event.owner ?? null, event.cidr ?? null);
-    }
+    request.audit.forEach((event, n) => {
+      s.audit.run(request.space, event.pool, version, n, event.at, event.actor, event.action, event.owner ?? null, event.cidr ?? null);
+    });
     if (version % HISTORY === 0) {
       const horizon = version - HISTORY;
       s.purgePools.run(request.space, horizon);
@@ -191,71 +191,9 @@ function syncFromEnv(): SqliteSync {
   return value;
 }
 
-/**
- * The schema, one step per version: STEPS[v] takes a file from user_version v to v + 1. To
- * change the schema, add a step at the end; every file catches up step by step.
- */
-const STEPS: ((db: Database.Database) => void)[] = [createTables, addBackendId];
-const SCHEMA_VERSION = STEPS.length;
-
-function migrate(db: Database.Database, file: string, readOnly: boolean): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION) {
-    throw errors.STORE_UNAVAILABLE({ case: 'schema-newer', what: 'state file', current, known: SCHEMA_VERSION });
-  }
-  if (current === SCHEMA_VERSION) return;
-  if (current === 0) refuseForeignFile(db, file);
-  // A read-only file from before backend ids (schema 1) still reads; it just has no id to report.
-  if (readOnly && current >= 1) return;
-  if (readOnly) {
-    throw errors.STORE_UNAVAILABLE({ case: 'read-only-old-schema', file, current, known: SCHEMA_VERSION });
-  }
-  db.transaction(() => {
-    // Read again under the write lock: another process may have migrated the file meanwhile.
-    const from = db.pragma('user_version', { simple: true }) as number;
-    for (let version = from; version < SCHEMA_VERSION; version++) STEPS[version](db);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }).immediate();
-}
-
-function createTables(db: Database.Database): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS spaces (
-      name TEXT PRIMARY KEY,
-      version INTEGER NOT NULL,
-      history_from INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE IF NOT EXISTS pools (
-      space TEXT NOT NULL, name TEXT NOT NULL, body TEXT, rev INTEGER NOT NULL,
-      PRIMARY KEY (space, name)
-    );
-    CREATE INDEX IF NOT EXISTS pools_by_rev ON pools (space, rev);
-    CREATE TABLE IF NOT EXISTS allocations (
-      space TEXT NOT NULL, pool TEXT NOT NULL, owner TEXT NOT NULL, cidr TEXT, body TEXT, rev INTEGER NOT NULL,
-      PRIMARY KEY (space, pool, owner)
-    );
-    CREATE INDEX IF NOT EXISTS allocations_by_rev ON allocations (space, rev);
-    -- Last line of defence: one block is never held twice in a space, whatever the engine did.
-    CREATE UNIQUE INDEX IF NOT EXISTS allocations_unique_block ON allocations (space, cidr) WHERE body IS NOT NULL;
-    CREATE TABLE IF NOT EXISTS audit (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      space TEXT NOT NULL, pool TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,
-      action TEXT NOT NULL, owner TEXT, cidr TEXT
-    );
-    CREATE INDEX IF NOT EXISTS audit_by_pool ON audit (space, pool, id);
-  `);
-}
-
-/** Schema 2: the file's backend id, made once at random; a copy of the file keeps it. */
-function addBackendId(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-  // node:crypto (a few ms to load) only for this one-time step, not on every open of the file.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { randomUUID } = require('node:crypto') as typeof Crypto;
-  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('backend_id', ?)").run(randomUUID());
-}
-
-function prepare(db: Database.Database) {
+/** `schema` below AUDIT_BY_POOL_SCHEMA only for a read-only file of an older schema: it reads its old audit table and never writes. */
+function prepare(db: Database.Database, schema: number) {
+  const auditByPool = schema >= AUDIT_BY_POOL_SCHEMA;
   return {
     version: db.prepare('SELECT version, history_from FROM spaces WHERE name = ?'),
     putVersion: db.prepare(
@@ -278,7 +216,13 @@ function prepare(db: Database.Database) {
     removeAllocation: db.prepare('UPDATE allocations SET cidr = NULL, body = NULL, rev = ? WHERE space = ? AND pool = ? AND owner = ?'),
     purgePools: db.prepare('DELETE FROM pools WHERE space = ? AND body IS NULL AND rev <= ?'),
     purgeAllocations: db.prepare('DELETE FROM allocations WHERE space = ? AND body IS NULL AND rev <= ?'),
-    audit: db.prepare('INSERT INTO audit (space, pool, at, actor, action, owner, cidr) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    listAudit: db.prepare('SELECT pool, at, actor, action, owner, cidr FROM audit WHERE space = ? AND pool = ? ORDER BY id DESC LIMIT ?'),
+    audit: db.prepare(
+      auditByPool
+        ? 'INSERT INTO audit (space, pool, rev, n, at, actor, action, owner, cidr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+        : 'SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE 0', // never run: commit refuses a read-only file first
+    ),
+    listAudit: db.prepare(
+      `SELECT pool, at, actor, action, owner, cidr FROM audit WHERE space = ? AND pool = ? ORDER BY ${auditByPool ? 'rev DESC, n DESC' : 'id DESC'} LIMIT ?`,
+    ),
   };
 }
