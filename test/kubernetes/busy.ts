@@ -6,7 +6,7 @@ import { KubeClient } from '../../provider/src/store/kubernetes/client';
 import { loadKubeconfig } from '../../provider/src/store/kubernetes/kubeconfig';
 import { emptyLedger } from '../../provider/src/store/kubernetes/ledger';
 import { readStoredSpec } from '../../provider/src/store/kubernetes/ledger-format';
-import { KubeObject, LEDGER_NAME, PLURAL } from '../../provider/src/store/kubernetes/resources';
+import { KubeObject, LEDGER_NAME, PLURAL, POOL_LABEL } from '../../provider/src/store/kubernetes/resources';
 import { KubernetesStore } from '../../provider/src/store/kubernetes/store';
 import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
 import { TestCluster } from './cluster';
@@ -79,11 +79,16 @@ export class BusyNamespaces {
 
   /**
    * Throws unless each restored namespace still holds the fill pools and their 50,000
-   * records exactly as filled (a namespace whose ledger was not written since is not decoded).
+   * records exactly as filled (a namespace whose ledger was not written since is not decoded),
+   * and the projection has started drawing none of their members (it would take minutes).
    */
   async checkIntact(): Promise<void> {
     const fill = await captured!;
     for (const [namespace, seen] of this.restored) {
+      for (const pool of FILL_NAMES) {
+        const drawn = (await this.client.list(PLURAL.SubnetPoolClaim, namespace, `${POOL_LABEL}=${pool}`)).length + (await this.client.list(PLURAL.ClientIp, namespace, `${POOL_LABEL}=${pool}`)).length;
+        if (drawn > 0) throw new Error(`namespace ${namespace}: the projection drew ${drawn} member objects of fill pool ${pool}`);
+      }
       const object = (await this.client.get(PLURAL.IpamLedger, namespace, LEDGER_NAME))!;
       if (object.metadata.resourceVersion === seen) continue;
       const spec = readStoredSpec(namespace, object.spec);
