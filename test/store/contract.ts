@@ -21,6 +21,14 @@ export interface StoreHarness {
   processConfig?(): BackendConfig;
   /** Whether the backend itself refuses a block held twice in a space (SQL constraints). */
   enforcesUniqueBlocks: boolean;
+  /**
+   * What of a read the contract's assertions look at, when the spaces it writes already hold
+   * records of their own (a busy namespace); engines always get the whole store. Versions are
+   * counted from what each space held when opened. Default: everything.
+   */
+  visible?(read: SpaceRead): SpaceRead;
+  /** How long the worker processes may run before they count as hung; default runTs's 2 minutes. */
+  workerTimeoutMs?: number;
 }
 
 const pool = poolRecord;
@@ -42,6 +50,12 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
   describe(`Store contract: ${name}`, () => {
     let h: StoreHarness;
     let store: Store;
+    /** The store's read, as far as the contract looks (StoreHarness.visible). */
+    const read = async (space: string): Promise<SpaceRead> => {
+      const whole = await store.read(space);
+      return h.visible?.(whole) ?? whole;
+    };
+    const versionOf = async (space: string): Promise<number> => (await store.read(space)).version;
     beforeEach(async () => {
       h = harness();
       store = await h.open();
@@ -51,49 +65,52 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
     });
 
     it('reads a space never written as version 0 and empty', async () => {
-      const read = await store.read('nothing-here');
-      expect(read).to.deep.include({ version: 0, full: true, pools: [], allocations: [] });
+      expect(await store.read('nothing-here')).to.deep.include({ version: 0, full: true, pools: [], allocations: [] });
     });
 
     it('commits at the expected version and bumps it by one; round-trips records exactly', async () => {
       const p = pool('net', '10.0.0.0/16', { gateway: '10.0.0.1', labels: { team: 'a' }, description: 'd', defaultPrefixLength: 24 });
       const a = allocation('net', 'owner-1', '10.0.1.0/24', { labels: { x: 'y' }, description: 'first' });
-      const result = await store.commit({ space: 'default', expectedVersion: 0, writes: [{ type: 'savePool', pool: p }, { type: 'saveAllocation', allocation: a }], audit: [] });
-      expect(result).to.deep.equal({ ok: true, version: 1 });
-      const read = await store.read('default');
-      expect(read.version).to.equal(1);
-      expect(read.pools).to.deep.equal([p]);
-      expect(read.allocations).to.deep.equal([a]);
+      const v = await versionOf('default');
+      const result = await store.commit({ space: 'default', expectedVersion: v, writes: [{ type: 'savePool', pool: p }, { type: 'saveAllocation', allocation: a }], audit: [] });
+      expect(result).to.deep.equal({ ok: true, version: v + 1 });
+      const after = await read('default');
+      expect(after.version).to.equal(v + 1);
+      expect(after.pools).to.deep.equal([p]);
+      expect(after.allocations).to.deep.equal([a]);
       expect(await store.listSpaces()).to.include('default');
     });
 
     it('refuses a commit at a stale version and changes nothing', async () => {
-      await store.commit({ space: 's', expectedVersion: 0, writes: [{ type: 'savePool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
-      const stale = await store.commit({ space: 's', expectedVersion: 0, writes: [{ type: 'savePool', pool: pool('b', '11.0.0.0/8') }], audit: [] });
-      expect(stale).to.deep.equal({ ok: false, version: 1 });
-      const read = await store.read('s');
-      expect(read.pools.map((p) => p.name)).to.deep.equal(['a']);
-      expect(read.version).to.equal(1);
+      const v = await versionOf('s');
+      await store.commit({ space: 's', expectedVersion: v, writes: [{ type: 'savePool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
+      const stale = await store.commit({ space: 's', expectedVersion: v, writes: [{ type: 'savePool', pool: pool('b', '11.0.0.0/8') }], audit: [] });
+      expect(stale).to.deep.equal({ ok: false, version: v + 1 });
+      const after = await read('s');
+      expect(after.pools.map((p) => p.name)).to.deep.equal(['a']);
+      expect(after.version).to.equal(v + 1);
     });
 
     it('keeps spaces apart', async () => {
-      await store.commit({ space: 'one', expectedVersion: 0, writes: [{ type: 'savePool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
-      await store.commit({ space: 'two', expectedVersion: 0, writes: [{ type: 'savePool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
-      expect((await store.read('one')).version).to.equal(1);
-      expect((await store.read('two')).pools).to.have.length(1);
+      const [one, two] = [await versionOf('one'), await versionOf('two')];
+      await store.commit({ space: 'one', expectedVersion: one, writes: [{ type: 'savePool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
+      await store.commit({ space: 'two', expectedVersion: two, writes: [{ type: 'savePool', pool: pool('a', '10.0.0.0/8') }], audit: [] });
+      expect((await read('one')).version).to.equal(one + 1);
+      expect((await read('two')).pools).to.have.length(1);
     });
 
     it('applies the writes of one commit in order (a block freed and retaken in one commit)', async () => {
+      const v = await versionOf('o');
       await store.commit({
-        space: 'o', expectedVersion: 0, audit: [],
+        space: 'o', expectedVersion: v, audit: [],
         writes: [{ type: 'savePool', pool: pool('p', '10.0.0.0/24') }, { type: 'saveAllocation', allocation: allocation('p', 'old', '10.0.0.0/25') }],
       });
       const r = await store.commit({
-        space: 'o', expectedVersion: 1, audit: [],
+        space: 'o', expectedVersion: v + 1, audit: [],
         writes: [{ type: 'removeAllocation', pool: 'p', owner: 'old' }, { type: 'saveAllocation', allocation: allocation('p', 'new', '10.0.0.0/25') }],
       });
       expect(r.ok).to.equal(true);
-      expect((await store.read('o')).allocations.map((a) => a.owner)).to.deep.equal(['new']);
+      expect((await read('o')).allocations.map((a) => a.owner)).to.deep.equal(['new']);
     });
 
     it('answers "what changed since v" so that applying it to v gives the current state (deletes included)', async () => {
@@ -161,9 +178,10 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
 
     it('lists the audit trail of a pool, newest first, bounded', async () => {
       const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+      const v = await versionOf('a');
       for (let i = 0; i < 3; i++) {
         await store.commit({
-          space: 'a', expectedVersion: i, writes: [{ type: 'savePool', pool: pool('p', '10.0.0.0/8') }],
+          space: 'a', expectedVersion: v + i, writes: [{ type: 'savePool', pool: pool('p', '10.0.0.0/8') }],
           audit: [{ at: at(i), pool: 'p', action: 'allocate', owner: `o${i}`, cidr: `10.${i}.0.0/16`, actor: 'alice' }],
         });
       }
@@ -176,15 +194,16 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
 
     it('refuses the same block held twice in a space when the backend enforces it', async function () {
       if (!h.enforcesUniqueBlocks) this.skip();
-      await store.commit({ space: 'u', expectedVersion: 0, audit: [], writes: [{ type: 'savePool', pool: pool('p', '10.0.0.0/24') }, { type: 'saveAllocation', allocation: allocation('p', 'a', '10.0.0.0/26') }] });
+      const v = await versionOf('u');
+      await store.commit({ space: 'u', expectedVersion: v, audit: [], writes: [{ type: 'savePool', pool: pool('p', '10.0.0.0/24') }, { type: 'saveAllocation', allocation: allocation('p', 'a', '10.0.0.0/26') }] });
       let failed = false;
       try {
-        await store.commit({ space: 'u', expectedVersion: 1, audit: [], writes: [{ type: 'saveAllocation', allocation: allocation('p', 'b', '10.0.0.0/26') }] });
+        await store.commit({ space: 'u', expectedVersion: v + 1, audit: [], writes: [{ type: 'saveAllocation', allocation: allocation('p', 'b', '10.0.0.0/26') }] });
       } catch {
         failed = true;
       }
       expect(failed).to.equal(true);
-      expect((await store.read('u')).allocations.map((a) => a.owner)).to.deep.equal(['a']);
+      expect((await read('u')).allocations.map((a) => a.owner)).to.deep.equal(['a']);
     });
 
     it('lets two engines on two handles interleave and converge, with no block held twice', async () => {
@@ -228,7 +247,7 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       const outputs = await runAllocationWorkers([
         ...[0, 1, 2, 3].map((w) => ({ store: config, pool: 'race', worker: `p${w}`, clients: 8, perClient: 12 })),
         ...[0, 1].map((w) => ({ store: config, pool: 'hosts', worker: `h${w}`, clients: 4, perClient: 10, host: true })),
-      ]);
+      ], undefined, h.workerTimeoutMs);
       const errors = outputs.flatMap((o) => o.errors);
       expect(errors).to.deep.equal([]);
       const prefixes = outputs.slice(0, 4).flatMap((o) => o.granted);

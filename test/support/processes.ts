@@ -50,9 +50,12 @@ export interface WorkerOutput {
   errors: string[];
 }
 
-/** Starts the allocation workers at once and waits for all of them (alloc-worker.ts, or another worker printing WorkerOutput). */
-export async function runAllocationWorkers(argsList: object[], worker = 'test/support/alloc-worker.ts'): Promise<WorkerOutput[]> {
-  const results = await Promise.all(argsList.map((args) => runTs(worker, [JSON.stringify(args)])));
+/**
+ * Starts the allocation workers at once and waits for all of them (alloc-worker.ts, or another
+ * worker printing WorkerOutput); a worker still running after `timeoutMs` is killed (a hang guard).
+ */
+export async function runAllocationWorkers(argsList: object[], worker = 'test/support/alloc-worker.ts', timeoutMs?: number): Promise<WorkerOutput[]> {
+  const results = await Promise.all(argsList.map((args) => runTs(worker, [JSON.stringify(args)], { timeoutMs })));
   return results.map((r, i) => {
     if (r.code !== 0) throw new Error(`worker ${i} failed (${r.code ?? r.signal}): ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as WorkerOutput;
