@@ -49,14 +49,14 @@ export class SpaceState {
     ledger.addAllocation(record, block);
     this.undoLog.push(() => {
       ledger.removeAllocation(record.owner);
-      if (previous !== undefined) ledger.addAllocation(previous.record, previous.cidr);
+      if (previous !== undefined) ledger.addAllocation(previous, previous.block);
     });
   }
 
   removeAllocation(pool: string, owner: string): void {
     const ledger = this.requireLedger(pool);
     const previous = ledger.removeAllocation(owner);
-    if (previous !== undefined) this.undoLog.push(() => ledger.addAllocation(previous.record, previous.cidr));
+    if (previous !== undefined) this.undoLog.push(() => ledger.addAllocation(previous, previous.block));
   }
 
   /** Creates a pool, or rebuilds it when its definition changed (gateway, reserved, grace...). */
@@ -65,7 +65,7 @@ export class SpaceState {
     const next = new PoolLedger(record);
     if (previous !== undefined) {
       for (const child of previous.children.keys()) next.addChild(child, previous.children.get(child)!);
-      for (const entry of previous.allocations.values()) next.addAllocation(entry.record, entry.cidr);
+      for (const entry of previous.allocations.values()) next.addAllocation(entry);
     } else if (record.parent !== undefined) {
       const parent = this.requireLedger(record.parent);
       parent.addChild(record.name, parseCidr(record.cidr));
@@ -164,7 +164,7 @@ export class SpaceState {
 }
 
 function holderOf(occupant: Occupant): Holder {
-  const cidr = formatCidr(occupant.cidr);
+  const cidr = formatCidr(occupant.block);
   switch (occupant.type) {
     case 'allocation':
       return { type: 'allocation', owner: occupant.owner, cidr };

@@ -24,12 +24,14 @@ export function poolInfo(space: string, ledger: PoolLedger, nowMs: number, prefi
  * structuredClone of a small record costs more than the allocation decision.
  */
 export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerAllocation): AllocationInfo {
-  const { record, cidr } = entry;
+  const cidr = entry.block;
+  // A plain copy of the record (the entry formats its CIDR text once, here).
+  const record = entry.toJSON();
   // The record's CIDR text is canonical (formatCidr), so its address part is the formatted start.
   const address = record.cidr.slice(0, record.cidr.lastIndexOf('/'));
   // Object.assign, not { ...record, space, ... }: on Node 20 a spread followed by more
   // properties takes a slow path, about a microsecond per added property.
-  const info: AllocationInfo = Object.assign({}, record, {
+  const info: AllocationInfo = Object.assign(record, {
     space,
     poolCidr: ledger.record.cidr,
     prefixLength: cidr.prefix,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from '../engine/store';
-import { isFrozenRecord } from '../model/frozen';
+import { isFrozenRecord, plainData } from '../model/frozen';
 import { AuditColumns } from './memory-audit';
 
 /**
@@ -75,7 +75,8 @@ export class MemoryStore implements Store {
     const writes = request.writes.map(copyWrite);
     for (const write of writes) applyWrite(state, write);
     appendToLog(state, writes);
-    for (const event of request.audit) state.audit.push(event);
+    const written = request.audit.length === 0 ? undefined : writtenByOwner(writes);
+    for (const event of request.audit) state.audit.push(event, event.owner === undefined ? undefined : written!.get(event.owner));
     state.version += 1;
     return { ok: true, version: state.version };
   }
@@ -161,6 +162,13 @@ function appendToLog(state: MemorySpace, writes: StoreWrite[]): void {
   }
 }
 
+/** The allocation records a commit saves, by owner: what its audit events are about. */
+function writtenByOwner(writes: StoreWrite[]): Map<string, AllocationRecord> {
+  const written = new Map<string, AllocationRecord>();
+  for (const write of writes) if (write.type === 'saveAllocation') written.set(write.allocation.owner, write.allocation);
+  return written;
+}
+
 /** A write as the store keeps it: a frozen allocation record is shared, anything else copied. */
 function copyWrite(write: StoreWrite): StoreWrite {
   if (write.type === 'saveAllocation' && isFrozenRecord(write.allocation)) return { type: 'saveAllocation', allocation: write.allocation };
@@ -177,10 +185,11 @@ function copyWrite(write: StoreWrite): StoreWrite {
 function copy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(copy) as T;
-  const out = Object.assign({}, value) as Record<string, unknown>;
+  const out = Object.assign({}, plainData(value)) as Record<string, unknown>;
   for (const key in out) {
     const field = out[key];
     if (typeof field === 'object' && field !== null) out[key] = copy(field);
   }
   return out as T;
 }
+
