@@ -108,8 +108,7 @@ export function planRelease(held: LedgerAllocation, nowMs: number): ReleasePlan 
   if (held.record.status === 'released') return { action: 'existing', record: held.record, block: held.block };
   return {
     action: 'write',
-    // Object.assign, not a spread followed by more properties: that is a slow path on Node 20.
-    record: new LedgerAllocation(Object.assign({}, held, { status: 'released' as const, releasedAt: isoTime(nowMs) }), held),
+    record: held.released(isoTime(nowMs)),
     block: held.block,
   };
 }

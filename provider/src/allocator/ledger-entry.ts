@@ -2,29 +2,32 @@ import { AllocationKind, AllocationRecord, AllocationStatus } from '../model/rec
 import { Family } from '../net/address';
 import { Cidr, formatCidr } from '../net/cidr';
 
-/** `bits` packs the prefix length (bits 0-7) and the family (bit 8: IPv6). */
+/** `bits` packs the prefix length (bits 0-7), the family (bit 8: IPv6), the kind (bit 9: host) and the status (bit 10: released). */
 const IPV6 = 1 << 8;
+const HOST = 1 << 9;
+const RELEASED = 1 << 10;
 const PREFIX = 0xff;
 
 /**
  * One allocation as a pool ledger holds it: the record itself, and its block parsed. A ledger
  * holds one of these per allocation (and MemoryStore and its audit trail share it), so it is
- * built to be small: the record's fields are its own, its block is the start address and one
- * number (prefix and family), and the CIDR text is formatted when read rather than stored.
- * One object of 88 bytes where a record (80), a CIDR string (40) and an entry (48) used to stand.
+ * built to be small: the record's text fields are its own, its block is the start address and
+ * one number that also holds the kind and the status, and the CIDR text is formatted when read
+ * rather than stored. One object of 72 bytes where a record (80), a CIDR string (40) and an
+ * entry (48) used to stand.
  *
- * It is a record for anyone who reads its fields (`cidr` included, a getter) or serialises it
- * (`toJSON` gives the plain record, as JSON.stringify and MemoryStore's copies use); the block
- * is kept in private fields, so copying its own properties never copies a bigint. Immutable
- * once the engine freezes it: whether its grace period is over is the ledger's to know.
+ * It is a record for anyone who reads its fields (`cidr`, `kind` and `status` are getters) or
+ * serialises it (`toJSON` gives the plain record, as JSON.stringify and MemoryStore's copies
+ * use); copying its own properties copies neither those nor the block, which is kept in private
+ * fields. Immutable: a change is a new entry (`released`), and whether a released block's grace
+ * period is over is the ledger's to know, so ledgers (a rebuilt pool and the one kept to undo it)
+ * can share entries.
  */
 export class LedgerAllocation implements AllocationRecord, Cidr {
   /** Discriminates the ledger's occupants; on the prototype, not in every entry. */
   declare readonly type: 'allocation';
   declare pool: string;
   declare owner: string;
-  declare kind: AllocationKind;
-  declare status: AllocationStatus;
   declare allocatedAt: string;
   declare releasedAt?: string;
   declare creator?: string;
@@ -36,13 +39,11 @@ export class LedgerAllocation implements AllocationRecord, Cidr {
   /** `fields` are the record's (its `cidr` aside: `block` is that CIDR, parsed). */
   constructor(fields: Omit<AllocationRecord, 'cidr'>, block: Cidr) {
     this.#start = block.start;
-    this.#bits = block.prefix | (block.family === 6 ? IPV6 : 0);
+    this.#bits = block.prefix | (block.family === 6 ? IPV6 : 0) | (fields.kind === 'host' ? HOST : 0) | (fields.status === 'released' ? RELEASED : 0);
     // The fields in the record's order, and only those it has: one hidden class per shape, and
     // no `creator: undefined` for a copy to carry.
     this.pool = fields.pool;
     this.owner = fields.owner;
-    this.kind = fields.kind;
-    this.status = fields.status;
     this.allocatedAt = fields.allocatedAt;
     if (fields.releasedAt !== undefined) this.releasedAt = fields.releasedAt;
     if (fields.creator !== undefined) this.creator = fields.creator;
@@ -53,6 +54,19 @@ export class LedgerAllocation implements AllocationRecord, Cidr {
   /** A record as the ledger holds it: itself when it is one already, else a new entry for it. */
   static of(record: AllocationRecord, block: Cidr): LedgerAllocation {
     return record instanceof LedgerAllocation ? record : new LedgerAllocation(record, block);
+  }
+
+  /** The same allocation, released at `at` (held for its owner during the grace period). */
+  released(at: string): LedgerAllocation {
+    return new LedgerAllocation({ pool: this.pool, owner: this.owner, kind: this.kind, status: 'released', allocatedAt: this.allocatedAt, releasedAt: at, creator: this.creator, description: this.description, labels: this.labels }, this);
+  }
+
+  get kind(): AllocationKind {
+    return this.#bits & HOST ? 'host' : 'prefix';
+  }
+
+  get status(): AllocationStatus {
+    return this.#bits & RELEASED ? 'released' : 'allocated';
   }
 
   get cidr(): string {
