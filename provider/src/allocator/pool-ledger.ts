@@ -5,6 +5,7 @@ import { Cidr, endOf, hostCidr, orderOf, parseCidr, compareBigints } from '../ne
 import { hostExclusions } from '../net/facts';
 import { FreeSpace, powerOfTwo } from './free-space';
 import { LedgerAllocation } from './ledger-entry';
+import { OwnerTable } from './owner-table';
 
 export { LedgerAllocation };
 
@@ -35,7 +36,7 @@ export class PoolLedger {
   /** Addresses of the pool no host may get (network, broadcast...): fixed by the CIDR, so computed once. */
   readonly hostExclusions: readonly bigint[];
   readonly graceMs: number;
-  readonly allocations = new Map<string, LedgerAllocation>();
+  readonly allocations = new OwnerTable<LedgerAllocation>();
   readonly children = new Map<string, Cidr>();
   /** Live allocations by creator (addresses and count), so a quota is checked without a pass over the allocations. */
   readonly liveByCreator = new Map<string, { addresses: bigint; blocks: number }>();
@@ -139,7 +140,7 @@ export class PoolLedger {
     this.reclaimable?.occupy(cidr.start, order);
     const entry = LedgerAllocation.of(record, cidr);
     this.occupants.set(cidr.start, entry);
-    this.allocations.set(record.owner, entry);
+    this.allocations.set(entry);
     if (record.status === 'released') {
       this.sums.released += blockSize(cidr);
       this.sums.releasedCount += 1;
