@@ -3,6 +3,7 @@ import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { CommitRequest, CommitResult, SpaceRead, Store, StoreWrite, emptySpace } from '../engine/store';
 import { isFrozenRecord, plainData } from '../model/frozen';
+import { OwnerTable } from '../allocator/owner-table';
 import { AuditColumns } from './memory-audit';
 
 /**
@@ -14,7 +15,8 @@ const HISTORY_WRITES = 16_384;
 interface MemorySpace {
   version: number;
   pools: Map<string, PoolRecord>;
-  allocations: AllocationRows<AllocationRecord>;
+  /** Allocation rows by pool, then owner (the pool ledger's table: a million rows take 16 MiB, not a Map's 28). */
+  allocations: Map<string, OwnerTable<AllocationRecord>>;
   /** log[i] holds the writes that made version logFrom + i + 1; deltas replay it. */
   log: LoggedWrite[][];
   logFrom: number;
@@ -30,7 +32,7 @@ interface MemorySpace {
  */
 type LoggedWrite = AllocationRecord | Exclude<StoreWrite, { type: 'saveAllocation' }>;
 
-/** Allocation rows by pool, then owner: nested maps, so no composite key is built per write. */
+/** Allocation rows of a delta by pool, then owner: nested maps, so no composite key is built per write. */
 type AllocationRows<T> = Map<string, Map<string, T>>;
 
 function setRow<T>(rows: AllocationRows<T>, pool: string, owner: string, value: T): void {
@@ -119,7 +121,12 @@ export class MemoryStore implements Store {
 
 function applyWrite(state: MemorySpace, write: LoggedWrite): void {
   if (isRecord(write)) {
-    setRow(state.allocations, write.pool, write.owner, write);
+    let byOwner = state.allocations.get(write.pool);
+    if (byOwner === undefined) {
+      byOwner = new OwnerTable();
+      state.allocations.set(write.pool, byOwner);
+    }
+    byOwner.set(write);
     return;
   }
   switch (write.type) {
