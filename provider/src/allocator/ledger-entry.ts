@@ -9,6 +9,14 @@ const RELEASED = 1 << 10;
 const PREFIX = 0xff;
 
 /**
+ * The entry whose CIDR text was formatted last, and that text: the engine reads a new entry's
+ * CIDR for its audit event and then for its answer, one after the other (formatting an IPv6
+ * block costs about as much as deciding its allocation).
+ */
+let lastFormatted: LedgerAllocation | undefined;
+let lastText = '';
+
+/**
  * One allocation as a pool ledger holds it: the record itself, and its block parsed. A ledger
  * holds one of these per allocation (and MemoryStore and its audit trail share it), so it is
  * built to be small: the record's text fields are its own, its block is the start address and
@@ -70,7 +78,11 @@ export class LedgerAllocation implements AllocationRecord, Cidr {
   }
 
   get cidr(): string {
-    return formatCidr(this);
+    if (this !== lastFormatted) {
+      lastText = formatCidr(this);
+      lastFormatted = this;
+    }
+    return lastText;
   }
 
   get start(): bigint {
