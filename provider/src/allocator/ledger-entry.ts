@@ -13,8 +13,7 @@ const PREFIX = 0xff;
  * CIDR for its audit event and then for its answer, one after the other (formatting an IPv6
  * block costs about as much as deciding its allocation).
  */
-let lastFormatted: LedgerAllocation | undefined;
-let lastText = '';
+const lastFormatted: { entry?: LedgerAllocation; text: string } = { text: '' };
 
 /**
  * One allocation as a pool ledger holds it: the record itself, and its block parsed. A ledger
@@ -78,11 +77,11 @@ export class LedgerAllocation implements AllocationRecord, Cidr {
   }
 
   get cidr(): string {
-    if (this !== lastFormatted) {
-      lastText = formatCidr(this);
-      lastFormatted = this;
+    if (lastFormatted.entry !== this) {
+      lastFormatted.text = formatCidr(this);
+      lastFormatted.entry = this;
     }
-    return lastText;
+    return lastFormatted.text;
   }
 
   get start(): bigint {
