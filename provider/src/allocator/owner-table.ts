@@ -62,11 +62,19 @@ export class OwnerTable<T extends { readonly owner: string }> {
     return i;
   }
 
+  /** Twice the slots, every value put back (no owner twice, so no comparison of owners). */
   private grow(): void {
     const old = this.slots;
-    this.slots = emptySlots(old.length * 2);
-    this.count = 0;
-    for (const value of old) if (value !== undefined) this.set(value);
+    const slots = emptySlots<T>(old.length * 2);
+    const mask = slots.length - 1;
+    for (let k = 0; k < old.length; k++) {
+      const value = old[k];
+      if (value === undefined) continue;
+      let i = hashOf(value.owner) & mask;
+      while (slots[i] !== undefined) i = (i + 1) & mask;
+      slots[i] = value;
+    }
+    this.slots = slots;
   }
 }
 
