@@ -5,14 +5,15 @@ import { Cidr, endOf, hostCidr, orderOf, parseCidr, compareBigints } from '../ne
 import { hostExclusions } from '../net/facts';
 import { FreeSpace, powerOfTwo } from './free-space';
 import { LedgerAllocation } from './ledger-entry';
+import { OwnerTable } from './owner-table';
 
 export { LedgerAllocation };
 
 /** Something that holds a block of a pool: an allocation (its ledger entry), a child pool, or a reserved range. */
 export type Occupant =
   | LedgerAllocation
-  | { type: 'child'; cidr: Cidr; name: string }
-  | { type: 'reserved'; cidr: Cidr; gateway: boolean };
+  | { type: 'child'; block: Cidr; name: string }
+  | { type: 'reserved'; block: Cidr; gateway: boolean };
 
 /** Addresses in the block, from the cached powers of two (net's sizeOf builds a new bigint each time). */
 const blockSize = (cidr: Cidr): bigint => powerOfTwo(orderOf(cidr));
@@ -35,7 +36,7 @@ export class PoolLedger {
   /** Addresses of the pool no host may get (network, broadcast...): fixed by the CIDR, so computed once. */
   readonly hostExclusions: readonly bigint[];
   readonly graceMs: number;
-  readonly allocations = new Map<string, LedgerAllocation>();
+  readonly allocations = new OwnerTable<LedgerAllocation>();
   readonly children = new Map<string, Cidr>();
   /** Live allocations by creator (addresses and count), so a quota is checked without a pass over the allocations. */
   readonly liveByCreator = new Map<string, { addresses: bigint; blocks: number }>();
@@ -47,6 +48,8 @@ export class PoolLedger {
   /** Released, not yet expired allocations by (expiry time, owner). */
   private readonly expiries = new BTree<[number, string], true>(undefined, compareExpiry);
   private advancedTo = Number.NEGATIVE_INFINITY;
+  /** Released allocations past their grace period: grantable, though still in the ledger. */
+  private readonly expired = new Set<LedgerAllocation>();
   /** Running totals (addresses, and allocation counts), so figures never need a pass over allocations. */
   private sums = { live: 0n, released: 0n, expired: 0n, children: 0n, reserved: 0n, liveCount: 0, releasedCount: 0 };
 
@@ -76,7 +79,7 @@ export class PoolLedger {
   occupantsIn(block: Cidr): Occupant[] {
     const found: Occupant[] = [];
     const before = this.occupants.getPairOrNextLower(block.start);
-    if (before !== undefined && endOf(before[1].cidr) >= block.start) found.push(before[1]);
+    if (before !== undefined && endOf(before[1].block) >= block.start) found.push(before[1]);
     const end = endOf(block);
     if (block.start < end) {
       this.occupants.forRange(block.start + 1n, end, true, (_start, occupant) => {
@@ -89,7 +92,7 @@ export class PoolLedger {
   /** The occupant holding an address, if any. */
   occupantAt(address: bigint): Occupant | undefined {
     const before = this.occupants.getPairOrNextLower(address);
-    return before !== undefined && endOf(before[1].cidr) >= address ? before[1] : undefined;
+    return before !== undefined && endOf(before[1].block) >= address ? before[1] : undefined;
   }
 
   isExpired(record: AllocationRecord, nowMs: number): boolean {
@@ -104,12 +107,12 @@ export class PoolLedger {
    */
   advance(nowMs: number): void {
     if (nowMs < this.advancedTo) {
-      for (const entry of this.allocations.values()) {
-        if (entry.expired && !this.isExpired(entry.record, nowMs)) {
-          entry.expired = false;
-          this.reclaimable!.occupy(entry.cidr.start, orderOf(entry.cidr));
-          this.expiries.set([this.expiryOf(entry.record), entry.record.owner], true);
-          this.sums.expired -= blockSize(entry.cidr);
+      for (const entry of this.expired) {
+        if (!this.isExpired(entry, nowMs)) {
+          this.expired.delete(entry);
+          this.reclaimable!.occupy(entry.start, orderOf(entry));
+          this.expiries.set([this.expiryOf(entry), entry.owner], true);
+          this.sums.expired -= blockSize(entry);
         }
       }
     }
@@ -119,25 +122,25 @@ export class PoolLedger {
       if (first === undefined || first[0] >= nowMs) break;
       this.expiries.delete(first);
       const entry = this.allocations.get(first[1])!;
-      entry.expired = true;
+      this.expired.add(entry);
       this.reclaimable ??= this.fresh.clone();
-      this.reclaimable.release(entry.cidr.start, orderOf(entry.cidr));
-      this.sums.expired += blockSize(entry.cidr);
+      this.reclaimable.release(entry.start, orderOf(entry));
+      this.sums.expired += blockSize(entry);
     }
   }
 
   /**
-   * Adds an allocation whose block is free in `fresh` (the engine checked it). `cidr` is the
-   * record's block when the caller has it parsed already (a plan, a previous ledger entry):
-   * parsing the text is the costliest step of adding an allocation.
+   * Adds an allocation whose block is free in `fresh` (the engine checked it): a ledger entry
+   * (held as it is) or a stored record (an entry is made of it). `cidr` is the record's block
+   * when the caller has it parsed already: parsing the text is the costliest step of adding one.
    */
-  addAllocation(record: AllocationRecord, cidr: Cidr = parseCidr(record.cidr)): void {
+  addAllocation(record: AllocationRecord, cidr: Cidr = record instanceof LedgerAllocation ? record : parseCidr(record.cidr)): void {
     const order = orderOf(cidr);
     this.fresh.occupy(cidr.start, order);
     this.reclaimable?.occupy(cidr.start, order);
-    const entry = new LedgerAllocation(record, cidr);
+    const entry = LedgerAllocation.of(record, cidr);
     this.occupants.set(cidr.start, entry);
-    this.allocations.set(record.owner, entry);
+    this.allocations.set(entry);
     if (record.status === 'released') {
       this.sums.released += blockSize(cidr);
       this.sums.releasedCount += 1;
@@ -153,20 +156,21 @@ export class PoolLedger {
   removeAllocation(owner: string): LedgerAllocation | undefined {
     const entry = this.allocations.get(owner);
     if (entry === undefined) return undefined;
-    const order = orderOf(entry.cidr);
+    const order = orderOf(entry);
+    const expired = this.expired.delete(entry);
     this.allocations.delete(owner);
-    this.occupants.delete(entry.cidr.start);
-    this.fresh.release(entry.cidr.start, order);
-    if (!entry.expired) this.reclaimable?.release(entry.cidr.start, order);
-    if (entry.record.status === 'released') {
-      this.sums.released -= blockSize(entry.cidr);
+    this.occupants.delete(entry.start);
+    this.fresh.release(entry.start, order);
+    if (!expired) this.reclaimable?.release(entry.start, order);
+    if (entry.status === 'released') {
+      this.sums.released -= blockSize(entry);
       this.sums.releasedCount -= 1;
-      if (entry.expired) this.sums.expired -= blockSize(entry.cidr);
-      else this.expiries.delete([this.expiryOf(entry.record), owner]);
+      if (expired) this.sums.expired -= blockSize(entry);
+      else this.expiries.delete([this.expiryOf(entry), owner]);
     } else {
-      this.sums.live -= blockSize(entry.cidr);
+      this.sums.live -= blockSize(entry);
       this.sums.liveCount -= 1;
-      this.countLive(entry.record.creator, -blockSize(entry.cidr), -1);
+      this.countLive(entry.creator, -blockSize(entry), -1);
     }
     return entry;
   }
@@ -183,7 +187,7 @@ export class PoolLedger {
   addChild(name: string, cidr: Cidr): void {
     this.fresh.occupy(cidr.start, orderOf(cidr));
     this.reclaimable?.occupy(cidr.start, orderOf(cidr));
-    this.occupants.set(cidr.start, { type: 'child', cidr, name });
+    this.occupants.set(cidr.start, { type: 'child', block: cidr, name });
     this.children.set(name, cidr);
     this.sums.children += blockSize(cidr);
   }
@@ -206,7 +210,7 @@ export class PoolLedger {
   private addReserved(cidr: Cidr, gateway: boolean): void {
     this.fresh.occupy(cidr.start, orderOf(cidr));
     this.reclaimable?.occupy(cidr.start, orderOf(cidr));
-    this.occupants.set(cidr.start, { type: 'reserved', cidr, gateway });
+    this.occupants.set(cidr.start, { type: 'reserved', block: cidr, gateway });
     this.sums.reserved += blockSize(cidr);
   }
 

@@ -35,7 +35,7 @@ function blockStats(ledger: PoolLedger, prefixLength: number): BlockStats {
   const poolOrder = orderOf(ledger.cidr);
   if (order < 0 || order > poolOrder) return { prefixLength, total: '0', available: '0', free: '0' };
   const available: FreeSpace = ledger.grantable.clone();
-  for (const entry of ledger.inGrace()) available.release(entry.cidr.start, orderOf(entry.cidr));
+  for (const entry of ledger.inGrace()) available.release(entry.start, orderOf(entry));
   return {
     prefixLength,
     total: (1n << BigInt(poolOrder - order)).toString(),

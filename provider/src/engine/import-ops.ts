@@ -3,6 +3,7 @@ import { isoTime } from '../allocator/iso-time';
 import { IpamError, errors, isIpamError } from '../errors';
 import { AllocationRow, ImportInput, PoolRow, refusal } from '../model/import';
 import { ImportOutcome, ImportResult } from '../model/import-result';
+import { plainData } from '../model/frozen';
 import { AllocationKind, AllocationStatus, PoolKind, PoolRecord } from '../model/records';
 import { parseAddress } from '../net/address';
 import { Cidr, bitsOf, formatCidr, hostCidr, parseCidr } from '../net/cidr';
@@ -108,7 +109,8 @@ function importAllocation(tx: SpaceTx, row: AllocationRow): 'created' | 'unchang
   const plan = planAllocation(ledger, request, tx.nowMs);
   if (plan.action !== 'write') throw new Error(`internal: owner "${owner}" is new to pool "${ledger.record.name}" but its plan writes nothing`);
   for (const reclaimed of plan.reclaim) tx.removeAllocation(ledger.record.name, reclaimed, 'reclaim');
-  const record = Object.assign(plan.record, { allocatedAt });
+  // A plain copy to change: the plan's record is a ledger entry, which never changes.
+  const record = Object.assign(plainData(plan.record), { allocatedAt });
   if (releasedAt !== undefined) Object.assign(record, { status: 'released', releasedAt });
   tx.saveAllocation(record, plan.block, releasedAt === undefined ? 'allocate' : 'release');
   return 'created';

@@ -151,7 +151,7 @@ export class Ipam implements IpamApi {
     return this.core.run(space, this.actor, (tx) => {
       const ledger = tx.pool(checkName(ref.pool, 'pool'));
       return [...ledger.allocations.values()]
-        .sort((a, b) => (a.cidr.start < b.cidr.start ? -1 : a.cidr.start > b.cidr.start ? 1 : 0))
+        .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))
         .map((entry) => allocationInfo(space, ledger, entry));
     });
   }

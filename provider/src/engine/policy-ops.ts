@@ -213,9 +213,9 @@ function addUsageIn(state: SpaceState, ledger: PoolLedger, holds: Binding['holds
     usage.addresses += live.addresses;
     usage.blocks += live.blocks;
   }
-  for (const { record, cidr } of ledger.inGrace()) {
+  for (const { record, block } of ledger.inGrace()) {
     if (!holds(record.creator)) continue;
-    usage.addresses += sizeOf(cidr);
+    usage.addresses += sizeOf(block);
     usage.blocks += 1;
   }
   for (const [name, cidr] of ledger.children) {

@@ -175,7 +175,7 @@ function checkNewReservationsFree(ledger: PoolLedger, next: PoolRecord): void {
   for (const [text, field] of wanted) {
     for (const occupant of ledger.occupantsIn(parseCidr(text))) {
       if (occupant.type === 'reserved') continue;
-      const cidr = formatCidr(occupant.cidr);
+      const cidr = formatCidr(occupant.block);
       const holder = occupant.type === 'child' ? { type: 'child' as const, name: occupant.name, cidr } : { type: 'allocation' as const, owner: occupant.owner, cidr };
       throw errors.CIDR_UNAVAILABLE({ case: 'reservation', field, block: text, holder });
     }

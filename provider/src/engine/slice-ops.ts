@@ -70,7 +70,7 @@ export function sliceLedger(tx: SpaceTx, ref: SliceRef): PoolLedger {
 export function sliceInfo(namespace: string, ledger: PoolLedger, nowMs: number): SliceInfo {
   const subnetSize = ledger.record.defaultPrefixLength!;
   const blocks = poolStats(ledger, nowMs, subnetSize).blocks!;
-  const allocations = [...ledger.allocations.values()].sort((a, b) => compareBigints(a.cidr.start, b.cidr.start));
+  const allocations = [...ledger.allocations.values()].sort((a, b) => compareBigints(a.start, b.start));
   return {
     namespace,
     name: ledger.record.name,

@@ -36,7 +36,7 @@ export class SpaceState {
         continue;
       }
       step.removeAllocation(owner!);
-      if (previous !== undefined) step.addAllocation(previous.record, previous.cidr);
+      if (previous !== undefined) step.addAllocation(previous, previous.block);
     }
   }
 
@@ -83,7 +83,7 @@ export class SpaceState {
     const next = new PoolLedger(record);
     if (previous !== undefined) {
       for (const child of previous.children.keys()) next.addChild(child, previous.children.get(child)!);
-      for (const entry of previous.allocations.values()) next.addAllocation(entry.record, entry.cidr);
+      for (const entry of previous.allocations.values()) next.addAllocation(entry);
     } else if (record.parent !== undefined) {
       const parent = this.requireLedger(record.parent);
       parent.addChild(record.name, parseCidr(record.cidr));
@@ -182,7 +182,7 @@ export class SpaceState {
 }
 
 function holderOf(occupant: Occupant): Holder {
-  const cidr = formatCidr(occupant.cidr);
+  const cidr = formatCidr(occupant.block);
   switch (occupant.type) {
     case 'allocation':
       return { type: 'allocation', owner: occupant.owner, cidr };

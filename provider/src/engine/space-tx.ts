@@ -1,5 +1,5 @@
 import { isoTime } from '../allocator/iso-time';
-import { PoolLedger } from '../allocator/pool-ledger';
+import { LedgerAllocation, PoolLedger } from '../allocator/pool-ledger';
 import { errors } from '../errors';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
 import { Cidr } from '../net/cidr';
@@ -36,11 +36,10 @@ export class SpaceTx {
   }
 
   /** `block` is the record's CIDR, parsed (see PoolLedger.addAllocation). */
-  saveAllocation(record: AllocationRecord, block: Cidr, action: 'allocate' | 'release'): void {
-    // Frozen, the record and the write: the space state and the store's writes hold these very
-    // objects, so nobody may change them under the other, and a store in this process may keep
-    // them without a copy (MemoryStore).
-    freezeRecord(record);
+  saveAllocation(given: AllocationRecord, block: Cidr, action: 'allocate' | 'release'): void {
+    // Frozen: the space state and the store's writes hold this one object, so nobody may change
+    // it under the other, and a store in this process may keep it without a copy (MemoryStore).
+    const record = freezeRecord(LedgerAllocation.of(given, block));
     this.state.saveAllocation(record, block);
     this.writes.push(Object.freeze({ type: 'saveAllocation', allocation: record } as const));
     this.record(record.pool, action, record.owner, record.cidr);

@@ -24,27 +24,29 @@ export function poolInfo(space: string, ledger: PoolLedger, nowMs: number, prefi
  * structuredClone of a small record costs more than the allocation decision.
  */
 export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerAllocation): AllocationInfo {
-  const { record, cidr } = entry;
+  const cidr = entry.block;
+  // The entry is the record (its CIDR text formatted on read, and remembered): its fields go
+  // straight into the answer, no copy of it is made first.
   // The record's CIDR text is canonical (formatCidr), so its address part is the formatted start.
-  const address = record.cidr.slice(0, record.cidr.lastIndexOf('/'));
+  const address = entry.cidr.slice(0, entry.cidr.lastIndexOf('/'));
   const hosts = hostOffsets(cidr);
   const [netmask, firstHost, lastHost] = [netmaskText(cidr), formatHost(cidr, address, hosts.first), formatHost(cidr, address, hosts.last)];
-  const { pool, owner, kind, status, allocatedAt, creator } = record;
+  const { pool, owner, kind, status, allocatedAt, creator } = entry;
   const [poolCidr, prefixLength] = [ledger.record.cidr, cidr.prefix];
   // One literal with the fields every answer has (a record without a creator predates them):
   // a copy of the record with the rest added to it, field by field or by Object.assign, cost
   // four times as much. The rarer fields follow.
   const info: AllocationInfo =
     creator === undefined
-      ? { pool, owner, cidr: record.cidr, kind, status, allocatedAt, space, poolCidr, prefixLength, address, netmask, firstHost, lastHost }
-      : { pool, owner, cidr: record.cidr, kind, status, allocatedAt, creator, space, poolCidr, prefixLength, address, netmask, firstHost, lastHost };
-  if (record.releasedAt !== undefined) info.releasedAt = record.releasedAt;
-  if (record.description !== undefined) info.description = record.description;
+      ? { pool, owner, cidr: entry.cidr, kind, status, allocatedAt, space, poolCidr, prefixLength, address, netmask, firstHost, lastHost }
+      : { pool, owner, cidr: entry.cidr, kind, status, allocatedAt, creator, space, poolCidr, prefixLength, address, netmask, firstHost, lastHost };
+  if (entry.releasedAt !== undefined) info.releasedAt = entry.releasedAt;
+  if (entry.description !== undefined) info.description = entry.description;
   // labels is the record's only nested value: the caller gets its own copy, not the ledger's.
-  if (record.labels !== undefined) info.labels = { ...record.labels };
+  if (entry.labels !== undefined) info.labels = { ...entry.labels };
   if (ledger.record.gateway !== undefined) info.gateway = ledger.record.gateway;
-  if (record.status === 'released') {
-    info.graceEndsAt = new Date(Date.parse(record.releasedAt!) + ledger.graceMs).toISOString();
+  if (entry.status === 'released') {
+    info.graceEndsAt = new Date(Date.parse(entry.releasedAt!) + ledger.graceMs).toISOString();
   }
   return info;
 }

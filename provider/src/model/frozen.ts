@@ -14,3 +14,13 @@ export function freezeRecord(record: AllocationRecord): AllocationRecord {
 export function isFrozenRecord(record: AllocationRecord): boolean {
   return Object.isFrozen(record) && (record.labels === undefined || Object.isFrozen(record.labels));
 }
+
+/**
+ * The data of an object as JSON.stringify takes it: what its toJSON gives, if it has one. The
+ * engine's allocation records are its ledger entries, whose CIDR text is a getter that a
+ * structuredClone or an Object.assign of the object itself would not see.
+ */
+export function plainData<T extends object>(value: T): T {
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  return typeof toJSON === 'function' ? (toJSON.call(value) as T) : value;
+}

@@ -6,9 +6,10 @@
  */
 export function formatIPv6(value: bigint): string {
   const hextets = new Array<number>(8);
-  // Four 32-bit words: bigint shifts are the costly part, so as few of them as possible.
+  // Four 32-bit words: bigint shifts are the costly part, so as few of them as possible, by
+  // shift amounts made once.
   for (let word = 0; word < 4; word++) {
-    const bits = Number((value >> BigInt(96 - 32 * word)) & 0xffff_ffffn);
+    const bits = Number((value >> WORD_SHIFTS[word]) & 0xffff_ffffn);
     hextets[2 * word] = bits >>> 16;
     hextets[2 * word + 1] = bits & 0xffff;
   }
@@ -21,13 +22,23 @@ export function formatIPv6(value: bigint): string {
     }
     let j = i;
     while (j < 8 && hextets[j] === 0) j++;
-    if (j - i > runLength) [runStart, runLength] = [i, j - i];
+    if (j - i > runLength) {
+      runStart = i;
+      runLength = j - i;
+    }
     i = j;
   }
-  if (runLength < 2) return hextets.map(hex).join(':');
-  const head = hextets.slice(0, runStart).map(hex).join(':');
-  const tail = hextets.slice(runStart + runLength).map(hex).join(':');
-  return `${head}::${tail}`;
+  if (runLength < 2) return joined(hextets, 0, 8);
+  return `${joined(hextets, 0, runStart)}::${joined(hextets, runStart + runLength, 8)}`;
+}
+
+const WORD_SHIFTS = [96n, 64n, 32n, 0n];
+
+/** hextets[from .. to - 1] in hex, joined by ":" (no intermediate arrays). */
+function joined(hextets: number[], from: number, to: number): string {
+  let text = '';
+  for (let i = from; i < to; i++) text += i === from ? hex(hextets[i]) : `:${hex(hextets[i])}`;
+  return text;
 }
 
 function hex(hextet: number): string {

@@ -1,4 +1,5 @@
 import { errors } from '../../errors';
+import { plainData } from '../../model/frozen';
 import { AuditEvent } from '../../model/records';
 import { SpaceRead, StoreWrite } from '../../engine/store';
 import { storedSpec } from './ledger-format';
@@ -67,7 +68,7 @@ export function applyCommit(spec: LedgerSpec, writes: StoreWrite[], audit: Audit
         break;
       }
       case 'saveAllocation':
-        allocations.set(allocationKey(write.allocation.pool, write.allocation.owner), structuredClone(write.allocation));
+        allocations.set(allocationKey(write.allocation.pool, write.allocation.owner), structuredClone(plainData(write.allocation)));
         touch(write.allocation.pool);
         break;
       case 'removeAllocation':
