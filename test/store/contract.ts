@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Ipam } from '../../provider/src/engine/ipam';
-import { AllocationRecord, PoolRecord } from '../../provider/src/model/records';
+import { AllocationRecord, AuditEvent, PoolRecord } from '../../provider/src/model/records';
 import { BackendConfig } from '../../provider/src/backends/open';
 import { SpaceRead, Store } from '../../provider/src/engine/store';
 import { runAllocationWorkers } from '../support/processes';
@@ -190,6 +190,25 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
         { at: at(2), pool: 'p', action: 'allocate', owner: 'o2', cidr: '10.2.0.0/16', actor: 'alice' },
         { at: at(1), pool: 'p', action: 'allocate', owner: 'o1', cidr: '10.1.0.0/16', actor: 'alice' },
       ]);
+    });
+
+    it('lists a commit\'s events as given, whatever order its writes came in and whatever records they saved', async () => {
+      const at = new Date(Date.UTC(2026, 0, 2)).toISOString();
+      const v = await versionOf('order');
+      await store.commit({ space: 'order', expectedVersion: v, audit: [], writes: [{ type: 'savePool', pool: pool('p', '10.0.0.0/8') }] });
+      // Events about saved records, out of the writes' order; one naming a block its owner's
+      // record does not hold; a reclaim of an owner saved again in the same commit.
+      const audit: AuditEvent[] = [
+        { at, pool: 'p', action: 'allocate', owner: 'b', cidr: '10.0.1.0/24', actor: 'alice' },
+        { at, pool: 'p', action: 'reclaim', owner: 'a', cidr: '10.0.9.0/24', actor: 'alice' },
+        { at, pool: 'p', action: 'allocate', owner: 'a', cidr: '10.0.0.0/24', actor: 'alice' },
+        { at, pool: 'p', action: 'release', owner: 'c', cidr: '10.0.7.0/24', actor: 'bob' },
+      ];
+      await store.commit({
+        space: 'order', expectedVersion: v + 1, audit,
+        writes: ['a', 'b', 'c'].map((owner, i) => ({ type: 'saveAllocation' as const, allocation: allocation('p', owner, `10.0.${i}.0/24`) })),
+      });
+      expect(await store.listAudit('order', 'p', 10)).to.deep.equal([...audit].reverse());
     });
 
     it('refuses the same block held twice in a space when the backend enforces it', async function () {

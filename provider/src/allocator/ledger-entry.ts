@@ -9,11 +9,16 @@ const RELEASED = 1 << 10;
 const PREFIX = 0xff;
 
 /**
- * The entry whose CIDR text was formatted last, and that text: the engine reads a new entry's
- * CIDR for its audit event and then for its answer, one after the other (formatting an IPv6
- * block costs about as much as deciding its allocation).
+ * CIDR texts formatted lately, by entry: the engine reads a new entry's CIDR for its audit event
+ * and its answer, then the store compares it with the event's once the batch (up to 512
+ * allocations) commits (formatting an IPv6 block costs about as much as deciding its
+ * allocation). Direct-mapped by the block's number among blocks of its size, so the blocks of
+ * a batch, mostly neighbours, take different slots; an IPv6 block takes slot 0, as IPv6 text
+ * was remembered for the last entry alone. A fixed 1,024 slots, whatever the ledgers hold.
  */
-const lastFormatted: { entry?: LedgerAllocation; text: string } = { text: '' };
+const FORMATTED_SLOTS = 1024;
+const formattedEntry: (LedgerAllocation | undefined)[] = new Array<LedgerAllocation | undefined>(FORMATTED_SLOTS).fill(undefined);
+const formattedText: string[] = new Array<string>(FORMATTED_SLOTS).fill('');
 
 /**
  * One allocation as a pool ledger holds it: the record itself, and its block parsed. A ledger
@@ -77,11 +82,14 @@ export class LedgerAllocation implements AllocationRecord, Cidr {
   }
 
   get cidr(): string {
-    if (lastFormatted.entry !== this) {
-      lastFormatted.text = formatCidr(this);
-      lastFormatted.entry = this;
+    const prefix = this.#bits & PREFIX;
+    // An IPv4 start fits a number; its block's number is the start shifted past the host bits.
+    const slot = this.#bits & IPV6 || prefix === 0 ? 0 : (Number(this.#start) >>> (32 - prefix)) & (FORMATTED_SLOTS - 1);
+    if (formattedEntry[slot] !== this) {
+      formattedText[slot] = formatCidr(this);
+      formattedEntry[slot] = this;
     }
-    return lastFormatted.text;
+    return formattedText[slot];
   }
 
   get start(): bigint {

@@ -32,7 +32,7 @@ export class OwnerTable<T extends { readonly owner: string }> {
     let hole = this.indexOf(owner);
     if (slots[hole] === undefined) return false;
     for (let j = (hole + 1) & mask; slots[j] !== undefined; j = (j + 1) & mask) {
-      const home = hashOf(slots[j]!.owner) & mask;
+      const home = hashText(slots[j]!.owner) & mask;
       // The value at j may fill the hole unless its home slot lies cyclically in (hole, j].
       const staysPut = hole < j ? home > hole && home <= j : home > hole || home <= j;
       if (!staysPut) {
@@ -70,7 +70,7 @@ export class OwnerTable<T extends { readonly owner: string }> {
     for (let k = 0; k < old.length; k++) {
       const value = old[k];
       if (value === undefined) continue;
-      let i = hashOf(value.owner) & mask;
+      let i = hashText(value.owner) & mask;
       while (slots[i] !== undefined) i = (i + 1) & mask;
       slots[i] = value;
     }
@@ -83,8 +83,24 @@ function emptySlots<T>(length: number): (T | undefined)[] {
   return new Array<T | undefined>(length).fill(undefined);
 }
 
-/** FNV-1a over the UTF-16 code units: owner keys are short, and spread well by it. */
+/**
+ * The owner whose hash was worked out last, and that hash: one allocation looks its owner up
+ * several times in a row (is it held, take out its old entry, put in the new one; the engine
+ * also checks the creator and reads the answer), and hashing the key was a third of each lookup.
+ */
+let lastHashed = '';
+let lastHash = hashText('');
+
 function hashOf(text: string): number {
+  if (text !== lastHashed) {
+    lastHash = hashText(text);
+    lastHashed = text;
+  }
+  return lastHash;
+}
+
+/** FNV-1a over the UTF-16 code units: owner keys are short, and spread well by it. */
+function hashText(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash >>> 0;

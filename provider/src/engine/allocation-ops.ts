@@ -15,19 +15,20 @@ export function allocate(tx: SpaceTx, input: AllocateInput): LedgerAllocation {
   return allocateIn(tx, ledger, checkOwner(input.owner), input);
 }
 
-/** allocate, for a caller that has already found the pool (`input.pool`) and checked the owner (`input.owner`). */
-export function allocateIn(tx: SpaceTx, ledger: PoolLedger, owner: string, input: AllocateInput): LedgerAllocation {
+/**
+ * allocate, for a caller that has already found the pool (`input.pool`) and checked the owner
+ * (`input.owner`), and may have looked up what the owner holds there (`held`).
+ */
+export function allocateIn(tx: SpaceTx, ledger: PoolLedger, owner: string, input: AllocateInput, held = ledger.allocations.get(owner)): LedgerAllocation {
   const request = toRequest(input, owner);
-  const held = ledger.allocations.get(request.owner);
   if (held !== undefined) assertCreator(held.record, input, 'adopt', holdingOf(ledger, request.owner), ownerRename(request.kind));
   // A returning owner keeps the creator it had; a new one records who asked.
   request.creator = held?.record.creator ?? creatorFor(input, tx.actor);
   const plan = planAllocation(ledger, request, tx.nowMs);
-  if (plan.action === 'write') {
-    for (const reclaimed of plan.reclaim) tx.removeAllocation(ledger.record.name, reclaimed, 'reclaim');
-    tx.saveAllocation(plan.record, plan.block, 'allocate');
-  }
-  return ledger.allocations.get(request.owner)!;
+  // The owner's entry is what was saved, or what it held already (no third look-up of the owner).
+  if (plan.action === 'existing') return held!;
+  for (const reclaimed of plan.reclaim) tx.removeAllocation(ledger.record.name, reclaimed, 'reclaim');
+  return tx.saveAllocation(plan.record, plan.block, 'allocate');
 }
 
 /** Marks an allocation released; its block stays held for the owner during the grace period. Returns the owner's ledger entry. */
@@ -38,8 +39,7 @@ export function release(tx: SpaceTx, input: OwnerRef & ActingFor): LedgerAllocat
   if (held === undefined) throw errors.ALLOCATION_NOT_FOUND({ case: 'owner', space: tx.space, pool: ledger.record.name, owner });
   assertCreator(held.record, input, 'release', holdingOf(ledger, owner));
   const plan = planRelease(held, tx.nowMs);
-  if (plan.action === 'write') tx.saveAllocation(plan.record, plan.block, 'release');
-  return ledger.allocations.get(owner)!;
+  return plan.action === 'write' ? tx.saveAllocation(plan.record, plan.block, 'release') : held;
 }
 
 /** Whether a new owner could get this block or address now (the client IP allocator's IsIPAvailable). */

@@ -18,7 +18,9 @@ export interface EngineOptions {
 }
 
 interface PendingOp {
-  run: (tx: SpaceTx) => unknown;
+  run: (tx: SpaceTx, argument: unknown) => unknown;
+  /** What `run` is given besides the transaction: a module-level operation and its input need no closure per call. */
+  argument: unknown;
   actor: string;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -83,8 +85,12 @@ export class EngineCore {
     }
   }
 
-  /** Runs `fn` against the space's current state; its writes are committed before the promise settles. */
-  run<T>(space: string, actor: string, fn: (tx: SpaceTx) => T): Promise<T> {
+  /**
+   * Runs `fn` against the space's current state; its writes are committed before the promise
+   * settles. `fn` is given `argument`, so a hot operation can be a module function and its
+   * input rather than a closure made for each call.
+   */
+  run<T, A = undefined>(space: string, actor: string, fn: (tx: SpaceTx, argument: A) => T, argument?: A): Promise<T> {
     let cache = this.spaces.get(space);
     if (cache === undefined) {
       cache = { state: new SpaceState(space), queue: [], draining: false };
@@ -92,7 +98,7 @@ export class EngineCore {
     }
     const queued = cache;
     return new Promise<T>((resolve, reject) => {
-      queued.queue.push({ run: fn, actor, resolve: resolve as (v: unknown) => void, reject, queuedIn: this.instrumentation.queuedIn() });
+      queued.queue.push({ run: fn as PendingOp['run'], argument, actor, resolve: resolve as (v: unknown) => void, reject, queuedIn: this.instrumentation.queuedIn() });
       if (!queued.draining) void this.drain(space, queued);
     });
   }
@@ -154,7 +160,7 @@ export class EngineCore {
         const auditMark = tx.audit.length;
         tx.actor = op.actor;
         try {
-          outcomes.push(op.run(tx));
+          outcomes.push(op.run(tx, op.argument));
         } catch (error) {
           state.rollbackTo(mark);
           tx.writes.length = writesMark;

@@ -116,7 +116,7 @@ export class Ipam implements IpamApi {
   // another (one more promise and two more microtask turns per call, on the hottest path).
   allocate(input: AllocateInput): Promise<AllocationInfo> {
     // Decide first: the operation validates the pool name before anything looks the pool up.
-    return this.runIn(input, (tx) => answer(tx, allocateWithPolicy(tx, input)));
+    return this.runIn(input, allocateAnswer, input);
   }
 
   allocateBySelector(input: SelectorAllocateInput): Promise<AllocationInfo> {
@@ -136,14 +136,14 @@ export class Ipam implements IpamApi {
   }
 
   /** core.run in the space `input.space` names; a bad name rejects the promise, as an async method's throw would. */
-  private runIn<T>(input: { space?: string }, fn: (tx: SpaceTx) => T): Promise<T> {
+  private runIn<T, A = undefined>(input: { space?: string }, fn: (tx: SpaceTx, argument: A) => T, argument?: A): Promise<T> {
     let space: string;
     try {
       space = checkSpace(input.space);
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.core.run(space, this.actor, fn);
+    return this.core.run(space, this.actor, fn, argument);
   }
 
   async listAllocations(ref: PoolRef): Promise<AllocationInfo[]> {
@@ -240,6 +240,11 @@ export class Ipam implements IpamApi {
   close(): Promise<void> {
     return this.core.store.close();
   }
+}
+
+/** allocate, decided: a module function given its input, so no closure is made for each call. */
+function allocateAnswer(tx: SpaceTx, input: AllocateInput): AllocationInfo {
+  return answer(tx, allocateWithPolicy(tx, input));
 }
 
 /** What a caller reads about the allocation an operation left: its entry in the ledger. */

@@ -35,12 +35,12 @@ export function allocateWithPolicy(tx: SpaceTx, input: AllocateInput): LedgerAll
   const creator = held?.record.creator ?? creatorFor(input, tx.actor);
   const quotas = bindingQuotas(tx.state, ledger, creator);
   const policy = ledger.record.policy;
-  if (policy === undefined && quotas.length === 0) return allocateIn(tx, ledger, owner, input);
+  if (policy === undefined && quotas.length === 0) return allocateIn(tx, ledger, owner, input, held);
   if (held?.record.status !== 'allocated' && policy !== undefined) {
     const prefixLength = (input.kind ?? 'prefix') === 'host' ? undefined : (input.prefixLength ?? prefixOf(input.cidr) ?? ledger.record.defaultPrefixLength);
     checkRules(tx, ledger.record, policy, { creator, prefixLength, labels: input.labels });
   }
-  return withinQuotas(tx, quotas, creator, () => allocateIn(tx, ledger, owner, input), (entry) => entry.record.cidr);
+  return withinQuotas(tx, quotas, creator, () => allocateIn(tx, ledger, owner, input, held), (entry) => entry.record.cidr);
 }
 
 /** createPool, where a child pool carved from a parent (a claim asPool) is held to the parent's rules and quotas. */

@@ -35,14 +35,15 @@ export class SpaceTx {
     return ledger;
   }
 
-  /** `block` is the record's CIDR, parsed (see PoolLedger.addAllocation). */
-  saveAllocation(given: AllocationRecord, block: Cidr, action: 'allocate' | 'release'): void {
+  /** `block` is the record's CIDR, parsed (see PoolLedger.addAllocation). Returns the entry the ledger now holds. */
+  saveAllocation(given: AllocationRecord, block: Cidr, action: 'allocate' | 'release'): LedgerAllocation {
     // Frozen: the space state and the store's writes hold this one object, so nobody may change
     // it under the other, and a store in this process may keep it without a copy (MemoryStore).
     const record = freezeRecord(LedgerAllocation.of(given, block));
     this.state.saveAllocation(record, block);
     this.writes.push(Object.freeze({ type: 'saveAllocation', allocation: record } as const));
     this.record(record.pool, action, record.owner, record.cidr);
+    return record;
   }
 
   /** Removes an allocation; `reclaim` when a released block past its grace period is reused. */

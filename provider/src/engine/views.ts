@@ -57,7 +57,14 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
  * every closure a name with __name() each time it is created, 3% of an in-process allocation.
  */
 function formatHost(cidr: Cidr, address: string, offset: bigint): string {
-  return offset === 0n ? address : formatAddress({ family: cidr.family, value: cidr.start + offset });
+  if (offset === 0n) return address;
+  // An IPv4 block of a /24 or smaller keeps its hosts in the start's last octet: only that
+  // octet is new text (a /28's first and last host were two whole addresses formatted).
+  if (cidr.family === 4 && cidr.prefix >= 24) {
+    const dot = address.lastIndexOf('.') + 1;
+    return address.slice(0, dot) + ((Number(cidr.start) & 0xff) + Number(offset));
+  }
+  return formatAddress({ family: cidr.family, value: cidr.start + offset });
 }
 
 /**

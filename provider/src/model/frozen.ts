@@ -5,7 +5,7 @@ import { AllocationRecord } from './records';
  * by several owners at once (the engine's state, a store in the same process) without copies:
  * none of them can change it under the others.
  */
-export function freezeRecord(record: AllocationRecord): AllocationRecord {
+export function freezeRecord<T extends AllocationRecord>(record: T): T {
   if (record.labels !== undefined) Object.freeze(record.labels);
   return Object.freeze(record);
 }

@@ -24,7 +24,7 @@ export class AuditColumns {
   private readonly runActor: string[] = [];
   private readonly runPool: string[] = [];
 
-  /** `written`: the allocation record the event's commit saved for the event's owner, if any. */
+  /** `written`: the allocation record the event is about, when its commit saved it. */
   push(event: AuditEvent, written?: AllocationRecord): void {
     const i = this.subject.length;
     const last = this.runStart.length - 1;

@@ -85,8 +85,7 @@ export class MemoryStore implements Store {
     const writes = request.writes.map(toLogged);
     for (const write of writes) applyWrite(state, write);
     appendToLog(state, writes);
-    const written = request.audit.length === 0 ? undefined : writtenByOwner(writes);
-    for (const event of request.audit) state.audit.push(event, event.owner === undefined ? undefined : written!.get(event.owner));
+    pushAudit(state.audit, request.audit, writes);
     state.version += 1;
     return { ok: true, version: state.version };
   }
@@ -184,11 +183,25 @@ function appendToLog(state: MemorySpace, writes: LoggedWrite[]): void {
   }
 }
 
-/** The allocation records a commit saves, by owner: what its audit events are about. */
-function writtenByOwner(writes: LoggedWrite[]): Map<string, AllocationRecord> {
-  const written = new Map<string, AllocationRecord>();
-  for (const write of writes) if (isRecord(write)) written.set(write.owner, write);
-  return written;
+/**
+ * Adds a commit's events to the trail, each with the record it is about when the commit saved
+ * it. The engine saves a record just before its event, so the saved records are matched in
+ * order, one cursor over the writes: a map of the commit's records by owner cost a set and a
+ * get for each allocation. An event that is about no saved record, or comes out of that order,
+ * keeps its own owner and CIDR: the same trail, a little more memory.
+ */
+function pushAudit(audit: AuditColumns, events: AuditEvent[], writes: LoggedWrite[]): void {
+  let next = 0;
+  for (const event of events) {
+    while (next < writes.length && !isRecord(writes[next])) next++;
+    const saved = writes[next] as AllocationRecord | undefined;
+    if (saved !== undefined && saved.owner === event.owner && saved.pool === event.pool && saved.cidr === event.cidr) {
+      audit.push(event, saved);
+      next++;
+    } else {
+      audit.push(event);
+    }
+  }
 }
 
 /** A write as the store keeps it: a frozen allocation record is shared, anything else copied. */
