@@ -21,6 +21,16 @@ onEveryBackend('allocation rules', [], (open) => {
     expect((await ipam.listAllocations({ pool: 'p' })).map((a) => `${a.owner} ${a.cidr}`)).to.deep.equal(['a 10.0.0.0/26', 'c 10.0.0.64/26']);
   });
 
+  it('a pool in use is refused naming its holders in address order, whatever order they came in', async () => {
+    const { ipam } = await open();
+    await ipam.createPool({ name: 'p', cidr: '10.0.0.0/24', defaultPrefixLength: 28 });
+    for (const [owner, cidr] of [['queue', '10.0.0.48/28'], ['web', '10.0.0.0/28'], ['api', '10.0.0.80/28'], ['db', '10.0.0.16/28'], ['cache', '10.0.0.32/28'], ['mail', '10.0.0.64/28'], ['dns', '10.0.0.96/28']]) {
+      await ipam.allocate({ pool: 'p', owner, cidr });
+    }
+    await expectIpamError(ipam.deletePool({ pool: 'p' }), 'POOL_IN_USE',
+      'pool "p" still has 7 live allocation(s): "web" (10.0.0.0/28), "db" (10.0.0.16/28), "cache" (10.0.0.32/28), "queue" (10.0.0.48/28), "mail" (10.0.0.64/28) and 2 more; release them first');
+  });
+
   it('an owner holding a block and asking for another size is refused, naming the fix', async () => {
     const { ipam } = await open();
     await ipam.createPool({ name: 'p', cidr: '10.0.0.0/16' });

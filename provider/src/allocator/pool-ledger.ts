@@ -202,6 +202,14 @@ export class PoolLedger {
     this.sums.children -= blockSize(cidr);
   }
 
+  /**
+   * The allocations in address order: the owner table's own order is its hash order, which no
+   * user should see (in a refusal's list, an audit trail, the order clusters are released in).
+   */
+  inAddressOrder(): LedgerAllocation[] {
+    return [...this.allocations.values()].sort((a, b) => compareBigints(a.start, b.start));
+  }
+
   /** Released allocations still inside their grace period (held for their owner). */
   *inGrace(): Generator<LedgerAllocation> {
     for (const [[, owner]] of this.expiries.entries()) yield this.allocations.get(owner)!;

@@ -98,11 +98,12 @@ export function deletePool(tx: SpaceTx, name: string, request: ActingFor = {}): 
     const children = [...ledger.children].map(([child, cidr]) => ({ name: child, cidr: formatCidr(cidr) }));
     throw errors.POOL_IN_USE({ case: 'children', pool: name, children });
   }
-  const live = [...ledger.allocations.values()].filter((a) => a.record.status === 'allocated');
+  const held = ledger.inAddressOrder();
+  const live = held.filter((a) => a.record.status === 'allocated');
   if (live.length > 0) {
     throw errors.POOL_IN_USE({ case: 'allocations', pool: name, live: live.map((a) => a.record) });
   }
-  for (const owner of [...ledger.allocations.keys()]) tx.removeAllocation(name, owner, 'delete-pool');
+  for (const { owner } of held) tx.removeAllocation(name, owner, 'delete-pool');
   tx.removePool(name);
 }
 

@@ -3,7 +3,7 @@ import { validateGracePeriodHours, validateSliceSubnet, validateSubnetSize } fro
 import { poolStats } from '../allocator/stats';
 import { errors } from '../errors';
 import { ActingFor, SliceInfo, SliceInput, SliceRef } from '../model/api';
-import { formatCidr, compareBigints } from '../net/cidr';
+import { formatCidr } from '../net/cidr';
 import { allocate, release } from './allocation-ops';
 import { assertCreator } from './creators';
 import { createPool, subjectOf, updatePool } from './pool-ops';
@@ -42,7 +42,7 @@ export function syncSlice(tx: SpaceTx, input: SliceInput): string {
   }
   for (const cluster of clusters) allocate(tx, { pool: name, owner: cluster, prefixLength: subnetSize, creator });
   const listed = new Set(clusters);
-  for (const entry of [...tx.pool(name).allocations.values()]) {
+  for (const entry of tx.pool(name).inAddressOrder()) {
     if (entry.record.status === 'allocated' && !listed.has(entry.record.owner)) release(tx, { pool: name, owner: entry.record.owner, creator });
   }
   return name;
@@ -51,7 +51,7 @@ export function syncSlice(tx: SpaceTx, input: SliceInput): string {
 export function deleteSlice(tx: SpaceTx, ref: SliceRef & ActingFor): void {
   const ledger = sliceLedger(tx, ref);
   assertCreator(ledger.record, ref, 'delete', subjectOf(tx, ledger.record));
-  for (const owner of [...ledger.allocations.keys()]) tx.removeAllocation(ledger.record.name, owner, 'delete-pool');
+  for (const { owner } of ledger.inAddressOrder()) tx.removeAllocation(ledger.record.name, owner, 'delete-pool');
   tx.removePool(ledger.record.name);
 }
 
@@ -70,7 +70,7 @@ export function sliceLedger(tx: SpaceTx, ref: SliceRef): PoolLedger {
 export function sliceInfo(namespace: string, ledger: PoolLedger, nowMs: number): SliceInfo {
   const subnetSize = ledger.record.defaultPrefixLength!;
   const blocks = poolStats(ledger, nowMs, subnetSize).blocks!;
-  const allocations = [...ledger.allocations.values()].sort((a, b) => compareBigints(a.start, b.start));
+  const allocations = ledger.inAddressOrder();
   return {
     namespace,
     name: ledger.record.name,
