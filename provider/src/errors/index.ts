@@ -20,13 +20,24 @@ export { Corruption, SqliteProblem, StoredRow } from './backend-codes';
 type ErrorFactories = { [C in ErrorCode]: (...params: Parameters<(typeof ERROR_CATALOGUE)[C]['message']>) => IpamError };
 
 let factories: ErrorFactories | undefined;
-/** Made on the first use of one (see catalogue()): the object is a stand-in that hands out the real factories. */
+function made(): ErrorFactories {
+  factories ??= Object.fromEntries(
+    Object.entries(catalogue()).map(([c, { message }]) => [c, (params?: unknown) => new IpamError(c as ErrorCode, (message as (p?: unknown) => Rendered)(params))]),
+  ) as ErrorFactories;
+  return factories;
+}
+/**
+ * Made on the first use of one (see catalogue()): the object is a stand-in that hands out the
+ * real factories, and answers `in`, Object.keys and the like as the real object would (only
+ * the codes are its own: `errors.toString` is undefined, as `errors.NO_SUCH_CODE` is).
+ */
 export const errors: ErrorFactories = new Proxy({} as ErrorFactories, {
-  get: (_, code: string) => {
-    factories ??= Object.fromEntries(
-      Object.entries(catalogue()).map(([c, { message }]) => [c, (params?: unknown) => new IpamError(c as ErrorCode, (message as (p?: unknown) => Rendered)(params))]),
-    ) as ErrorFactories;
-    return factories[code as ErrorCode];
+  get: (_, code) => (Object.hasOwn(made(), code) ? made()[code as ErrorCode] : undefined),
+  has: (_, code) => Object.hasOwn(made(), code),
+  ownKeys: () => Reflect.ownKeys(made()),
+  getOwnPropertyDescriptor: (_, code) => {
+    const factory = Object.hasOwn(made(), code) ? made()[code as ErrorCode] : undefined;
+    return factory === undefined ? undefined : { value: factory, writable: false, enumerable: true, configurable: true };
   },
 });
 

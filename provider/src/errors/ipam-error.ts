@@ -60,7 +60,7 @@ export function isIpamError(e: unknown): e is IpamError {
 export function ipamErrorFromJSON(body: unknown): IpamError | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const { code, message, field, hint } = body as Record<string, unknown>;
-  if (typeof code !== 'string' || !(code in catalogue()) || typeof message !== 'string') return undefined;
+  if (typeof code !== 'string' || !Object.hasOwn(catalogue(), code) || typeof message !== 'string') return undefined;
   const known = hintFromJSON(hint);
   return new IpamError(code as ErrorCode, {
     message,
