@@ -220,7 +220,9 @@ function toLogged(write: StoreWrite): LoggedWrite {
 function copy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(copy) as T;
-  const out = Object.assign({}, plainData(value)) as Record<string, unknown>;
+  // A ledger entry's toJSON already makes a new object: copying it again would be a waste.
+  const plain = plainData(value);
+  const out = (plain === value ? Object.assign({}, value) : plain) as Record<string, unknown>;
   for (const key in out) {
     const field = out[key];
     if (typeof field === 'object' && field !== null) out[key] = copy(field);
