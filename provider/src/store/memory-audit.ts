@@ -24,7 +24,10 @@ export class AuditColumns {
   private readonly runActor: string[] = [];
   private readonly runPool: string[] = [];
 
-  /** `written`: the allocation record the event is about, when its commit saved it. */
+  /**
+   * `written`: the allocation record the event is about, when its commit saved it; the caller
+   * has matched it (its pool, owner and CIDR are the event's).
+   */
   push(event: AuditEvent, written?: AllocationRecord): void {
     const i = this.subject.length;
     const last = this.runStart.length - 1;
@@ -64,7 +67,7 @@ export class AuditColumns {
 }
 
 function subjectOf(event: AuditEvent, written: AllocationRecord | undefined): Subject | undefined {
-  if (written !== undefined && written.pool === event.pool && written.owner === event.owner && written.cidr === event.cidr) return written;
+  if (written !== undefined) return written;
   if (event.owner === undefined && event.cidr === undefined) return undefined;
   return { owner: event.owner, cidr: event.cidr };
 }
