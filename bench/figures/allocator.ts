@@ -4,7 +4,7 @@
  *   - engine: Ipam over MemoryStore (validation, batching, CAS commit, the store's rows and
  *     audit, the answer each caller gets), with 256 concurrent callers and with one.
  * A /8 has only 65,536 /24s, so the prefix pool holds 100,000 /28s of 10.0.0.0/8 and the host
- * pool 100,000 host addresses of 10.0.0.0/8. The allocator is compared with the seed's naive
+ * pool 100,000 host addresses of 10.0.0.0/8. The allocator is compared with the reference designs' naive
  * allocator on the same state.
  *
  * The *-vs-allocator figures (what the engine keeps of the bare allocator's speed) compare like
@@ -25,6 +25,7 @@ import { MemoryStore } from '../../provider/src/store/memory';
 import { allocateIp } from '../baseline/naive-hosts';
 import { findNextAvailableSubnet } from '../baseline/naive-subnets';
 import { Figure, Report, judge, round } from '../lib/figure';
+import { AsyncFloor, allocateThroughFloor } from '../lib/async-floor';
 import { PairedSample, RateSample, measurePaired, pairedRatios, progress } from '../lib/measure';
 import { assertSameAnswers, measureNaive } from '../lib/naive';
 import { Shape, allocateConcurrently, describeShape, enginePool, fillLedger, poolRecord } from '../lib/pools';
@@ -46,7 +47,7 @@ interface Case {
   target: number;
   gateway?: string;
   baselineName: string;
-  /** The seed's naive allocator: the next block or address given everything allocated so far. */
+  /** The reference design's naive allocator: the next block or address given everything allocated so far. */
   naive: (allocated: string[]) => string;
 }
 
@@ -55,7 +56,7 @@ const CASES: Case[] = [
     name: 'prefix',
     shape: { kind: 'prefix', prefixLength: 28 },
     target: 100_000,
-    baselineName: "seed 000 GenerateSubnetList + FindNextAvailableSubnet (2^20 /28s listed per call)",
+    baselineName: "KubeSlice GenerateSubnetList + FindNextAvailableSubnet (2^20 /28s listed per call)",
     naive: (allocated) => findNextAvailableSubnet(POOL, 28, allocated),
   },
   {
@@ -63,7 +64,7 @@ const CASES: Case[] = [
     shape: { kind: 'host' },
     target: 200_000,
     gateway: '10.0.0.1',
-    baselineName: 'seed 003 AllocateIP (map of used addresses, walk from the first host)',
+    baselineName: 'VPN client allocator AllocateIP (map of used addresses, walk from the first host)',
     naive: (allocated) => allocateIp(POOL, allocated),
   },
 ];
@@ -75,25 +76,32 @@ export async function run(report: Report): Promise<void> {
       progress(`${c.name}: a bare ledger and an engine for ${clients} caller(s), each filled with ${HELD} ${describeShape(c.shape)}`);
       const ledger = new PoolLedger(poolRecord(POOL, { gateway: c.gateway }));
       const held = fillLedger(ledger, c.shape, HELD, 'held-', ACTOR);
+      const floorLedger = new PoolLedger(poolRecord(POOL, { gateway: c.gateway }));
+      assertSameAnswers(held, fillLedger(floorLedger, c.shape, HELD, 'held-', ACTOR));
+      const floor = new AsyncFloor(floorLedger, c.shape, ACTOR);
       const ipam = await enginePool(new MemoryStore(), POOL, { gateway: c.gateway });
       await allocateConcurrently(ipam, c.shape, HELD, 'held-', CLIENTS);
       await assertSamePool(ipam, ledger);
       if (naive === undefined) {
         const measured = await measureNaive(c.naive, held, 3);
         assertSameAnswers(measured.answers, fillLedger(ledger, c.shape, measured.answers.length, 'check-', ACTOR));
+        fillLedger(floorLedger, c.shape, measured.answers.length, 'check-', ACTOR);
         assertSameAnswers(measured.answers, await engineAnswers(ipam, c.shape, measured.answers.length, 'check-'));
         naive = measured.sample;
         progress(`${c.name}: naive baseline ${round(naive.median)}/s`);
       }
       const next = fillLedger(ledger, c.shape, 4, 'next-', ACTOR);
+      assertSameAnswers(next, fillLedger(floorLedger, c.shape, 4, 'next-', ACTOR));
       assertSameAnswers(next, await engineAnswers(ipam, c.shape, next.length, 'next-'));
 
-      progress(`${c.name}: ${WARMUPS} + ${ROUNDS} rounds of ${PER_ROUND}, in turn: bare allocator, engine`);
-      const [allocator, engine] = await measurePaired({ warmups: WARMUPS, rounds: ROUNDS, opsPerRound: PER_ROUND }, [
+      progress(`${c.name}: ${WARMUPS} + ${ROUNDS} rounds of ${PER_ROUND}, in turn: bare allocator, async floor, engine`);
+      const [allocator, asyncFloor, engine] = await measurePaired({ warmups: WARMUPS, rounds: ROUNDS, opsPerRound: PER_ROUND }, [
         { name: 'allocator', round: (r) => void fillLedger(ledger, c.shape, PER_ROUND, `round${r}-`, ACTOR) },
+        { name: 'async floor', round: (r) => allocateThroughFloor(floor, PER_ROUND, `round${r}-`, clients) },
         { name: 'engine', round: (r) => allocateConcurrently(ipam, c.shape, PER_ROUND, `round${r}-`, clients) },
       ]);
       await assertSameBlocks(ipam, ledger);
+      assertSameLedgers(floorLedger, ledger);
       await ipam.close();
 
       const level =
@@ -104,6 +112,8 @@ export async function run(report: Report): Promise<void> {
       if (clients !== 1) report(rateFigure(`allocator-${c.name}`, c, allocator, naive, 'allocator: PoolLedger + planAllocation, plan applied to the ledger', c.target));
       report(rateFigure(name, c, engine, naive, level, clients === 1 ? undefined : c.target));
       report(versusAllocator(name, engine, allocator, clients));
+      report(floorVersusAllocator(`async-floor-${c.name}${clients === 1 ? '-sequential' : ''}`, asyncFloor, allocator, clients));
+      report(versusFloor(name, engine, asyncFloor, clients));
     }
   }
 }
@@ -137,6 +147,15 @@ async function assertSameBlocks(ipam: Ipam, ledger: PoolLedger): Promise<void> {
   }
 }
 
+/** Both ledgers hold the same blocks for the same owners: the floor did the bare allocator's work. */
+function assertSameLedgers(floor: PoolLedger, bare: PoolLedger): void {
+  const blocks = (ledger: PoolLedger) => [...ledger.inAddressOrder()].map((e) => `${e.owner}=${e.cidr}`);
+  const [a, b] = [blocks(floor), blocks(bare)];
+  if (a.length !== b.length || a.some((held, i) => held !== b[i])) {
+    throw new Error(`the async floor holds ${a.length} blocks, the bare allocator ${b.length}, not the same ones`);
+  }
+}
+
 /** Target for the engine's rate as a share of the bare allocator's, with many callers in flight. */
 const ENGINE_SHARE_TARGET = 0.8;
 
@@ -159,6 +178,50 @@ function versusAllocator(name: string, engine: PairedSample, allocator: PairedSa
     spread: { min: round(share.min), max: round(share.max) },
     pairedRatios: share.ratios.map(round),
     wallClock: round(pairedRatios(engine.wall, allocator.wall).median),
+  };
+}
+
+/**
+ * The async floor's share of the bare allocator: the most any promise-per-call API around this
+ * allocator keeps of its speed, whatever it does besides. The engine's share of the bare
+ * allocator cannot exceed it.
+ */
+function floorVersusAllocator(name: string, floor: PairedSample, allocator: PairedSample, clients: number): Figure {
+  const share = pairedRatios(floor, allocator);
+  return {
+    figure: `${name}-vs-allocator`,
+    value: round(share.median),
+    unit: 'ratio',
+    baseline: round(allocator.median),
+    baselineName: 'the bare allocator on the same pool, same blocks held, rounds taken in turn',
+    ratio: round(share.median),
+    ratioOf: `median over ${ROUNDS} rounds of (async floor allocations/s / allocator allocations/s in the same round)`,
+    level: `the bare allocator behind a promise per call, ${clients} concurrent caller(s), decided in batches on the next turn (bench/lib/async-floor.ts)`,
+    spread: { min: round(share.min), max: round(share.max) },
+    pairedRatios: share.ratios.map(round),
+    wallClock: round(pairedRatios(floor.wall, allocator.wall).median),
+  };
+}
+
+/**
+ * The engine's share of the async floor: what validation, the transaction and its undo log,
+ * the store's commit (rows, log, audit trail) and the answer keep of the speed a
+ * promise-per-call allocator has at best.
+ */
+function versusFloor(name: string, engine: PairedSample, floor: PairedSample, clients: number): Figure {
+  const share = pairedRatios(engine, floor);
+  return {
+    figure: `${name}-vs-async-floor`,
+    value: round(share.median),
+    unit: 'ratio',
+    ...(clients === 1 ? {} : judge(share.median, { atLeast: ENGINE_SHARE_TARGET })),
+    baseline: round(floor.median),
+    baselineName: 'the async floor: the bare allocator behind a promise per call, batched as the engine batches (bench/lib/async-floor.ts), rounds taken in turn',
+    ratio: round(share.median),
+    ratioOf: `median over ${ROUNDS} rounds of (engine allocations/s / async floor allocations/s in the same round)`,
+    spread: { min: round(share.min), max: round(share.max) },
+    pairedRatios: share.ratios.map(round),
+    wallClock: round(pairedRatios(engine.wall, floor.wall).median),
   };
 }
 

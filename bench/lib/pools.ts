@@ -27,7 +27,7 @@ export function poolRecord(cidr: string, options: { gateway?: string } = {}): Po
 }
 
 /** Owner keys are unique across a whole benchmark: `${prefix}${n}`. */
-function requestFor(shape: Shape, owner: string, creator?: string): AllocationRequest {
+export function requestFor(shape: Shape, owner: string, creator?: string): AllocationRequest {
   const request: AllocationRequest = shape.kind === 'host' ? { owner, kind: 'host' } : { owner, kind: 'prefix', prefixLength: shape.prefixLength };
   if (creator !== undefined) request.creator = creator;
   return request;
@@ -42,7 +42,7 @@ function inputFor(shape: Shape, owner: string): AllocateInput {
  * space state does it (reclaimed blocks out, the owner's previous record out, the new one in).
  * The clock is read per allocation, as a caller without batches would.
  */
-function allocateInLedger(ledger: PoolLedger, request: AllocationRequest, nowMs = Date.now()): AllocationRecord {
+export function allocateInLedger(ledger: PoolLedger, request: AllocationRequest, nowMs = Date.now()): AllocationRecord {
   const plan = planAllocation(ledger, request, nowMs);
   if (plan.action === 'existing') return plan.record;
   for (const owner of plan.reclaim) ledger.removeAllocation(owner);
