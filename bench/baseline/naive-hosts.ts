@@ -1,5 +1,5 @@
 /**
- * Seed 003's client IP allocator, ported as the baseline for host allocations: AllocateIP walks
+ * A VPN client IP allocator's naive design, ported as the baseline for host allocations: AllocateIP walks
  * the range from the first address after the gateway and returns the first one no existing user
  * holds ("iterate through range, skip if IP already assigned to user"), using a map of the used
  * addresses (its "O(1) lookup" optimisation). Generalised from 10.0.0.0/24 to any IPv4 pool:

@@ -1,5 +1,5 @@
 /**
- * Seed 000's allocator, ported faithfully as the baseline our allocator is measured against:
+ * KubeSlice's per-cluster subnet allocator (the reference design), ported faithfully as the baseline our allocator is measured against:
  * CalculateMaxClusters, GenerateSubnetList (every subnet of the slice, as text), then
  * FindNextAvailableSubnet (a map of the allocated subnets and a scan for the first one missing).
  * It enumerates, so its cost grows with the number of subnets in the pool, which is the point.

@@ -1,7 +1,7 @@
 /**
- * Our allocator against seed 000's enumerating first-fit (GenerateSubnetList + map + scan) on the
+ * Our allocator against KubeSlice's enumerating first-fit (GenerateSubnetList + map + scan) on the
  * state the issue names: 10.0.0.0/8 cut into /24s (65,536 of them), half full, i.e. the first
- * 32,768 allocated, which is what the seed's sequential allocation leaves. Both run here, now,
+ * 32,768 allocated, which is what that allocator's sequential allocation leaves. Both run here, now,
  * on the same state, and must agree on the answers; the figure is the ratio of their rates.
  */
 import { PoolLedger } from '../../provider/src/allocator/pool-ledger';
@@ -56,7 +56,7 @@ export async function run(report: Report): Promise<void> {
     baseline: round(naive.sample.median),
     baselineRuns: naive.sample.runs,
     ratioOf: 'allocations/s of our allocator (PoolLedger + planAllocation, applied) / allocations/s of the naive one',
-    baselineName: 'seed 000 GenerateSubnetList + FindNextAvailableSubnet, ported in bench/baseline/naive-subnets.ts',
+    baselineName: 'KubeSlice GenerateSubnetList + FindNextAvailableSubnet, ported in bench/baseline/naive-subnets.ts',
     pool: `${POOL} cut into /24s (65,536)`,
     state: `half full: the first ${HALF} /24s allocated; every timed repetition of ours starts from that state`,
     repetitions: `ours: 1 warm-up + 5 timed of ${PER_REP}; naive: 1 warm-up + ${NAIVE_REPS} timed single calls; medians`,

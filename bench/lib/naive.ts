@@ -1,9 +1,9 @@
 import { RateSample, measureRate } from './measure';
 
 /**
- * Times one of the seeds' naive allocators on a given state: `allocated` is our allocator's list
- * of allocated blocks, as the seed's caller would hand it over. Each call's answer is added to
- * the list (the seed allocates in sequence, as we do). Returns the rate and the answers, which
+ * Times one of the reference designs' naive allocators on a given state: `allocated` is our allocator's list
+ * of allocated blocks, as that allocator's caller would hand it over. Each call's answer is added to
+ * the list (that allocator allocates in sequence, as we do). Returns the rate and the answers, which
  * must be what our first-fit gives next (assertSameAnswers), or the comparison would be between
  * different problems.
  */

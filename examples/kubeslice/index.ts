@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as ipam from 'pulumi-ipam';
 
-// Seed 000's scenario: two slices in one KubeSlice project namespace, with the same cluster
+// The KubeSlice scenario: two slices in one KubeSlice project namespace, with the same cluster
 // names, get independent /24s from their own slice subnets.
 // `pulumi config set blueClusters worker-2` takes worker-1 out of blue: its subnet is
 // Released and held for 24 h; setting it back gives worker-1 the same subnet again.

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as ipam from 'pulumi-ipam';
 
-// Seed 003: a WireGuard-style network. The gateway is the first host; every peer gets one
+// VPN peers: a WireGuard-style network. The gateway is the first host; every peer gets one
 // address, keyed by its id, so a peer keeps its address across runs and stacks.
 const config = new pulumi.Config();
 const peers = config.getObject<string[]>('peers') ?? ['alice', 'bob', 'carol'];

@@ -64,7 +64,7 @@ export async function kubectlGet(cluster: TestCluster, plural: string, namespace
   return tableRows(shown.stdout);
 }
 
-/** What seed 000 shows once blue and red each gave worker-1 and worker-2 a /24. */
+/** What KubeSlice's slice IPAM shows once blue and red each gave worker-1 and worker-2 a /24. */
 export const SEED_000_SLICES_TABLE = [
   ['NAME', 'SLICE SUBNET', 'AVAILABLE', 'TOTAL', 'AGE'],
   ['blue', '10.2.0.0/16', '254', '256', '<age>'],

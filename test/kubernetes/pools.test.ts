@@ -5,7 +5,7 @@ import { kubectl, kubectlAvailable, tableRows } from './kubectl';
 import { useCluster } from './setup';
 
 /**
- * Pools, claims and client IPs as the cluster shows them (seeds 001, 003, 004), and a pool
+ * Pools, claims and client IPs as the cluster shows them (pool claims, VPN client addresses, pool status), and a pool
  * deleted with kubectl: kept by its finalizer while it holds live allocations, the engine's
  * refusal shown on it, and let go once it is empty.
  */
@@ -16,7 +16,7 @@ describe('Kubernetes backend: pools, claims and client IPs as objects', function
   const t = useCluster([NS]);
   const get = (plural: string, name: string) => t.api.getNamespacedCustomObject({ ...at(NS, plural), name });
 
-  it('shows pools, child pools, claims and client IPs, with figures recomputed on every change (seed 004)', async () => {
+  it('shows pools, child pools, claims and client IPs, with figures recomputed on every change (as the pool status reconciler does)', async () => {
     const ipam = await t.open(NS);
     await ipam.createPool({ name: 'corp', cidr: '10.0.0.0/16', defaultPrefixLength: 24 });
     await ipam.allocate({ pool: 'corp', owner: 'web' });

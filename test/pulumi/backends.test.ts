@@ -24,7 +24,7 @@ describe('Pulumi resources on the HTTP IPAM service (real provider host, real `i
     await service.stop();
   });
 
-  it('runs seed 000\'s slices through the service; the audit names the token, the state never holds it', async () => {
+  it('runs KubeSlice slices through the service; the audit names the token, the state never holds it', async () => {
     const stack = exampleStack('kubeslice', { config: { 'ipam:server': service.url, 'ipam:token': WRITER.token } });
     const up = await stack.up();
     expect(up.outputs.blueSubnets).to.deep.equal({ 'worker-1': '10.2.0.0/24', 'worker-2': '10.2.1.0/24' });
@@ -61,7 +61,7 @@ describe('Pulumi resources on the Kubernetes backend (real provider host, API st
   const TEAM = 'team-a';
   const t = useCluster([NS, TEAM]);
 
-  it('runs seed 000\'s blue/red end to end; kubectl get sliceipams shows AVAILABLE 254 of TOTAL 256', async () => {
+  it('runs the KubeSlice blue/red slices end to end; kubectl get sliceipams shows AVAILABLE 254 of TOTAL 256', async () => {
     const stack = exampleStack('kubeslice', { config: { 'ipam:kubeconfig': t.cluster.kubeconfig, 'ipam:namespace': NS } });
     const up = await stack.up();
     expect(up.outputs.blueSubnets).to.deep.equal({ 'worker-1': '10.2.0.0/24', 'worker-2': '10.2.1.0/24' });

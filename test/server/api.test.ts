@@ -71,7 +71,7 @@ const REFUSALS: Refusal[] = [
   { title: 'a block someone holds', method: 'PUT', path: `${NET_PATH}/allocations/x`, options: { body: { cidr: '10.0.0.0/24' } }, status: 409, code: 'CIDR_UNAVAILABLE', message: 'cidr: 10.0.0.0/24 in pool "net" is held by owner "web" (10.0.0.0/24); choose another or omit it' },
   { title: 'the gateway address', method: 'PUT', path: '/v1/spaces/default/pools/tiny/allocations/gw', options: { body: { kind: 'host', address: '10.9.0.1' } }, status: 409, code: 'RESERVED_ADDRESS', message: 'address: 10.9.0.1 is the gateway of pool "tiny"; choose another' },
   { title: 'an owner asking for a different block', method: 'PUT', path: `${NET_PATH}/allocations/web`, options: { body: { cidr: '10.0.9.0/24' } }, status: 409, code: 'OWNER_CONFLICT', message: 'owner: "web" already holds 10.0.0.0/24 (prefix) in pool "net" and now asks for 10.0.9.0/24; release it first or use another owner key' },
-  // Seed 000's slice rules.
+  // KubeSlice's slice rules.
   { title: 'an empty slice subnet', method: 'PUT', path: '/v1/namespaces/kubeslice/slices/green', options: slice({ sliceSubnet: '' }), status: 400, code: 'SLICE_SUBNET_EMPTY', message: 'sliceSubnet: slice subnet cannot be empty' },
   { title: 'an IPv6 slice subnet', method: 'PUT', path: '/v1/namespaces/kubeslice/slices/green', options: slice({ sliceSubnet: 'fd00::/48' }), status: 400, code: 'SLICE_SUBNET_IPV6', message: 'sliceSubnet: only IPv4 subnets are supported (got fd00::/48)' },
   { title: 'a public slice subnet', method: 'PUT', path: '/v1/namespaces/kubeslice/slices/green', options: slice({ sliceSubnet: '8.8.0.0/16' }), status: 400, code: 'SLICE_SUBNET_NOT_PRIVATE', message: 'sliceSubnet: slice subnet must be from private IP ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) (got 8.8.0.0/16)' },
@@ -242,7 +242,7 @@ describe('HTTP service: API', () => {
       expect((await send(service.url, 'GET', '/readyz', { token: null })).body).to.deep.equal({ status: 'ready', store: 'memory' });
     });
 
-    it('serves Prometheus metrics with seed 000 names, computed from the pools at scrape time, to a token holder', async () => {
+    it('serves Prometheus metrics with the KubeSlice metric names, computed from the pools at scrape time, to a token holder', async () => {
       expect((await send(service.url, 'GET', '/metrics', { token: null })).status).to.equal(401);
       await send(service.url, 'PUT', '/v1/namespaces/kubeslice/slices/blue', { body: { sliceSubnet: '10.1.0.0/16', subnetSize: 24, clusters: ['c1', 'c2'] } });
       const text = (await send(service.url, 'GET', '/metrics', { token: READER.token })).text;

@@ -1,6 +1,6 @@
 /**
  * An independent, deliberately naive allocator for small pools: it enumerates every address and
- * every aligned block (seed 000's GenerateSubnetList + scan), holding the rules as the seeds and
+ * every aligned block (KubeSlice's GenerateSubnetList + scan), holding the rules as the reference designs and
  * issues state them, not as the engine implements them. Property tests run random operation
  * sequences through both and demand the same answers.
  */
@@ -158,7 +158,7 @@ export class Oracle {
     return { ok: true, start: held.start, size: held.size };
   }
 
-  /** Seed 000's available subnets: blocks of `size` not touching a live allocation or reservation. */
+  /** KubeSlice's available subnets: blocks of `size` not touching a live allocation or reservation. */
   availableBlocks(size: number): number {
     let count = 0;
     for (let s = this.pool.start; s < this.pool.start + this.pool.size; s += size) {

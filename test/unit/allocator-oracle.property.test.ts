@@ -144,7 +144,7 @@ async function runScenario(s: Scenario): Promise<void> {
   const fromOracle = [...oracle.allocations.values()].map((a) => [a.owner, a.start, a.status]).sort();
   expect(fromEngine).to.deep.equal(fromOracle);
 
-  // Seed 000's available subnets for the smallest block size, counted both ways.
+  // KubeSlice's available subnets for the smallest block size, counted both ways.
   const blockPrefix = Math.min(bits, poolPrefix + 2);
   const stats = (await ipam.getPool({ pool: 'p', prefixLength: blockPrefix })).stats;
   expect(Number(stats.blocks!.available)).to.equal(oracle.availableBlocks(2 ** (bits - blockPrefix)));

@@ -5,14 +5,14 @@ import { SEED_000_SLICES_TABLE, kubectlGet } from './kubectl';
 import { useCluster } from './setup';
 
 /**
- * Seed 000's multi-slice scenario on the Kubernetes backend, end to end through the engine:
+ * KubeSlice's multi-slice scenario on the Kubernetes backend, end to end through the engine:
  * two slices with the same cluster names get independent subnets, the SliceIpam objects show
- * them, and `kubectl get sliceipams` prints AVAILABLE 254 of TOTAL 256 as in the seed. Then a
+ * them, and `kubectl get sliceipams` prints AVAILABLE 254 of TOTAL 256 as KubeSlice does. Then a
  * cluster leaves (its subnet held, Released) and comes back to the same subnet.
  */
 const NS = 'kubeslice-cisco';
 
-describe('Kubernetes backend: seed 000 slices (blue/red)', function () {
+describe('Kubernetes backend: KubeSlice slices (blue/red)', function () {
   this.timeout(120_000);
   const t = useCluster([NS]);
 
@@ -66,7 +66,7 @@ describe('Kubernetes backend: seed 000 slices (blue/red)', function () {
     expect(await derivedDifferences(t.api, NS)).to.deep.equal([]);
   });
 
-  it('refuses a second slice with the same sliceSubnet in the namespace, as seed 000\'s webhook does', async () => {
+  it('refuses a second slice with the same sliceSubnet in the namespace, as KubeSlice\'s webhook does', async () => {
     const ipam = await t.open(NS);
     await ipam.syncSlice({ namespace: NS, name: 'slice-pool-a', sliceSubnet: '10.100.0.0/16', subnetSize: 24, clusters: ['cluster-1'] });
     let error: Error | undefined;
