@@ -17,8 +17,12 @@ interface MemorySpace {
   pools: Map<string, PoolRecord>;
   /** Allocation rows by pool, then owner (the pool ledger's table: a million rows take 16 MiB, not a Map's 28). */
   allocations: Map<string, OwnerTable<AllocationRecord>>;
-  /** log[i] holds the writes that made version logFrom + i + 1; deltas replay it. */
-  log: LoggedWrite[][];
+  /**
+   * log[logHead + i] holds the writes that made version logFrom + i + 1; deltas replay it. The
+   * entries before logHead are dropped history, cut off in bulk (see appendToLog).
+   */
+  log: (LoggedWrite[] | undefined)[];
+  logHead: number;
   logFrom: number;
   logWrites: number;
   audit: AuditColumns;
@@ -79,7 +83,7 @@ export class MemoryStore implements Store {
     const current = state?.version ?? 0;
     if (current !== request.expectedVersion) return { ok: false, version: current };
     if (state === undefined) {
-      state = { version: 0, pools: new Map(), allocations: new Map(), log: [], logFrom: 0, logWrites: 0, audit: new AuditColumns() };
+      state = { version: 0, pools: new Map(), allocations: new Map(), log: [], logHead: 0, logFrom: 0, logWrites: 0, audit: new AuditColumns() };
       this.spaces.set(request.space, state);
     }
     const writes = request.writes.map(toLogged);
@@ -151,8 +155,8 @@ function isRecord(write: LoggedWrite): write is AllocationRecord {
 function deltaFromLog(state: MemorySpace, since: number): SpaceRead {
   const pools = new Map<string, PoolRecord | null>();
   const allocations: AllocationRows<AllocationRecord | null> = new Map();
-  for (const writes of state.log.slice(since - state.logFrom)) {
-    for (const write of writes) {
+  for (let i = state.logHead + since - state.logFrom; i < state.log.length; i++) {
+    for (const write of state.log[i]!) {
       if (isRecord(write)) setRow(allocations, write.pool, write.owner, write);
       else if (write.type === 'savePool') pools.set(write.pool.name, write.pool);
       else if (write.type === 'removePool') pools.set(write.name, null);
@@ -175,11 +179,21 @@ function deltaFromLog(state: MemorySpace, since: number): SpaceRead {
 }
 
 function appendToLog(state: MemorySpace, writes: LoggedWrite[]): void {
-  state.log.push(writes);
+  const log = state.log;
+  log.push(writes);
   state.logWrites += writes.length;
-  while (state.logWrites > HISTORY_WRITES && state.log.length > 1) {
-    state.logWrites -= state.log.shift()!.length;
+  while (state.logWrites > HISTORY_WRITES && log.length - state.logHead > 1) {
+    state.logWrites -= log[state.logHead]!.length;
+    log[state.logHead] = undefined;
+    state.logHead += 1;
     state.logFrom += 1;
+  }
+  // Dropped entries are cut off once they are half the array: shift() moved every later entry
+  // for each commit, 16,384 of them when each commit writes one row (half of a lone caller's
+  // time on this store).
+  if (state.logHead > 1024 && state.logHead * 2 > log.length) {
+    log.splice(0, state.logHead);
+    state.logHead = 0;
   }
 }
 
