@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ipam } from '../../provider/src/engine/ipam';
+import { AllocationRecord } from '../../provider/src/model/records';
 import { SqliteStore, SqliteSync } from '../../provider/src/store/sqlite';
 import { Figure, Report, judge, round } from '../lib/figure';
 import { RateSample, measureInSlices, measureRate, median, progress } from '../lib/measure';
@@ -46,12 +47,15 @@ export async function run(report: Report): Promise<void> {
   try {
     for (const sync of ['full', 'normal'] as const) {
       const bare = openBareCommits(join(dir, `bare-${sync}.db`), sync);
+      const storeAlone = await openStoreCommits(join(dir, `store-alone-${sync}.db`), sync);
       try {
         const baseline = await singleProcess(report, join(dir, `single-${sync}.db`), sync, bare);
+        await storeDecomposition(report, join(dir, `single-${sync}.db`), sync, bare, storeAlone);
         progress(`${sync}: bare SQLite ${round(baseline.median)} commits/s`);
         await fourProcesses(report, join(dir, `four-${sync}.db`), sync, baseline);
       } finally {
         bare.close();
+        await storeAlone.close();
       }
     }
   } finally {
@@ -100,6 +104,52 @@ async function singleProcess(report: Report, file: string, sync: SqliteSync, bar
       ...context(sync),
     });
     return paired.baseline;
+  } finally {
+    await ipam.close();
+  }
+}
+
+/**
+ * Where a lone caller's time goes: the store's own commit of one allocation (its rows, the
+ * version swap and the audit event, as SqliteStore writes them, without the engine) against
+ * bare one-row commits, and the engine's one caller against that. The first is what the schema
+ * costs on this disk; the second what the engine adds to it.
+ */
+async function storeDecomposition(report: Report, file: string, sync: SqliteSync, bare: BareCommits, storeAlone: StoreCommits): Promise<void> {
+  const ipam = Ipam.create(new SqliteStore(file, { synchronous: sync }));
+  try {
+    const options = { warmups: 1, reps: PAIRED_REPS, opsPerRep: SEQUENTIAL_OPS[sync], slices: SLICES };
+    progress(`${sync}: the store alone, alternating with bare commits`);
+    const schema = await measureInSlices(options, (count) => storeAlone.commit(count), (count) => bare.commit(count));
+    report({
+      figure: `sqlite-${sync}-store-alone-vs-bare`,
+      value: round(schema.ratio),
+      unit: 'ratio',
+      ...versusBare(schema.ratio, schema.baseline),
+      storeCommitsPerSecond: round(schema.measured.median),
+      level: 'SqliteStore.commit of one allocation (its row, the space version, its audit event) per transaction, no engine',
+      ratioOf: 'median over the repetitions of store commits/s divided by bare commits/s, timed in the same alternating slices',
+      ratios: schema.ratios.map(round),
+      ...context(sync),
+    });
+    progress(`${sync}: one caller, alternating with the store alone`);
+    let slice = 0;
+    const engine = await measureInSlices(
+      options,
+      (count) => allocateConcurrently(ipam, SHAPE, count, `alone-s${slice++}-`, 1),
+      (count) => storeAlone.commit(count),
+    );
+    report({
+      figure: `sqlite-${sync}-sequential-vs-store-alone`,
+      value: round(engine.ratio),
+      unit: 'ratio',
+      baseline: round(engine.baseline.median),
+      baselineName: 'SqliteStore.commit of one allocation per transaction without the engine, on the same disk and settings, timed in the same alternating slices',
+      ratio: round(engine.ratio),
+      ratios: engine.ratios.map(round),
+      allocationsPerSecond: round(engine.measured.median),
+      ...context(sync),
+    });
   } finally {
     await ipam.close();
   }
@@ -166,6 +216,43 @@ function openBareCommits(file: string, sync: SqliteSync): BareCommits {
   // (their commits write several pages each), so the baseline must too.
   commit(3 * SEQUENTIAL_OPS[sync]);
   return { commit, close: () => db.close() };
+}
+
+interface StoreCommits {
+  /** `count` allocations committed straight through SqliteStore.commit, one per transaction. */
+  commit(count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * SqliteStore without the engine: each commit saves one allocation record and its audit event
+ * at the next version, the writes an engine's allocation makes. On a file of its own, past its
+ * first checkpoint like the bare baseline.
+ */
+async function openStoreCommits(file: string, sync: SqliteSync): Promise<StoreCommits> {
+  const store = new SqliteStore(file, { synchronous: sync });
+  let version = (await store.read('default')).version;
+  let n = 0;
+  const commit = async (count: number): Promise<void> => {
+    for (let i = 0; i < count; i++, n++) {
+      const at = new Date().toISOString();
+      // Distinct /28s of 10.0.0.0/8 (the unique-block index holds them to that).
+      const allocation: AllocationRecord = {
+        pool: 'bench', owner: `alone-${n}`, cidr: `10.${(n >> 12) & 255}.${(n >> 4) & 255}.${(n & 15) << 4}/28`,
+        kind: 'prefix', status: 'allocated', allocatedAt: at, creator: 'bench',
+      };
+      const result = await store.commit({
+        space: 'default',
+        expectedVersion: version,
+        writes: [{ type: 'saveAllocation', allocation }],
+        audit: [{ at, pool: 'bench', action: 'allocate', actor: 'bench', owner: allocation.owner, cidr: allocation.cidr }],
+      });
+      if (!result.ok) throw new Error(`the store alone lost its compare-and-swap at version ${version}: nothing else writes ${file}`);
+      version = result.version;
+    }
+  };
+  await commit(3 * SEQUENTIAL_OPS[sync]);
+  return { commit, close: () => store.close() };
 }
 
 async function consistencyIssues(file: string, sync: SqliteSync): Promise<unknown[]> {
