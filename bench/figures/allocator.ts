@@ -111,9 +111,7 @@ export async function run(report: Report): Promise<void> {
       const name = clients === 1 ? `engine-memory-${c.name}-sequential` : `engine-memory-${c.name}`;
       if (clients !== 1) report(rateFigure(`allocator-${c.name}`, c, allocator, naive, 'allocator: PoolLedger + planAllocation, plan applied to the ledger', c.target));
       report(rateFigure(name, c, engine, naive, level, clients === 1 ? undefined : c.target));
-      report(versusAllocator(name, engine, allocator, clients));
-      report(floorVersusAllocator(`async-floor-${c.name}${clients === 1 ? '-sequential' : ''}`, asyncFloor, allocator, clients));
-      report(versusFloor(name, engine, asyncFloor, clients));
+      for (const figure of shares(name, c.name, clients, { allocator, floor: asyncFloor, engine })) report(figure);
     }
   }
 }
@@ -159,70 +157,59 @@ function assertSameLedgers(floor: PoolLedger, bare: PoolLedger): void {
 /** Target for the engine's rate as a share of the bare allocator's, with many callers in flight. */
 const ENGINE_SHARE_TARGET = 0.8;
 
-/**
- * What the engine keeps of the bare allocator's rate: the cost of validation, batching,
- * compare-and-swap, the store's rows and the answers, in one number: the median of the
- * round-by-round paired ratios.
- */
-function versusAllocator(name: string, engine: PairedSample, allocator: PairedSample, clients: number): Figure {
-  const share = pairedRatios(engine, allocator);
+interface Share {
+  /** The figure's name. */
+  figure: string;
+  /** Who is measured, and against whom, in the same rounds. */
+  measured: { name: string; sample: PairedSample };
+  against: { name: string; sample: PairedSample; describe: string };
+  /** Judged against ENGINE_SHARE_TARGET (the many-callers figures of the engine). */
+  judged: boolean;
+  level?: string;
+}
+
+/** One contestant's rate as a share of another's: the median of the round-by-round paired ratios, with their spread. */
+function shareFigure(f: Share): Figure {
+  const share = pairedRatios(f.measured.sample, f.against.sample);
   return {
-    figure: `${name}-vs-allocator`,
+    figure: f.figure,
     value: round(share.median),
     unit: 'ratio',
-    ...(clients === 1 ? {} : judge(share.median, { atLeast: ENGINE_SHARE_TARGET })),
-    baseline: round(allocator.median),
-    baselineName: 'the bare allocator (PoolLedger + planAllocation) on the same pool, same blocks held, rounds taken in turn with the engine',
+    ...(f.judged ? judge(share.median, { atLeast: ENGINE_SHARE_TARGET }) : {}),
+    baseline: round(f.against.sample.median),
+    baselineName: f.against.describe,
     ratio: round(share.median),
-    ratioOf: `median over ${ROUNDS} rounds of (engine allocations/s / allocator allocations/s in the same round)`,
+    ratioOf: `median over ${ROUNDS} rounds of (${f.measured.name} allocations/s / ${f.against.name} allocations/s in the same round)`,
+    ...(f.level === undefined ? {} : { level: f.level }),
     spread: { min: round(share.min), max: round(share.max) },
     pairedRatios: share.ratios.map(round),
-    wallClock: round(pairedRatios(engine.wall, allocator.wall).median),
+    wallClock: round(pairedRatios(f.measured.sample.wall, f.against.sample.wall).median),
   };
 }
 
-/**
- * The async floor's share of the bare allocator: the most any promise-per-call API around this
- * allocator keeps of its speed, whatever it does besides. The engine's share of the bare
- * allocator cannot exceed it.
- */
-function floorVersusAllocator(name: string, floor: PairedSample, allocator: PairedSample, clients: number): Figure {
-  const share = pairedRatios(floor, allocator);
-  return {
-    figure: `${name}-vs-allocator`,
-    value: round(share.median),
-    unit: 'ratio',
-    baseline: round(allocator.median),
-    baselineName: 'the bare allocator on the same pool, same blocks held, rounds taken in turn',
-    ratio: round(share.median),
-    ratioOf: `median over ${ROUNDS} rounds of (async floor allocations/s / allocator allocations/s in the same round)`,
-    level: `the bare allocator behind a promise per call, ${clients} concurrent caller(s), decided in batches on the next turn (bench/lib/async-floor.ts)`,
-    spread: { min: round(share.min), max: round(share.max) },
-    pairedRatios: share.ratios.map(round),
-    wallClock: round(pairedRatios(floor.wall, allocator.wall).median),
-  };
-}
+const BARE = 'the bare allocator (PoolLedger + planAllocation) on the same pool, same blocks held, rounds taken in turn';
+const FLOOR = 'the async floor: the bare allocator behind a promise per call, batched as the engine batches (bench/lib/async-floor.ts), rounds taken in turn';
 
 /**
- * The engine's share of the async floor: what validation, the transaction and its undo log,
- * the store's commit (rows, log, audit trail) and the answer keep of the speed a
- * promise-per-call allocator has at best.
+ * The engine's rate as a share of the bare allocator's (the cost of validation, batching,
+ * compare-and-swap, the store's rows and the answers, and of the promise per call); of the
+ * async floor's (the same without the promise, which no asynchronous API avoids); and the
+ * floor's own share of the bare allocator, the most any such API keeps of its speed.
  */
-function versusFloor(name: string, engine: PairedSample, floor: PairedSample, clients: number): Figure {
-  const share = pairedRatios(engine, floor);
-  return {
-    figure: `${name}-vs-async-floor`,
-    value: round(share.median),
-    unit: 'ratio',
-    ...(clients === 1 ? {} : judge(share.median, { atLeast: ENGINE_SHARE_TARGET })),
-    baseline: round(floor.median),
-    baselineName: 'the async floor: the bare allocator behind a promise per call, batched as the engine batches (bench/lib/async-floor.ts), rounds taken in turn',
-    ratio: round(share.median),
-    ratioOf: `median over ${ROUNDS} rounds of (engine allocations/s / async floor allocations/s in the same round)`,
-    spread: { min: round(share.min), max: round(share.max) },
-    pairedRatios: share.ratios.map(round),
-    wallClock: round(pairedRatios(engine.wall, floor.wall).median),
-  };
+function shares(name: string, shape: string, clients: number, samples: { allocator: PairedSample; floor: PairedSample; engine: PairedSample }): Figure[] {
+  const many = clients !== 1;
+  const floorName = `async-floor-${shape}${many ? '' : '-sequential'}`;
+  return [
+    shareFigure({ figure: `${name}-vs-allocator`, measured: { name: 'engine', sample: samples.engine }, against: { name: 'allocator', sample: samples.allocator, describe: BARE }, judged: many }),
+    shareFigure({
+      figure: `${floorName}-vs-allocator`,
+      measured: { name: 'async floor', sample: samples.floor },
+      against: { name: 'allocator', sample: samples.allocator, describe: BARE },
+      judged: false,
+      level: `the bare allocator behind a promise per call, ${clients} concurrent caller(s), decided in batches on the next turn (bench/lib/async-floor.ts)`,
+    }),
+    shareFigure({ figure: `${name}-vs-async-floor`, measured: { name: 'engine', sample: samples.engine }, against: { name: 'async floor', sample: samples.floor, describe: FLOOR }, judged: many }),
+  ];
 }
 
 function rateFigure(name: string, c: Case, sample: PairedSample, baseline: RateSample, level: string, target?: number): Figure {
