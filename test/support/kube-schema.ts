@@ -8,20 +8,42 @@ import { StatusCause } from './kube-status';
  * patterns, bounds, enums and lengths, then the CEL transition rules on update. Messages follow
  * the server's wording ("spec.cidr in body should match '...'").
  *
- * CEL: only the rule forms the manifests in crds/ use are understood (`self == oldSelf` and
- * `has(self.f) == has(oldSelf.f)`); any other rule is refused when the CRDs are loaded, so a
- * new rule cannot go silently unenforced here.
+ * CEL: only the rule forms the manifests in crds/ use are understood (`self == oldSelf`,
+ * `has(self.f) == has(oldSelf.f)` and `!has(oldSelf.f) || has(self.f)`); any other rule is
+ * refused when the CRDs are loaded, so a new rule cannot go silently unenforced here.
  */
 type Json = unknown;
 type JsonObject = Record<string, Json>;
 
 const isObject = (v: Json): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const HAS_RULE = /^has\(self\.([A-Za-z_][A-Za-z0-9_]*)\) == has\(oldSelf\.\1\)$/;
+/** A rule the stand-in evaluates: whether it holds for the new value against the old one. */
+type Transition = (next: Json, old: Json) => boolean;
+
+const FIELD = '([A-Za-z_][A-Za-z0-9_]*)';
+/** The presence tests on a field of an object, `has(self.f)` / `has(oldSelf.f)`, as CEL reads them. */
+const hasField = (value: Json, field: string): boolean => isObject(value) && field in value;
+
+/** Each rule form understood, with how kube-apiserver's CEL evaluates it (the fields named are the capture). */
+const RULE_FORMS: { form: RegExp; holds: (field: string) => Transition }[] = [
+  { form: /^self == oldSelf$/, holds: () => (next, old) => isDeepStrictEqual(next, old) },
+  // The field may be neither added nor removed.
+  { form: new RegExp(`^has\\(self\\.${FIELD}\\) == has\\(oldSelf\\.\\1\\)$`), holds: (f) => (next, old) => hasField(next, f) === hasField(old, f) },
+  // Once present, the field may change but not go.
+  { form: new RegExp(`^!has\\(oldSelf\\.${FIELD}\\) \\|\\| has\\(self\\.\\1\\)$`), holds: (f) => (next, old) => !hasField(old, f) || hasField(next, f) },
+];
+
+function transitionOf(rule: string): Transition | undefined {
+  for (const { form, holds } of RULE_FORMS) {
+    const match = form.exec(rule);
+    if (match !== null) return holds(match[1]);
+  }
+  return undefined;
+}
 
 export function assertSupportedRules(schema: JsonSchema, path = ''): void {
   for (const { rule } of schema['x-kubernetes-validations'] ?? []) {
-    if (rule !== 'self == oldSelf' && !HAS_RULE.test(rule)) {
+    if (transitionOf(rule) === undefined) {
       throw new Error(`stand-in: CEL rule "${rule}" at ${path || '<root>'} is not understood; teach test/support/kube-schema.ts`);
     }
   }
@@ -129,13 +151,15 @@ function validateObject(schema: JsonSchema, value: JsonObject, path: string): St
   return causes;
 }
 
-/** CEL transition rules: evaluated where a field exists both before and after the update. */
+/**
+ * CEL transition rules: evaluated on update only, where the field holding the rule exists both
+ * before and after (kube-apiserver skips a rule that uses oldSelf when there is no old value).
+ * A broken rule is reported as the server does, `<path>: Invalid value: "<type>": <message>`.
+ */
 export function validateTransitions(schema: JsonSchema, next: Json, old: Json, path: string): StatusCause[] {
   const causes: StatusCause[] = [];
   for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
-    const has = HAS_RULE.exec(rule);
-    const holds = has === null ? isDeepStrictEqual(next, old) : isObject(next) && isObject(old) && has[1] in next === has[1] in old;
-    if (!holds) {
+    if (!transitionOf(rule)!(next, old)) {
       causes.push({ reason: 'FieldValueInvalid', field: path, message: `Invalid value: "${typeName(next)}": ${message ?? `failed rule: ${rule}`}` });
     }
   }
