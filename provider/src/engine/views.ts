@@ -28,18 +28,27 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
   // The entry is the record (its CIDR text formatted on read, and remembered): its fields go
   // straight into the answer, no copy of it is made first.
   // The record's CIDR text is canonical (formatCidr), so its address part is the formatted start.
-  const address = entry.cidr.slice(0, entry.cidr.lastIndexOf('/'));
+  // The CIDR text is read once: each read of the getter checks its cache of formatted texts.
+  const text = entry.cidr;
+  const address = text.slice(0, text.lastIndexOf('/'));
   const hosts = hostOffsets(cidr);
-  const [netmask, firstHost, lastHost] = [netmaskText(cidr), formatHost(cidr, address, hosts.first), formatHost(cidr, address, hosts.last)];
+  const netmask = netmaskText(cidr);
+  // A small IPv4 block's hosts differ from its start in the last octet alone: the text before
+  // it is cut once for both hosts (IPv6 and larger blocks format each host in full).
+  const lastOctet = cidr.family === 4 && cidr.prefix >= 24 ? address.lastIndexOf('.') + 1 : 0;
+  const head = lastOctet > 0 ? address.slice(0, lastOctet) : '';
+  const firstHost = formatHost(cidr, address, head, hosts.first);
+  const lastHost = formatHost(cidr, address, head, hosts.last);
   const { pool, owner, kind, status, allocatedAt, creator } = entry;
-  const [poolCidr, prefixLength] = [ledger.record.cidr, cidr.prefix];
+  const poolCidr = ledger.record.cidr;
+  const prefixLength = cidr.prefix;
   // One literal with the fields every answer has (a record without a creator predates them):
   // a copy of the record with the rest added to it, field by field or by Object.assign, cost
   // four times as much. The rarer fields follow.
   const info: AllocationInfo =
     creator === undefined
-      ? { pool, owner, cidr: entry.cidr, kind, status, allocatedAt, space, poolCidr, prefixLength, address, netmask, firstHost, lastHost }
-      : { pool, owner, cidr: entry.cidr, kind, status, allocatedAt, creator, space, poolCidr, prefixLength, address, netmask, firstHost, lastHost };
+      ? { pool, owner, cidr: text, kind, status, allocatedAt, space, poolCidr, prefixLength, address, netmask, firstHost, lastHost }
+      : { pool, owner, cidr: text, kind, status, allocatedAt, creator, space, poolCidr, prefixLength, address, netmask, firstHost, lastHost };
   if (entry.releasedAt !== undefined) info.releasedAt = entry.releasedAt;
   if (entry.description !== undefined) info.description = entry.description;
   // labels is the record's only nested value: the caller gets its own copy, not the ledger's.
@@ -53,17 +62,14 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
 
 /**
  * The address `offset` after the block's start, as text; the start itself is `address`, already
- * formatted. A module function rather than a closure per call: tsx (tests, benchmarks) gives
- * every closure a name with __name() each time it is created, 3% of an in-process allocation.
+ * formatted. `head` is the start's text before its last octet when the block is an IPv4 /24 or
+ * smaller (its hosts differ from the start only there: only that octet is new text), else ''.
+ * A module function rather than a closure per call: tsx (tests, benchmarks) gives every closure
+ * a name with __name() each time it is created, 3% of an in-process allocation.
  */
-function formatHost(cidr: Cidr, address: string, offset: bigint): string {
+function formatHost(cidr: Cidr, address: string, head: string, offset: bigint): string {
   if (offset === 0n) return address;
-  // An IPv4 block of a /24 or smaller keeps its hosts in the start's last octet: only that
-  // octet is new text (a /28's first and last host were two whole addresses formatted).
-  if (cidr.family === 4 && cidr.prefix >= 24) {
-    const dot = address.lastIndexOf('.') + 1;
-    return address.slice(0, dot) + ((Number(cidr.start) & 0xff) + Number(offset));
-  }
+  if (head !== '') return head + ((Number(cidr.start) & 0xff) + Number(offset));
   return formatAddress({ family: cidr.family, value: cidr.start + offset });
 }
 
