@@ -1,7 +1,7 @@
 import { LedgerAllocation, PoolLedger } from '../allocator/pool-ledger';
 import { poolStats } from '../allocator/stats';
 import { AllocationInfo, PoolInfo } from '../model/api';
-import { Family, formatAddress } from '../net/address';
+import { Family, formatAddress, ipv4TextBeforeLastOctet } from '../net/address';
 import { Cidr, netmaskOf } from '../net/cidr';
 import { firstHostOf, lastHostOf, networkFacts } from '../net/facts';
 
@@ -27,16 +27,17 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
   const cidr = entry.block;
   // The entry is the record (its CIDR text formatted on read, and remembered): its fields go
   // straight into the answer, no copy of it is made first.
-  // The record's CIDR text is canonical (formatCidr), so its address part is the formatted start.
   // The CIDR text is read once: each read of the getter checks its cache of formatted texts.
   const text = entry.cidr;
-  const address = text.slice(0, text.lastIndexOf('/'));
+  // An IPv4 start is formatted from the remembered text before its last octet (net/address),
+  // with no scan of the CIDR text; an IPv6 one is the CIDR text's address part (it is canonical).
+  const ipv4 = cidr.family === 4 ? Number(cidr.start) : -1;
+  const address = ipv4 >= 0 ? formatAddress({ family: 4, value: cidr.start }) : text.slice(0, text.lastIndexOf('/'));
   const hosts = hostOffsets(cidr);
   const netmask = netmaskText(cidr);
   // A small IPv4 block's hosts differ from its start in the last octet alone: the text before
-  // it is cut once for both hosts (IPv6 and larger blocks format each host in full).
-  const lastOctet = cidr.family === 4 && cidr.prefix >= 24 ? address.lastIndexOf('.') + 1 : 0;
-  const head = lastOctet > 0 ? address.slice(0, lastOctet) : '';
+  // it serves both hosts (IPv6 and larger blocks format each host in full).
+  const head = ipv4 >= 0 && cidr.prefix >= 24 ? ipv4TextBeforeLastOctet(ipv4) : '';
   const firstHost = formatHost(cidr, address, head, hosts.first);
   const lastHost = formatHost(cidr, address, head, hosts.last);
   const { pool, owner, kind, status, allocatedAt, creator } = entry;

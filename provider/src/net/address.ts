@@ -116,12 +116,13 @@ export function formatAddress(address: Address): string {
   if (address.family === 4) {
     // An IPv4 address fits a number: no bigint shifts, no array (this runs for every record written).
     const v = Number(address.value);
-    return ipv4Head(v) + (v & 0xff);
+    return ipv4TextBeforeLastOctet(v) + (v & 0xff);
   }
   return formatIPv6(address.value);
 }
 
-function ipv4Head(v: number): string {
+/** "10.1.2." for the IPv4 address 10.1.2.x given as a number (see above). */
+export function ipv4TextBeforeLastOctet(v: number): string {
   const key = v >>> 8;
   const slot = key & (HEAD_SLOTS - 1);
   if (headKey[slot] !== key) {
