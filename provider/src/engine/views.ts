@@ -35,11 +35,19 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
   const address = ipv4 >= 0 ? formatAddress({ family: 4, value: cidr.start }) : text.slice(0, text.lastIndexOf('/'));
   const hosts = hostOffsets(cidr);
   const netmask = netmaskText(cidr);
-  // A small IPv4 block's hosts differ from its start in the last octet alone: the text before
-  // it serves both hosts (IPv6 and larger blocks format each host in full).
-  const head = ipv4 >= 0 && cidr.prefix >= 24 ? ipv4TextBeforeLastOctet(ipv4) : '';
-  const firstHost = formatHost(cidr, address, head, hosts.first);
-  const lastHost = formatHost(cidr, address, head, hosts.last);
+  let firstHost: string;
+  let lastHost: string;
+  if (ipv4 >= 0 && cidr.prefix >= 24) {
+    // A small IPv4 block's hosts differ from its start in the last octet alone: only that octet
+    // is new text, worked out in numbers (IPv6 and larger blocks format each host in full).
+    const head = ipv4TextBeforeLastOctet(ipv4);
+    const low = ipv4 & 0xff;
+    firstHost = hosts.firstInOctet === 0 ? address : head + (low + hosts.firstInOctet);
+    lastHost = hosts.lastInOctet === 0 ? address : head + (low + hosts.lastInOctet);
+  } else {
+    firstHost = formatHost(cidr, address, hosts.first);
+    lastHost = formatHost(cidr, address, hosts.last);
+  }
   const { pool, owner, kind, status, allocatedAt, creator } = entry;
   const poolCidr = ledger.record.cidr;
   const prefixLength = cidr.prefix;
@@ -63,26 +71,37 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
 
 /**
  * The address `offset` after the block's start, as text; the start itself is `address`, already
- * formatted. `head` is the start's text before its last octet when the block is an IPv4 /24 or
- * smaller (its hosts differ from the start only there: only that octet is new text), else ''.
- * A module function rather than a closure per call: tsx (tests, benchmarks) gives every closure
- * a name with __name() each time it is created, 3% of an in-process allocation.
+ * formatted. A module function rather than a closure per call: tsx (tests, benchmarks) gives
+ * every closure a name with __name() each time it is created, 3% of an in-process allocation.
  */
-function formatHost(cidr: Cidr, address: string, head: string, offset: bigint): string {
-  if (offset === 0n) return address;
-  if (head !== '') return head + ((Number(cidr.start) & 0xff) + Number(offset));
-  return formatAddress({ family: cidr.family, value: cidr.start + offset });
+function formatHost(cidr: Cidr, address: string, offset: bigint): string {
+  return offset === 0n ? address : formatAddress({ family: cidr.family, value: cidr.start + offset });
 }
 
 /**
- * Where a block's first and last host lie from its start (net/facts: firstHostOf, lastHostOf).
- * They depend only on the family and the prefix length, so they are worked out once for each of
- * the 33 + 129, not for every answer (which made two arrays and six bigints).
+ * Where a block's first and last host lie from its start (net/facts: firstHostOf, lastHostOf);
+ * as numbers too for a block of at most 256 addresses (an IPv4 /24 or smaller), whose hosts lie
+ * in its last octet. They depend only on the family and the prefix length, so they are worked
+ * out once for each of the 33 + 129, not for every answer (which made two arrays and six bigints).
  */
-const HOST_OFFSETS: Record<Family, { first: bigint; last: bigint }[]> = { 4: [], 6: [] };
+interface HostOffsets {
+  first: bigint;
+  last: bigint;
+  firstInOctet: number;
+  lastInOctet: number;
+}
 
-function hostOffsets(cidr: Cidr): { first: bigint; last: bigint } {
-  return (HOST_OFFSETS[cidr.family][cidr.prefix] ??= { first: firstHostOf(cidr) - cidr.start, last: lastHostOf(cidr) - cidr.start });
+const HOST_OFFSETS: Record<Family, HostOffsets[]> = { 4: [], 6: [] };
+
+function hostOffsets(cidr: Cidr): HostOffsets {
+  return (HOST_OFFSETS[cidr.family][cidr.prefix] ??= offsetsOf(cidr));
+}
+
+function offsetsOf(cidr: Cidr): HostOffsets {
+  const first = firstHostOf(cidr) - cidr.start;
+  const last = lastHostOf(cidr) - cidr.start;
+  // Meaningful only where they fit an octet; larger blocks never read them.
+  return { first, last, firstInOctet: Number(first & 0xffn), lastInOctet: Number(last & 0xffn) };
 }
 
 /** Netmask text by family and prefix length: there are only 33 + 129 of them. */
