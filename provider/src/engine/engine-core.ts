@@ -96,11 +96,16 @@ export class EngineCore {
       cache = { state: new SpaceState(space), queue: [], draining: false };
       this.spaces.set(space, cache);
     }
-    const queued = cache;
-    return new Promise<T>((resolve, reject) => {
-      queued.queue.push({ run: fn as PendingOp['run'], argument, actor, resolve: resolve as (v: unknown) => void, reject, queuedIn: this.instrumentation.queuedIn() });
-      if (!queued.draining) void this.drain(space, queued);
+    // The operation is made first and the promise's executor only hands it the settling
+    // functions: a closure over the operation alone, not over everything queued in it.
+    const op: PendingOp = { run: fn as PendingOp['run'], argument, actor, resolve: unsettled, reject: unsettled, queuedIn: this.instrumentation.queuedIn() };
+    const promise = new Promise<T>((resolve, reject) => {
+      op.resolve = resolve as (v: unknown) => void;
+      op.reject = reject;
     });
+    cache.queue.push(op);
+    if (!cache.draining) void this.drain(space, cache);
+    return promise;
   }
 
   private async drain(space: string, cache: SpaceCache): Promise<void> {
@@ -216,6 +221,9 @@ export class EngineCore {
     }
   }
 }
+
+/** What a PendingOp holds for a moment, until its promise's executor gives it the real settling functions. */
+function unsettled(): void {}
 
 function settle(batch: PendingOp[], outcomes: unknown[]): void {
   for (let i = 0; i < batch.length; i++) {

@@ -16,21 +16,29 @@ export class SpaceState {
   loaded = false;
   readonly pools = new Map<string, PoolLedger>();
   private readonly undoLog: (PoolLedger | (() => void) | string | LedgerAllocation | undefined)[] = [];
+  /**
+   * How much of undoLog is in use. Settling empties the entries rather than the array: emptied
+   * by `length = 0`, the array let its storage go, and every batch grew it again from nothing
+   * (a copy at each growth, 77 bytes an allocation).
+   */
+  private undoLength = 0;
 
   /** `space` names the address space in the errors about its stored rows. */
   constructor(readonly space: string = DEFAULT_SPACE) {}
 
   mark(): number {
-    return this.undoLog.length;
+    return this.undoLength;
   }
 
   /** Undoes every mutation made after the mark, newest first. */
   rollbackTo(mark: number): void {
     const log = this.undoLog;
-    while (log.length > mark) {
-      const previous = log.pop() as LedgerAllocation | undefined;
-      const owner = log.pop() as string | undefined;
-      const step = log.pop() as PoolLedger | (() => void);
+    while (this.undoLength > mark) {
+      const at = (this.undoLength -= 3);
+      const step = log[at] as PoolLedger | (() => void);
+      const owner = log[at + 1] as string | undefined;
+      const previous = log[at + 2] as LedgerAllocation | undefined;
+      log.fill(undefined, at, at + 3);
       if (typeof step === 'function') {
         step();
         continue;
@@ -42,16 +50,26 @@ export class SpaceState {
 
   /** Undoing will give `owner` back what it held before: `previous`, or nothing. */
   private undoAllocation(ledger: PoolLedger, owner: string, previous: LedgerAllocation | undefined): void {
-    this.undoLog.push(ledger, owner, previous);
+    this.pushUndo(ledger, owner, previous);
   }
 
   private undoBy(undo: () => void): void {
-    this.undoLog.push(undo, undefined, undefined);
+    this.pushUndo(undo, undefined, undefined);
   }
 
-  /** Forgets the undo history: the mutations are now the store's truth. */
+  private pushUndo(step: PoolLedger | (() => void), owner: string | undefined, previous: LedgerAllocation | undefined): void {
+    const log = this.undoLog;
+    const at = this.undoLength;
+    log[at] = step;
+    log[at + 1] = owner;
+    log[at + 2] = previous;
+    this.undoLength = at + 3;
+  }
+
+  /** Forgets the undo history: the mutations are now the store's truth. Nothing it held stays reachable from here. */
   settle(): void {
-    this.undoLog.length = 0;
+    this.undoLog.fill(undefined, 0, this.undoLength);
+    this.undoLength = 0;
   }
 
   ledger(name: string): PoolLedger | undefined {

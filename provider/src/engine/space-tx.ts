@@ -41,8 +41,11 @@ export class SpaceTx {
     // it under the other, and a store in this process may keep it without a copy (MemoryStore).
     const record = freezeRecord(LedgerAllocation.of(given, block));
     this.state.saveAllocation(record, block);
-    this.writes.push(Object.freeze({ type: 'saveAllocation', allocation: record } as const));
-    this.record(record.pool, action, record.owner, record.cidr);
+    // The write around it is not frozen: a store keeps the record, never the write (MemoryStore
+    // logs the record alone), and freezing the write cost more than making it.
+    this.writes.push({ type: 'saveAllocation', allocation: record });
+    // One literal in the order record() builds (owner and CIDR are always known here).
+    this.audit.push({ at: this.now, pool: record.pool, action, actor: this.actor, owner: record.owner, cidr: record.cidr });
     return record;
   }
 

@@ -21,11 +21,17 @@ const MAX_OWNER_LENGTH = 253;
 const MAX_DESCRIPTION_LENGTH = 1024;
 
 export function checkName(value: unknown, field: string): string {
+  // Whether a name is valid depends on the text alone, and every allocation names its pool:
+  // the last name that passed needs no second look at the pattern.
+  if (typeof value === 'string' && value === lastValidName) return value;
   if (typeof value !== 'string' || value.length > MAX_NAME_LENGTH || !NAME.test(value)) {
     throw errors.INVALID_INPUT({ case: 'name', field, value, max: MAX_NAME_LENGTH });
   }
+  lastValidName = value;
   return value;
 }
+
+let lastValidName: string | undefined;
 
 export function checkSpace(value: unknown, field = 'space'): string {
   if (value === undefined) return DEFAULT_SPACE;

@@ -102,13 +102,34 @@ function ipv6Value(text: string): bigint | undefined {
   }
 }
 
+/**
+ * The text of an IPv4 address before its last octet ("10.1.2."), remembered by its first three
+ * octets in 256 slots (neighbouring /24s take different ones): the blocks and hosts allocated
+ * one after another mostly share it, and building it was six strings, each a new object, for
+ * every record formatted.
+ */
+const HEAD_SLOTS = 256;
+const headKey = new Int32Array(HEAD_SLOTS).fill(-1);
+const headText: string[] = new Array<string>(HEAD_SLOTS).fill('');
+
 export function formatAddress(address: Address): string {
   if (address.family === 4) {
     // An IPv4 address fits a number: no bigint shifts, no array (this runs for every record written).
     const v = Number(address.value);
-    return `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
+    return ipv4TextBeforeLastOctet(v) + (v & 0xff);
   }
   return formatIPv6(address.value);
+}
+
+/** "10.1.2." for the IPv4 address 10.1.2.x given as a number (see above). */
+export function ipv4TextBeforeLastOctet(v: number): string {
+  const key = v >>> 8;
+  const slot = key & (HEAD_SLOTS - 1);
+  if (headKey[slot] !== key) {
+    headText[slot] = `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.`;
+    headKey[slot] = key;
+  }
+  return headText[slot];
 }
 
 /** Canonical text of an address given as text: "2001:DB8:0::1" becomes "2001:db8::1". */
