@@ -103,4 +103,37 @@ describe('PostgreSQL store', function () {
     await pg.end();
     await store.close();
   });
+  // A pooler in transaction mode (PgBouncer) hands each statement to any server connection: the
+  // one it gets may not hold the commit's named statement, or may hold one of that name already.
+  // Both are reproduced on the store's one real connection, which is what the pooler does to it.
+  for (const [lost, upset, before] of [
+    // The store's first allocation prepared its statement; the server then forgets it.
+    ['does not hold the statement the store prepared (26000)', 'DEALLOCATE ALL', false],
+    // Another client prepared the name on this server connection before the store's first allocation.
+    ['already holds a statement of that name (42P05)', 'PREPARE "ipam_commit_swap_saveAllocation_audit" AS SELECT 1', true],
+  ] as const) {
+    it(`commits when the server connection ${lost}: sent again unnamed, nothing lost or doubled`, async () => {
+      await (await openPostgresStore({ url })).close(); // migrates the database
+      const connection = new Pool({ connectionString: url, max: 1 });
+      const store = new PostgresStore(connection);
+      const createdAt = '2026-01-01T00:00:00.000Z';
+      const pool = { name: 'p', cidr: '10.0.0.0/24', strategy: 'first-fit' as const, reserved: [], gracePeriodSeconds: 0, kind: 'pool' as const, createdAt };
+      const allocate = (version: number, owner: string, cidr: string) =>
+        store.commit({
+          space: 'x', expectedVersion: version,
+          writes: [{ type: 'saveAllocation', allocation: { pool: 'p', owner, cidr, kind: 'prefix', status: 'allocated', allocatedAt: createdAt } }],
+          audit: [{ at: createdAt, pool: 'p', action: 'allocate', actor: 't', owner, cidr }],
+        });
+      await store.commit({ space: 'x', expectedVersion: 0, audit: [], writes: [{ type: 'savePool', pool }] });
+      if (before) await connection.query(upset);
+      expect(await allocate(1, 'a', '10.0.0.0/26')).to.deep.equal({ ok: true, version: 2 });
+      if (!before) await connection.query(upset);
+      expect(await allocate(2, 'b', '10.0.0.64/26')).to.deep.equal({ ok: true, version: 3 });
+      expect(await allocate(3, 'c', '10.0.0.128/26')).to.deep.equal({ ok: true, version: 4 });
+      const read = await store.read('x');
+      expect(read.allocations.map((a) => [a.owner, a.cidr])).to.deep.equal([['a', '10.0.0.0/26'], ['b', '10.0.0.64/26'], ['c', '10.0.0.128/26']]);
+      expect((await store.listAudit('x', 'p', 10)).map((e) => e.owner)).to.deep.equal(['c', 'b', 'a']);
+      await store.close();
+    });
+  }
 });
