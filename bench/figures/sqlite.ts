@@ -47,15 +47,13 @@ export async function run(report: Report): Promise<void> {
   try {
     for (const sync of ['full', 'normal'] as const) {
       const bare = openBareCommits(join(dir, `bare-${sync}.db`), sync);
-      const storeAlone = await openStoreCommits(join(dir, `store-alone-${sync}.db`), sync);
       try {
         const baseline = await singleProcess(report, join(dir, `single-${sync}.db`), sync, bare);
-        await storeDecomposition(report, join(dir, `single-${sync}.db`), sync, bare, storeAlone);
+        await storeDecomposition(report, join(dir, `single-${sync}.db`), sync, bare);
         progress(`${sync}: bare SQLite ${round(baseline.median)} commits/s`);
         await fourProcesses(report, join(dir, `four-${sync}.db`), sync, baseline);
       } finally {
         bare.close();
-        await storeAlone.close();
       }
     }
   } finally {
@@ -115,8 +113,9 @@ async function singleProcess(report: Report, file: string, sync: SqliteSync, bar
  * bare one-row commits, and the engine's one caller against that. The first is what the schema
  * costs on this disk; the second what the engine adds to it.
  */
-async function storeDecomposition(report: Report, file: string, sync: SqliteSync, bare: BareCommits, storeAlone: StoreCommits): Promise<void> {
+async function storeDecomposition(report: Report, file: string, sync: SqliteSync, bare: BareCommits): Promise<void> {
   const ipam = Ipam.create(new SqliteStore(file, { synchronous: sync }));
+  const storeAlone = await openStoreCommits(file, sync);
   try {
     const options = { warmups: 1, reps: PAIRED_REPS, opsPerRep: SEQUENTIAL_OPS[sync], slices: SLICES };
     progress(`${sync}: the store alone, alternating with bare commits`);
@@ -151,6 +150,7 @@ async function storeDecomposition(report: Report, file: string, sync: SqliteSync
       ...context(sync),
     });
   } finally {
+    await storeAlone.close();
     await ipam.close();
   }
 }
@@ -218,6 +218,8 @@ function openBareCommits(file: string, sync: SqliteSync): BareCommits {
   return { commit, close: () => db.close() };
 }
 
+const STORE_ALONE_SPACE = 'store-alone';
+
 interface StoreCommits {
   /** `count` allocations committed straight through SqliteStore.commit, one per transaction. */
   commit(count: number): Promise<void>;
@@ -226,12 +228,12 @@ interface StoreCommits {
 
 /**
  * SqliteStore without the engine: each commit saves one allocation record and its audit event
- * at the next version, the writes an engine's allocation makes. On a file of its own, past its
- * first checkpoint like the bare baseline.
+ * at the next version, the writes an engine's allocation makes. In a space of its own on the
+ * engine's file, so both write into the same tables and indexes, as large, through the same WAL.
  */
 async function openStoreCommits(file: string, sync: SqliteSync): Promise<StoreCommits> {
   const store = new SqliteStore(file, { synchronous: sync });
-  let version = (await store.read('default')).version;
+  let version = (await store.read(STORE_ALONE_SPACE)).version;
   let n = 0;
   const commit = async (count: number): Promise<void> => {
     for (let i = 0; i < count; i++, n++) {
@@ -242,7 +244,7 @@ async function openStoreCommits(file: string, sync: SqliteSync): Promise<StoreCo
         kind: 'prefix', status: 'allocated', allocatedAt: at, creator: 'bench',
       };
       const result = await store.commit({
-        space: 'default',
+        space: STORE_ALONE_SPACE,
         expectedVersion: version,
         writes: [{ type: 'saveAllocation', allocation }],
         audit: [{ at, pool: 'bench', action: 'allocate', actor: 'bench', owner: allocation.owner, cidr: allocation.cidr }],
