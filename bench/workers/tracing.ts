@@ -5,10 +5,13 @@
  * callers through the in-process engine (memory store), then through the HTTP service (in this
  * process, memory store) and its client; prints the median rate of each over REPS runs.
  */
+import { IncomingMessage } from 'node:http';
 import { HttpIpam } from '../../provider/src/client/http-ipam';
+import { EngineInstrumentation } from '../../provider/src/engine/instrumentation';
 import { Ipam } from '../../provider/src/engine/ipam';
 import { IpamApi } from '../../provider/src/model/api';
 import { IpamServer } from '../../provider/src/server/server';
+import { annotateRequest, inRequestContext, startRequestSpan } from '../../provider/src/server/tracing';
 import { MemoryStore } from '../../provider/src/store/memory';
 import { startTracing } from '../../provider/src/telemetry/start';
 import { median } from '../lib/measure';
@@ -20,12 +23,16 @@ export interface TracingWorkerArgs {
   allocations: number;
   clients: number;
   reps: number;
+  /** With tracing off: first time the tracing hooks of one HTTP allocation alone, this many loops per repetition. */
+  hookLoops?: number;
 }
 
 export interface TracingWorkerResult {
   engine: number;
   http: number;
   traced: boolean;
+  /** Seconds of tracing hooks per HTTP allocation, when hookLoops was given. */
+  hookSeconds?: number;
 }
 
 async function main(): Promise<void> {
@@ -36,6 +43,7 @@ async function main(): Promise<void> {
   const server = new IpamServer({ ipam: Ipam.create(new MemoryStore()) });
   const client = new HttpIpam({ server: await server.listen('127.0.0.1', 0) });
   await readyThenWait();
+  const hookSeconds = args.hookLoops === undefined ? undefined : await hookSecondsPerAllocation(args.hookLoops);
   const engineRates: number[] = [];
   const httpRates: number[] = [];
   for (let rep = -1; rep < args.reps; rep++) {
@@ -48,7 +56,36 @@ async function main(): Promise<void> {
   await client.close();
   await server.close();
   await tracing?.shutdown();
-  answer({ engine: median(engineRates), http: median(httpRates), traced: tracing !== undefined } satisfies TracingWorkerResult);
+  answer({ engine: median(engineRates), http: median(httpRates), traced: tracing !== undefined, hookSeconds } satisfies TracingWorkerResult);
+}
+
+/** The hooks of one HTTP allocation with no SDK registered, timed alone: request span, operation context, batch and commit. */
+async function hookSecondsPerAllocation(loops: number): Promise<number> {
+  const instrumentation = new EngineInstrumentation();
+  const request = { method: 'PUT', headers: {} } as IncomingMessage;
+  const entry = { method: 'PUT', path: '/v1/spaces/s/pools/p/allocations/o', route: '/v1/spaces/{space}/pools/{pool}/allocations/{owner}', status: 200, actor: 'a' };
+  const params = { space: 's', pool: 'p', owner: 'o' };
+  const commitRequest = { space: 's', expectedVersion: 1, writes: [], audit: [] };
+  const committed = Promise.resolve({ ok: true as const, version: 2 });
+  const once = async () => {
+    const span = startRequestSpan(request);
+    await inRequestContext(span, async () => {
+      annotateRequest(params);
+      const queued = [instrumentation.queuedIn()];
+      await instrumentation.batch('s', queued, async () => {
+        await instrumentation.commit(commitRequest, 'memory', () => committed);
+      });
+    });
+    span.end(entry);
+  };
+  for (let i = 0; i < loops / 10; i++) await once();
+  const runs: number[] = [];
+  for (let rep = 0; rep < 3; rep++) {
+    const started = performance.now();
+    for (let i = 0; i < loops; i++) await once();
+    runs.push((performance.now() - started) / 1000 / loops);
+  }
+  return median(runs);
 }
 
 async function rate(api: IpamApi, pool: string, n: number, args: TracingWorkerArgs): Promise<number> {
