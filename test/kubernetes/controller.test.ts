@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { at } from './kube-api';
-import { SEED_000_SLICES_TABLE, kubectl, tableRows } from './kubectl';
+import { KUBESLICE_SLICES_TABLE, kubectl, tableRows } from './kubectl';
 import { LEASE_NAMESPACE, controllerPerTest, eventually, kubectlApply } from './controller-harness';
 import { useCluster } from './setup';
 
@@ -76,7 +76,7 @@ describe('ipam controller: objects applied with kubectl', function () {
     await kubectlApply(t.cluster, NS, docs(slice('blue', '10.2.0.0/16', ['worker-1', 'worker-2']), slice('red', '10.3.0.0/16', ['worker-1', 'worker-2'])));
     for (const name of ['blue', 'red']) await until(`${name} allocated`, 'sliceipams', NS, name, (o) => o.status?.availableSubnets === 254);
     const shown = await kubectl(t.cluster, ['get', 'sliceipams', '-n', NS]);
-    expect(tableRows(shown.stdout)).to.deep.equal(SEED_000_SLICES_TABLE);
+    expect(tableRows(shown.stdout)).to.deep.equal(KUBESLICE_SLICES_TABLE);
     const red = await get('sliceipams', NS, 'red');
     expect(red.status.allocatedSubnets.map((a: Record<string, string>) => [a.clusterName, a.subnet, a.status])).to.deep.equal([
       ['worker-1', '10.3.0.0/24', 'Allocated'],

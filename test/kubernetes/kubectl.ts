@@ -65,7 +65,7 @@ export async function kubectlGet(cluster: TestCluster, plural: string, namespace
 }
 
 /** What KubeSlice's slice IPAM shows once blue and red each gave worker-1 and worker-2 a /24. */
-export const SEED_000_SLICES_TABLE = [
+export const KUBESLICE_SLICES_TABLE = [
   ['NAME', 'SLICE SUBNET', 'AVAILABLE', 'TOTAL', 'AGE'],
   ['blue', '10.2.0.0/16', '254', '256', '<age>'],
   ['red', '10.3.0.0/16', '254', '256', '<age>'],

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { at } from './kube-api';
 import { derivedDifferences } from './derived-check';
-import { SEED_000_SLICES_TABLE, kubectlGet } from './kubectl';
+import { KUBESLICE_SLICES_TABLE, kubectlGet } from './kubectl';
 import { useCluster } from './setup';
 
 /**
@@ -35,7 +35,7 @@ describe('Kubernetes backend: KubeSlice slices (blue/red)', function () {
     expect(await derivedDifferences(t.api, NS)).to.deep.equal([]);
 
     const shown = await kubectlGet(t.cluster, 'sliceipams', NS);
-    if (shown !== undefined) expect(shown).to.deep.equal(SEED_000_SLICES_TABLE);
+    if (shown !== undefined) expect(shown).to.deep.equal(KUBESLICE_SLICES_TABLE);
   });
 
   it('holds the subnet of a cluster that leaves (Released, AVAILABLE 255) and gives it back when it rejoins', async () => {

@@ -6,7 +6,7 @@ import { HttpIpam } from '../../provider/src/client/http-ipam';
 import { ServiceProcess, WRITER, startServeProcess } from '../support/http-service';
 import { exampleStack } from '../support/pulumi/examples';
 import { at } from '../kubernetes/kube-api';
-import { SEED_000_SLICES_TABLE, kubectlGet } from '../kubernetes/kubectl';
+import { KUBESLICE_SLICES_TABLE, kubectlGet } from '../kubernetes/kubectl';
 import { useCluster } from '../kubernetes/setup';
 
 /**
@@ -73,7 +73,7 @@ describe('Pulumi resources on the Kubernetes backend (real provider host, API st
       ['worker-2', '10.3.1.0/24', 'Allocated'],
     ]);
     const shown = await kubectlGet(t.cluster, 'sliceipams', NS);
-    if (shown !== undefined) expect(shown).to.deep.equal(SEED_000_SLICES_TABLE);
+    if (shown !== undefined) expect(shown).to.deep.equal(KUBESLICE_SLICES_TABLE);
 
     stack.options.config = { ...stack.options.config, 'kubeslice:blueClusters': 'worker-2' };
     const left = await stack.up();
