@@ -11,6 +11,9 @@ import { SpaceRead } from './store';
  * operations decided against this state can be thrown away when its commit loses the race to
  * another process, without reloading the space.
  */
+/** Undo slots (three per change) kept between batches: a full batch of 512 allocations, and their reclaims, fits. */
+const KEPT_UNDO_SLOTS = 3 * 4096;
+
 export class SpaceState {
   version = 0;
   loaded = false;
@@ -68,7 +71,10 @@ export class SpaceState {
 
   /** Forgets the undo history: the mutations are now the store's truth. Nothing it held stays reachable from here. */
   settle(): void {
-    this.undoLog.fill(undefined, 0, this.undoLength);
+    // A batch of batches' size keeps the array; one far larger (an import of 100,000 rows takes
+    // 300,000 slots) lets it go rather than keep megabytes for the life of the space.
+    if (this.undoLength > KEPT_UNDO_SLOTS) this.undoLog.length = 0;
+    else this.undoLog.fill(undefined, 0, this.undoLength);
     this.undoLength = 0;
   }
 

@@ -41,8 +41,9 @@ export class SpaceTx {
     // it under the other, and a store in this process may keep it without a copy (MemoryStore).
     const record = freezeRecord(LedgerAllocation.of(given, block));
     this.state.saveAllocation(record, block);
-    // The write around it is not frozen: a store keeps the record, never the write (MemoryStore
-    // logs the record alone), and freezing the write cost more than making it.
+    // The write around it is not frozen, as freezing it cost more than making it: no store
+    // changes a write (MemoryStore logs the record alone; KubernetesStore keeps the writes until
+    // its projection pass and only reads them).
     this.writes.push({ type: 'saveAllocation', allocation: record });
     // One literal in the order record() builds (owner and CIDR are always known here).
     this.audit.push({ at: this.now, pool: record.pool, action, actor: this.actor, owner: record.owner, cidr: record.cidr });
