@@ -105,31 +105,49 @@ describe('PostgreSQL store', function () {
   });
   // A pooler in transaction mode (PgBouncer) hands each statement to any server connection: the
   // one it gets may not hold the commit's named statement, or may hold one of that name already.
-  // Both are reproduced on the store's one real connection, which is what the pooler does to it.
-  for (const [lost, upset, before] of [
+  // Both are reproduced on the store's one real connection, which is what the pooler does to it;
+  // pg_prepared_statements on that connection shows what the store named.
+  for (const [lost, before] of [
     // The store's first allocation prepared its statement; the server then forgets it.
-    ['does not hold the statement the store prepared (26000)', 'DEALLOCATE ALL', false],
+    ['does not hold the statement the store prepared (26000)', false],
     // Another client prepared the name on this server connection before the store's first allocation.
-    ['already holds a statement of that name (42P05)', 'PREPARE "ipam_commit_swap_saveAllocation_audit" AS SELECT 1', true],
+    ['already holds a statement of that name (42P05)', true],
   ] as const) {
     it(`commits when the server connection ${lost}: sent again unnamed, nothing lost or doubled`, async () => {
       await (await openPostgresStore({ url })).close(); // migrates the database
       const connection = new Pool({ connectionString: url, max: 1 });
       const store = new PostgresStore(connection);
+      // What this connection holds under the allocation commit's name, or as an allocation commit.
+      const named = async () =>
+        (await connection.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO ipam_allocations%' OR name = $1", [name])).rows.map((r) => r.name);
       const createdAt = '2026-01-01T00:00:00.000Z';
       const pool = { name: 'p', cidr: '10.0.0.0/24', strategy: 'first-fit' as const, reserved: [], gracePeriodSeconds: 0, kind: 'pool' as const, createdAt };
-      const allocate = (version: number, owner: string, cidr: string) =>
-        store.commit({
-          space: 'x', expectedVersion: version,
+      const allocate = (space: string, version: number, owner: string, cidr: string, by = store) =>
+        by.commit({
+          space, expectedVersion: version,
           writes: [{ type: 'saveAllocation', allocation: { pool: 'p', owner, cidr, kind: 'prefix', status: 'allocated', allocatedAt: createdAt } }],
           audit: [{ at: createdAt, pool: 'p', action: 'allocate', actor: 't', owner, cidr }],
         });
+      // The name an allocation's commit goes by, learnt on another connection (another store).
+      const other = new Pool({ connectionString: url, max: 1 });
+      const probe = new PostgresStore(other);
+      await probe.commit({ space: 'probe', expectedVersion: 0, audit: [], writes: [{ type: 'savePool', pool }] });
+      await allocate('probe', 1, 'a', '10.0.0.0/26', probe);
+      const [name] = (await other.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO ipam_allocations%'")).rows.map((r) => r.name);
+      await probe.close();
+      expect(name).to.match(/^ipam_commit_[0-9a-f]{24}$/);
       await store.commit({ space: 'x', expectedVersion: 0, audit: [], writes: [{ type: 'savePool', pool }] });
-      if (before) await connection.query(upset);
-      expect(await allocate(1, 'a', '10.0.0.0/26')).to.deep.equal({ ok: true, version: 2 });
-      if (!before) await connection.query(upset);
-      expect(await allocate(2, 'b', '10.0.0.64/26')).to.deep.equal({ ok: true, version: 3 });
-      expect(await allocate(3, 'c', '10.0.0.128/26')).to.deep.equal({ ok: true, version: 4 });
+      if (before) await connection.query(`PREPARE "${name}" AS SELECT 1`);
+      expect(await allocate('x', 1, 'a', '10.0.0.0/26')).to.deep.equal({ ok: true, version: 2 });
+      if (!before) {
+        expect(await named()).to.have.lengthOf(1); // prepared by the store: named
+        await connection.query('DEALLOCATE ALL');
+      }
+      expect(await allocate('x', 2, 'b', '10.0.0.64/26')).to.deep.equal({ ok: true, version: 3 });
+      expect(await allocate('x', 3, 'c', '10.0.0.128/26')).to.deep.equal({ ok: true, version: 4 });
+      // Unnamed from the refusal on: the pool closed the connection that refused the statement
+      // (and the stray one with it), and its new connection holds no commit of the store's.
+      expect(await named()).to.deep.equal([]);
       const read = await store.read('x');
       expect(read.allocations.map((a) => [a.owner, a.cidr])).to.deep.equal([['a', '10.0.0.0/26'], ['b', '10.0.0.64/26'], ['c', '10.0.0.128/26']]);
       expect((await store.listAudit('x', 'p', 10)).map((e) => e.owner)).to.deep.equal(['c', 'b', 'a']);

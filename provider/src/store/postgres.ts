@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { BackendInfo } from '../model/api';
 import { AllocationRecord, AuditEvent, PoolRecord } from '../model/records';
@@ -93,7 +94,7 @@ export class PostgresStore implements Store {
       for (const run of runs) steps.push(`writes AS (${writeSql(q, request.space, version, run, SWAPPED)})`);
       if (request.audit.length > 0) steps.push(`audit AS (${auditSql(q, request.space, request.audit, SWAPPED)})`);
       const text = `WITH ${steps.join(',\n')}\nSELECT version FROM cas`;
-      const { rows } = await this.usual<{ version: string }>(commitShape(request, runs), text, q.values);
+      const { rows } = await this.usual<{ version: string }>(text, q.values);
       if (rows.length === 0) return { ok: false, version: await this.currentVersion(this.pool, request.space) };
       return { ok: true, version: Number(rows[0].version) };
     }
@@ -155,18 +156,20 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * The one-statement commit, as a named statement: the server parses and plans it once per
-   * connection rather than on every commit (a lone caller's allocations: 1,420 -> 1,800/s here).
-   * Its text depends only on the commit's shape (`name`), never on the number of rows, which
-   * travel as arrays. A connection pooler in transaction mode (PgBouncer before 1.21, or with
-   * max_prepared_statements = 0) hands each statement to any server connection, which may not
-   * hold the statement (26000) or may hold it already (42P05); both refuse it before running it,
-   * so the store sends it again unnamed and from then on names nothing.
+   * The one-statement commit, as a named statement: the server parses it once per connection
+   * rather than on every commit, and after five runs may keep one generic plan for it (a lone
+   * caller's allocations: 1,420 -> 1,800/s here). Its text depends only on the commit's shape,
+   * never on the number of rows, which travel as arrays; its name is a digest of its text
+   * (statementName). A connection pooler in transaction mode that does not track prepared
+   * statements (PgBouncer before 1.21, or 1.21 to 1.23 at its default max_prepared_statements
+   * = 0) hands each statement to any server connection, which may not hold it (26000) or may
+   * hold it already (42P05); both refuse it before running it, so the store sends it again
+   * unnamed and from then on names nothing.
    */
-  private async usual<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<QueryResult<R>> {
+  private async usual<R extends QueryResultRow>(text: string, values: unknown[]): Promise<QueryResult<R>> {
     if (this.prepares) {
       try {
-        return await this.pool.query<R>({ name, text, values });
+        return await this.pool.query<R>({ name: statementName(text), text, values });
       } catch (e) {
         if (!refusedPreparedStatement(e)) throw e;
         this.prepares = false;
@@ -214,11 +217,21 @@ class Sql {
   }
 }
 
-/** The name of the one-statement commit of this shape: the swap's kind, the kinds of its runs of writes, whether it has audit events. */
-function commitShape(request: CommitRequest, runs: StoreWrite[][]): string {
-  const swap = request.expectedVersion === 0 ? 'create' : 'swap';
-  return `ipam_commit_${swap}_${runs.map((r) => r[0].type).join('_')}_${request.audit.length > 0 ? 'audit' : 'quiet'}`;
+/**
+ * A statement's name, a digest of its text: the same name can never stand for two texts, not
+ * even across releases whose replicas share a pooler's server connections. A commit has a few
+ * shapes, so the names are worked out once each.
+ */
+function statementName(text: string): string {
+  let name = STATEMENT_NAMES.get(text);
+  if (name === undefined) {
+    name = `ipam_commit_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    STATEMENT_NAMES.set(text, name);
+  }
+  return name;
 }
+
+const STATEMENT_NAMES = new Map<string, string>();
 
 /** The server did not run a named statement: it did not hold it (26000), or held one of that name already (42P05). */
 function refusedPreparedStatement(e: unknown): boolean {
