@@ -5,15 +5,15 @@ import { AllocationRecord, PoolRecord } from '../model/records';
 import { Cidr, contains, formatCidr, parseCidr } from '../net/cidr';
 import { SpaceRead } from './store';
 
+/** Undo slots (three per change) kept between batches: a full batch of 512 allocations, and their reclaims, fits. */
+const KEPT_UNDO_SLOTS = 3 * 4096;
+
 /**
  * The engine's copy of one address space: a PoolLedger per pool, kept in step with the store
  * by applying its reads (whole or delta). Mutations can be undone back to a mark, so a batch of
  * operations decided against this state can be thrown away when its commit loses the race to
  * another process, without reloading the space.
  */
-/** Undo slots (three per change) kept between batches: a full batch of 512 allocations, and their reclaims, fits. */
-const KEPT_UNDO_SLOTS = 3 * 4096;
-
 export class SpaceState {
   version = 0;
   loaded = false;

@@ -32,7 +32,8 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
   // An IPv4 start is formatted from the remembered text before its last octet (net/address),
   // with no scan of the CIDR text; an IPv6 one is the CIDR text's address part (it is canonical).
   const ipv4 = cidr.family === 4 ? Number(cidr.start) : -1;
-  const address = ipv4 >= 0 ? formatAddress({ family: 4, value: cidr.start }) : text.slice(0, text.lastIndexOf('/'));
+  const head = ipv4 >= 0 ? ipv4TextBeforeLastOctet(ipv4) : '';
+  const address = ipv4 >= 0 ? head + (ipv4 & 0xff) : text.slice(0, text.lastIndexOf('/'));
   const hosts = hostOffsets(cidr);
   const netmask = netmaskText(cidr);
   let firstHost: string;
@@ -40,7 +41,6 @@ export function allocationInfo(space: string, ledger: PoolLedger, entry: LedgerA
   if (ipv4 >= 0 && cidr.prefix >= 24) {
     // A small IPv4 block's hosts differ from its start in the last octet alone: only that octet
     // is new text, worked out in numbers (IPv6 and larger blocks format each host in full).
-    const head = ipv4TextBeforeLastOctet(ipv4);
     const low = ipv4 & 0xff;
     firstHost = hosts.firstInOctet === 0 ? address : head + (low + hosts.firstInOctet);
     lastHost = hosts.lastInOctet === 0 ? address : head + (low + hosts.lastInOctet);
